@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { compressText } from '../../core/compressText';
+import { CONTENT_KINDS, type Aggressiveness, type ContentKind } from '../../core/types';
+import { CcrStore } from '../../store/ccrStore';
+import { defaultStorePath } from '../../store/paths';
+import { parseCount, readAll, UsageError, type Command } from '../command';
+
+const AGGRESSIVENESS: readonly Aggressiveness[] = ['conservative', 'balanced', 'aggressive'];
+
+export const compressCommand: Command = {
+  name: 'compress',
+  summary: 'compress a tool output read from stdin',
+  usage: `headroom compress [--query Q] [--kind ${CONTENT_KINDS.join('|')}] [--store FILE] [--stats]
+                  [--min-tokens N] [--aggressiveness conservative|balanced|aggressive]
+
+Reads a tool output on stdin and writes the compressed text to stdout. Dropped content is
+kept in the store; each marker's "retrieve hash=…" gets it back with \`headroom retrieve\`.
+With --stats, one JSON line of figures goes to stderr.`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        query: { type: 'string' },
+        kind: { type: 'string' },
+        store: { type: 'string' },
+        stats: { type: 'boolean', default: false },
+        'min-tokens': { type: 'string' },
+        aggressiveness: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.kind !== undefined && !CONTENT_KINDS.includes(values.kind as ContentKind)) {
+      throw new UsageError(`--kind must be one of ${CONTENT_KINDS.join(', ')}, not "${values.kind}"`);
+    }
+    if (values.aggressiveness !== undefined && !AGGRESSIVENESS.includes(values.aggressiveness as Aggressiveness)) {
+      throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS.join(', ')}`);
+    }
+    const minTokens = parseCount(values['min-tokens'], '--min-tokens');
+    if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');
+
+    const input = (await readAll(io.stdin)).toString('utf8');
+    const store = await CcrStore.open({ file: values.store ?? defaultStorePath(io.env), onWarning: (m) => io.stderr.write(`${m}\n`) });
+    try {
+      const started = performance.now();
+      const result = await compressText(input, {
+        query: values.query,
+        kind: values.kind as ContentKind | undefined,
+        minTokens,
+        aggressiveness: values.aggressiveness as Aggressiveness | undefined,
+        store,
+      });
+      io.stdout.write(result.text);
+      if (values.stats) {
+        const { text: _text, ...stats } = result;
+        io.stderr.write(`${JSON.stringify({ ...stats, ms: Math.round(performance.now() - started) })}\n`);
+      }
+    } finally {
+      await store.close();
+    }
+    return 0;
+  },
+};

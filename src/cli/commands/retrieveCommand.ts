@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { CcrStore } from '../../store/ccrStore';
+import { defaultStorePath } from '../../store/paths';
+import { parseCount, UsageError, type Command } from '../command';
+
+export const retrieveCommand: Command = {
+  name: 'retrieve',
+  summary: 'print the original behind a marker, or the part matching a query',
+  usage: `headroom retrieve HASH [--query Q] [--offset N] [--limit N] [--store FILE]
+
+Prints the original that a "retrieve hash=HASH" marker stands for. With --query, only the
+rows or lines relevant to it; --offset and --limit page through them.`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        query: { type: 'string' },
+        offset: { type: 'string' },
+        limit: { type: 'string' },
+        store: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('give exactly one hash');
+    const offset = parseCount(values.offset, '--offset');
+    const limit = parseCount(values.limit, '--limit');
+    const store = await CcrStore.open({ file: values.store ?? defaultStorePath(io.env), onWarning: (m) => io.stderr.write(`${m}\n`) });
+    try {
+      const outcome = await store.retrieve(positionals[0], { query: values.query, offset, limit });
+      if (!outcome.ok) {
+        io.stderr.write(`headroom retrieve: ${outcome.error}\n`);
+        return 1;
+      }
+      io.stdout.write(outcome.part.content);
+      if (outcome.part.returned < outcome.part.total) {
+        const { unit, offset: from, returned, matched, total } = outcome.part;
+        io.stderr.write(`${returned} of ${matched} matching ${unit} (from ${from}; ${total} in all)\n`);
+      }
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,125 @@
+import { marker } from '../marker';
+import type { Compressor } from './compressor';
+import { splitLines } from './lines';
+
+/** Lockfiles, bundles, maps and other generated files: their diffs are summarised, not shown. */
+const GENERATED_PATH = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock|flake\.lock)$|\.min\.(js|css|mjs)$|\.(map|snap)$|(^|\/)(dist|build|vendor|node_modules|__generated__)\/|\.(pb\.go|generated\.\w+)$|_pb2\.py$/;
+const MINIFIED_LINE_LENGTH = 500;
+
+interface FileDiff {
+  path: string;
+  lines: string[];
+}
+
+/**
+ * Unified and combined diffs: file headers, hunk headers and every changed line stay; long
+ * runs of unchanged context are trimmed to a few lines around each change; generated files
+ * are summarised by their size.
+ */
+export const compressDiff: Compressor = async (input, context) => {
+  const files = splitFiles(splitLines(input));
+  const out: string[] = [];
+  let changed = false;
+  for (const file of files) {
+    context.checkDeadline();
+    const rendered = isGenerated(file) ? summariseGenerated(file) : trimContext(file.lines, context.tuning.diffContextLines);
+    if (rendered.length !== file.lines.length || rendered.some((line, i) => line !== file.lines[i])) changed = true;
+    out.push(...rendered);
+  }
+  if (!changed) return undefined;
+  const { added, removed } = countChanges(files.flatMap((f) => f.lines));
+  out.push(marker(`diff of ${files.length} ${files.length === 1 ? 'file' : 'files'}, +${added} −${removed}; unchanged context and generated files trimmed`, context.inputHash));
+  return { text: out.join('\n'), transforms: ['diff:context'] };
+};
+
+function splitFiles(lines: string[]): FileDiff[] {
+  const files: FileDiff[] = [];
+  let current: FileDiff = { path: '', lines: [] };
+  lines.forEach((line, i) => {
+    const startsFile = /^diff --(git|combined|cc) /.test(line) || (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ') && !/^diff /.test(lines[i - 1] ?? '') && !/^index /.test(lines[i - 1] ?? ''));
+    if (startsFile && current.lines.length > 0) {
+      files.push(current);
+      current = { path: '', lines: [] };
+    }
+    current.lines.push(line);
+    const path = /^\+\+\+ (?:b\/)?(\S+)/.exec(line)?.[1] ?? /^diff --git a\/\S+ b\/(\S+)/.exec(line)?.[1];
+    if (path && path !== '/dev/null') current.path = path;
+    else if (!current.path && /^--- (?:a\/)?(\S+)/.test(line)) current.path = /^--- (?:a\/)?(\S+)/.exec(line)![1];
+  });
+  if (current.lines.length > 0) files.push(current);
+  return files;
+}
+
+function isGenerated(file: FileDiff): boolean {
+  if (GENERATED_PATH.test(file.path)) {
+    const { added, removed } = countChanges(file.lines);
+    return added + removed > 20;
+  }
+  return file.lines.some((line) => line.length > MINIFIED_LINE_LENGTH && /^[+-]/.test(line));
+}
+
+function summariseGenerated(file: FileDiff): string[] {
+  const firstHunk = file.lines.findIndex((line) => line.startsWith('@@'));
+  const header = firstHunk === -1 ? file.lines : file.lines.slice(0, firstHunk);
+  const { added, removed } = countChanges(file.lines);
+  return [...header, marker(`generated file: +${added} −${removed} lines not shown`)];
+}
+
+/** How many leading columns carry +/-/space markers: one for unified diffs, one per parent for combined ones. */
+function prefixWidth(hunkHeader: string): number {
+  const ats = /^(@+)/.exec(hunkHeader)?.[1].length ?? 2;
+  return Math.max(1, ats - 1);
+}
+
+function trimContext(lines: string[], contextLines: number): string[] {
+  const out: string[] = [];
+  let width = 1;
+  let inHunk = false;
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i];
+    if (line.startsWith('@@')) {
+      inHunk = true;
+      width = prefixWidth(line);
+      out.push(line);
+      i++;
+      continue;
+    }
+    if (!inHunk || !isContext(line, width)) {
+      if (/^diff |^index /.test(line) || (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ '))) inHunk = false;
+      out.push(line);
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < lines.length && isContext(lines[end], width)) end++;
+    const run = lines.slice(i, end);
+    const hasBefore = i > 0 && !lines[i - 1].startsWith('@@');
+    const hasAfter = end < lines.length && !lines[end].startsWith('@@') && !/^diff /.test(lines[end]);
+    const head = hasBefore ? contextLines : 0;
+    const tail = hasAfter ? contextLines : 0;
+    if (run.length > head + tail + 1) {
+      out.push(...run.slice(0, head), marker(`${run.length - head - tail} unchanged lines`), ...run.slice(run.length - tail));
+    } else {
+      out.push(...run);
+    }
+    i = end;
+  }
+  return out;
+}
+
+function isContext(line: string, width: number): boolean {
+  if (line === '') return true;
+  for (let c = 0; c < width; c++) if (line.charAt(c) !== ' ') return false;
+  return true;
+}
+
+function countChanges(lines: string[]): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  for (const line of lines) {
+    if (line.startsWith('+') && !line.startsWith('+++ ')) added++;
+    else if (line.startsWith('-') && !line.startsWith('--- ')) removed++;
+  }
+  return { added, removed };
+}

@@ -1,0 +1,377 @@
+import { marker } from '../marker';
+import { maxOf, moments } from '../numeric';
+import { topRelevant } from '../relevance/topRelevant';
+import { relevanceScores, type CompressorContext, type CompressorResult } from './compressor';
+
+/** Arrays shorter than this are left as they are: there is too little to choose from. */
+export const MIN_ARRAY_ITEMS = 8;
+/** Deeper structures are passed through rather than walked. */
+const MAX_DEPTH = 48;
+/** Constants longer than this stay in the rows: naming them in the marker would cost as much. */
+const MAX_CONSTANT_LENGTH = 120;
+/** Categorical columns with more distinct values than this are treated as free text. */
+const MAX_CATEGORIES = 50;
+/** The key under which a kept record carries the number of identical records it stands for. */
+export const REPEAT_KEY = '_headroom_count';
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Statistical filtering of JSON: every large array inside the document keeps the items the
+ * model almost always needs (errors, outliers, extremes, change points, rare values, items
+ * relevant to the query, the first and last few) and a marker that summarises and retrieves the rest.
+ * The output is compact, valid JSON.
+ */
+export async function crushJson(input: string, context: CompressorContext, parsed?: unknown): Promise<CompressorResult | undefined> {
+  const root = parsed === undefined ? (JSON.parse(input) as unknown) : parsed;
+  const transforms = new Set<string>();
+  const crusher = new Crusher(context, root, transforms);
+  const text = JSON.stringify(await crusher.walk(root, 0));
+  if (text.length < input.length) transforms.add('json:minify');
+  return transforms.size > 0 ? { text, transforms: [...transforms] } : undefined;
+}
+
+class Crusher {
+  constructor(
+    private readonly context: CompressorContext,
+    private readonly root: unknown,
+    private readonly transforms: Set<string>,
+  ) {}
+
+  async walk(node: unknown, depth: number): Promise<unknown> {
+    this.context.checkDeadline();
+    if (depth > MAX_DEPTH) return node;
+    if (Array.isArray(node)) {
+      if (node.length >= MIN_ARRAY_ITEMS) return this.crushArray(node, depth);
+      return this.walkAll(node, depth);
+    }
+    if (isObject(node)) {
+      const out: JsonObject = {};
+      for (const [key, value] of Object.entries(node)) out[key] = await this.walk(value, depth + 1);
+      return out;
+    }
+    return node;
+  }
+
+  private async walkAll(items: readonly unknown[], depth: number): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (const item of items) out.push(await this.walk(item, depth + 1));
+    return out;
+  }
+
+  private async crushArray(items: unknown[], depth: number): Promise<unknown> {
+    const objects = items.filter(isObject).length;
+    if (objects >= items.length * 0.8) return this.crushRecords(items, depth);
+    if (items.every((v) => typeof v === 'number' && Number.isFinite(v))) return this.crushSeries(items as number[]);
+    return this.crushList(items, depth);
+  }
+
+  /** The hash a marker for this array names; the root array is the stored input itself. */
+  private originalHash(items: unknown[]): string {
+    return items === this.root ? this.context.inputHash : this.context.keepOriginal(JSON.stringify(items), 'json');
+  }
+
+  private async crushRecords(rows: unknown[], depth: number): Promise<unknown> {
+    const { tuning } = this.context;
+    const n = rows.length;
+    const serialized = rows.map((row) => JSON.stringify(row) ?? 'null');
+    const columns = analyseColumns(rows);
+    const keep = new KeepSet();
+
+    rows.forEach((row, i) => {
+      if (!isObject(row)) keep.add(i, 'non-records');
+      else if (hasError(row)) keep.add(i, 'errors');
+    });
+    for (const column of columns.values()) {
+      this.context.checkDeadline();
+      if (column.numbers.length >= Math.max(5, n * 0.5)) {
+        const m = moments(column.numbers.map((e) => e.value));
+        for (const { row, value } of column.numbers) {
+          if (m.std > 0 && Math.abs(value - m.mean) > tuning.outlierSigmas * m.std) keep.add(row, 'outliers');
+        }
+        keep.add(column.numbers.find((e) => e.value === m.min)!.row, 'extremes');
+        keep.add(column.numbers.find((e) => e.value === m.max)!.row, 'extremes');
+      }
+      if (column.categories && column.categories.size >= 2) {
+        const changes = changePoints(column.sequence);
+        if (changes.length <= Math.max(3, n * 0.05)) for (const row of changes) keep.add(row, 'changes');
+        const dominant = Math.max(...column.categories.values());
+        if (column.categories.size <= 20 && dominant >= n * 0.5) {
+          const rareLimit = Math.max(1, Math.floor(n * 0.02));
+          const rare = column.sequence.filter((e) => (column.categories!.get(e.value) ?? 0) <= rareLimit);
+          for (const { row } of rare.slice(0, tuning.rareRowsPerColumn)) keep.add(row, 'rare values');
+        }
+      }
+    }
+    for (const row of schemaAnomalies(rows).slice(0, tuning.rareRowsPerColumn)) keep.add(row, 'odd shape');
+
+    const scores = await relevanceScores(this.context, serialized);
+    if (scores) for (const row of topRelevant(scores, tuning.relevantRows)) keep.add(row, 'relevant');
+    for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
+    for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
+
+    const groups = duplicateGroups(serialized);
+    const kept = keep.collapse(groups);
+    if (kept.length >= n * 0.9) return this.walkAll(rows, depth);
+
+    const constants = constantColumns(rows, columns);
+    const out: unknown[] = [];
+    for (const i of kept) {
+      const row = await this.walk(rows[i], depth + 1);
+      const copies = groups.size.get(serialized[i]) ?? 1;
+      out.push(isObject(row) ? withoutKeys(row, constants, copies) : row);
+    }
+    const omitted = n - kept.reduce((sum, i) => sum + (groups.size.get(serialized[i]) ?? 1), 0);
+    const keptRows = new Set(kept.flatMap((i) => groups.members.get(serialized[i]) ?? [i]));
+    const dropped = rows.map((_, i) => i).filter((i) => !keptRows.has(i));
+    this.transforms.add('json:rows');
+    if (constants.size > 0) this.transforms.add('json:constants');
+    if (kept.some((i) => (groups.size.get(serialized[i]) ?? 1) > 1)) this.transforms.add('json:dedupe');
+
+    const parts = [`${omitted} of ${n} rows omitted`, `kept ${keep.describe()}`];
+    if (constants.size > 0) parts.push(`all rows: ${[...constants].map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    const summary = summariseRows(dropped, columns, constants);
+    if (summary) parts.push(`omitted rows: ${summary}`);
+    out.push(marker(parts.join('; '), this.originalHash(rows)));
+    return out;
+  }
+
+  private crushSeries(values: number[]): unknown {
+    const { tuning } = this.context;
+    const n = values.length;
+    const keep = new KeepSet();
+    const m = moments(values);
+    values.forEach((v, i) => {
+      if (m.std > 0 && Math.abs(v - m.mean) > tuning.outlierSigmas * m.std) keep.add(i, 'outliers');
+    });
+    keep.add(values.indexOf(m.min), 'extremes');
+    keep.add(values.indexOf(m.max), 'extremes');
+    for (const i of levelShifts(values)) {
+      keep.add(i - 1, 'changes');
+      keep.add(i, 'changes');
+    }
+    for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
+    for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
+    const kept = keep.indices();
+    if (kept.length >= n * 0.9) return values;
+    this.transforms.add('json:series');
+    const description = `${n - kept.length} of ${n} numbers omitted; kept ${keep.describe()} at indices ${kept.join(',')}; all in ${m.min}–${m.max}, mean ${round(m.mean)}`;
+    return [...kept.map((i) => values[i]), marker(description, this.originalHash(values))];
+  }
+
+  private async crushList(items: unknown[], depth: number): Promise<unknown> {
+    const { tuning } = this.context;
+    const n = items.length;
+    const serialized = items.map((item) => JSON.stringify(item) ?? 'null');
+    const keep = new KeepSet();
+    serialized.forEach((text, i) => {
+      if (ERROR_WORDS.test(text)) keep.add(i, 'errors');
+    });
+    const scores = await relevanceScores(this.context, serialized);
+    if (scores) for (const i of topRelevant(scores, tuning.relevantRows)) keep.add(i, 'relevant');
+    for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
+    for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
+    const groups = duplicateGroups(serialized);
+    const kept = keep.collapse(groups);
+    if (kept.length >= n * 0.9) return this.walkAll(items, depth);
+    this.transforms.add('json:list');
+    const out: unknown[] = [];
+    for (const i of kept) out.push(await this.walk(items[i], depth + 1));
+    const represented = kept.reduce((sum, i) => sum + (groups.size.get(serialized[i]) ?? 1), 0);
+    out.push(marker(`${n - represented} of ${n} items omitted; kept ${keep.describe()}`, this.originalHash(items)));
+    return out;
+  }
+}
+
+/** Indices to keep, each with the reasons it is kept, in a stable order. */
+class KeepSet {
+  private readonly reasons = new Map<number, Set<string>>();
+
+  add(index: number, reason: string): void {
+    if (index < 0) return;
+    const set = this.reasons.get(index) ?? new Set<string>();
+    set.add(reason);
+    this.reasons.set(index, set);
+  }
+
+  indices(): number[] {
+    return [...this.reasons.keys()].sort((a, b) => a - b);
+  }
+
+  /** Kept indices with duplicates folded: one representative per group of identical items. */
+  collapse(groups: DuplicateGroups): number[] {
+    const seen = new Set<string>();
+    const out: number[] = [];
+    for (const i of this.indices()) {
+      const key = groups.keyOf[i];
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(i);
+    }
+    return out;
+  }
+
+  describe(): string {
+    const counts = new Map<string, number>();
+    for (const set of this.reasons.values()) for (const reason of set) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    return [...counts].map(([reason, count]) => `${count} ${reason}`).join(', ');
+  }
+}
+
+interface DuplicateGroups {
+  keyOf: string[];
+  size: Map<string, number>;
+  members: Map<string, number[]>;
+}
+
+function duplicateGroups(serialized: string[]): DuplicateGroups {
+  const size = new Map<string, number>();
+  const members = new Map<string, number[]>();
+  serialized.forEach((key, i) => {
+    size.set(key, (size.get(key) ?? 0) + 1);
+    const list = members.get(key);
+    if (list) list.push(i);
+    else members.set(key, [i]);
+  });
+  return { keyOf: serialized, size, members };
+}
+
+interface Column {
+  /** Rows holding this key. */
+  present: number;
+  numbers: Array<{ row: number; value: number }>;
+  /** Value counts, or undefined once the column has too many distinct values to be categorical. */
+  categories: Map<string, number> | undefined;
+  sequence: Array<{ row: number; value: string }>;
+  /** The serialized value when every row so far holds the same one; null once two differ. */
+  constant: string | null | undefined;
+}
+
+function analyseColumns(rows: unknown[]): Map<string, Column> {
+  const columns = new Map<string, Column>();
+  rows.forEach((row, i) => {
+    if (!isObject(row)) return;
+    for (const [key, value] of Object.entries(row)) {
+      let column = columns.get(key);
+      if (!column) {
+        column = { present: 0, numbers: [], categories: new Map(), sequence: [], constant: undefined };
+        columns.set(key, column);
+      }
+      column.present++;
+      if (typeof value === 'number' && Number.isFinite(value)) column.numbers.push({ row: i, value });
+      if (column.categories && (typeof value === 'string' || typeof value === 'boolean') && String(value).length <= 100) {
+        const category = String(value);
+        column.categories.set(category, (column.categories.get(category) ?? 0) + 1);
+        column.sequence.push({ row: i, value: category });
+        if (column.categories.size > MAX_CATEGORIES) column.categories = undefined;
+      }
+      if (column.constant !== null) {
+        const text = JSON.stringify(value) ?? 'null';
+        column.constant = column.constant === undefined || column.constant === text ? text : null;
+      }
+    }
+  });
+  return columns;
+}
+
+/** Columns every row holds with the same short value, unless that would leave the rows empty. */
+function constantColumns(rows: unknown[], columns: Map<string, Column>): Map<string, string> {
+  if (!rows.every(isObject)) return new Map();
+  const constants = new Map<string, string>();
+  for (const [key, column] of columns) {
+    if (column.present === rows.length && typeof column.constant === 'string' && column.constant.length <= MAX_CONSTANT_LENGTH) {
+      constants.set(key, column.constant);
+    }
+  }
+  return constants.size < columns.size ? constants : new Map();
+}
+
+function withoutKeys(row: JsonObject, constants: Map<string, string>, copies: number): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(row)) if (!constants.has(key)) out[key] = value;
+  if (copies > 1) out[REPEAT_KEY] = copies;
+  return out;
+}
+
+function changePoints(sequence: Array<{ row: number; value: string }>): number[] {
+  const rows: number[] = [];
+  for (let i = 1; i < sequence.length; i++) if (sequence[i].value !== sequence[i - 1].value) rows.push(sequence[i].row);
+  return rows;
+}
+
+/** Rows whose set of keys is rare while one shape dominates: a missing or extra field is a signal. */
+function schemaAnomalies(rows: unknown[]): number[] {
+  const shapes = rows.map((row) => (isObject(row) ? Object.keys(row).sort().join('\u0000') : ''));
+  const counts = new Map<string, number>();
+  for (const shape of shapes) counts.set(shape, (counts.get(shape) ?? 0) + 1);
+  const dominant = maxOf([...counts.values()]);
+  if (counts.size < 2 || dominant < rows.length * 0.5) return [];
+  const rareLimit = Math.max(1, Math.floor(rows.length * 0.02));
+  return shapes.flatMap((shape, i) => ((counts.get(shape) ?? 0) <= rareLimit ? [i] : []));
+}
+
+/** Indices where a numeric series jumps by far more than its usual step. */
+function levelShifts(values: number[]): number[] {
+  if (values.length < 4) return [];
+  const steps = values.slice(1).map((v, i) => v - values[i]);
+  const m = moments(steps.map(Math.abs));
+  const threshold = m.mean + 3 * m.std;
+  return steps.flatMap((step, i) => (m.std > 0 && Math.abs(step) > threshold ? [i + 1] : []));
+}
+
+const ERROR_WORDS = /\b(error|errors|exception|fatal|failed|failure|panic|traceback|crash(ed)?|timed? ?out)\b/i;
+const ERROR_KEYS = /^(error|errors|err|exception|failure|fault|stack|stacktrace|stack_trace)$/i;
+const STATUS_KEYS = /^(status|status_?code|http_?status|http_?code|code|response_?code)$/i;
+const MESSAGE_KEYS = /^(msg|message|reason|detail|details|stderr|level|severity|log_?level|status|state|result|outcome|conclusion|event)$/i;
+const FLAG_KEYS = /^(success|succeeded|ok|passed)$/i;
+
+/** Error signals in a record: error fields, HTTP status ≥ 400, success:false, error words in message fields. */
+export function hasError(row: JsonObject): boolean {
+  for (const [key, value] of Object.entries(row)) {
+    if (ERROR_KEYS.test(key) && isPresent(value)) return true;
+    if (STATUS_KEYS.test(key)) {
+      const code = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;
+      if (typeof code === 'number' && code >= 400 && code <= 599) return true;
+    }
+    if (FLAG_KEYS.test(key) && value === false) return true;
+    if (MESSAGE_KEYS.test(key) && typeof value === 'string' && ERROR_WORDS.test(value)) return true;
+    if (isObject(value) && Object.keys(value).some((k) => ERROR_KEYS.test(k) && isPresent(value[k]))) return true;
+  }
+  return false;
+}
+
+function isPresent(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isObject(value)) return Object.keys(value).length > 0;
+  return true;
+}
+
+/** Ranges of numbers and top values of categories among the dropped rows, a few columns' worth. */
+function summariseRows(dropped: number[], columns: Map<string, Column>, constants: Map<string, string>): string {
+  if (dropped.length === 0) return '';
+  const droppedSet = new Set(dropped);
+  const parts: string[] = [];
+  const ranked = [...columns].filter(([key]) => !constants.has(key));
+  const categorical = ranked.filter(([, c]) => c.categories && c.categories.size <= 10 && c.categories.size >= 2);
+  const numeric = ranked.filter(([, c]) => c.numbers.length >= c.present * 0.8 && c.numbers.length > 0);
+  for (const [key, column] of categorical.slice(0, 3)) {
+    const counts = new Map<string, number>();
+    for (const { row, value } of column.sequence) if (droppedSet.has(row)) counts.set(value, (counts.get(value) ?? 0) + 1);
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    if (top.length > 0) parts.push(`${key} ${top.map(([v, c]) => `${v}×${c}`).join(' ')}`);
+  }
+  for (const [key, column] of numeric.slice(0, 3)) {
+    const values = column.numbers.filter((e) => droppedSet.has(e.row)).map((e) => e.value);
+    if (values.length === 0) continue;
+    const m = moments(values);
+    parts.push(m.min === m.max ? `${key} ${m.min}` : `${key} ${m.min}–${m.max}`);
+  }
+  return parts.join(', ');
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,115 @@
+import type { ContentKind } from './types';
+
+export type Detection =
+  | { kind: 'binary' }
+  | { kind: 'json'; value: unknown }
+  | { kind: Exclude<ContentKind, 'json'> };
+
+const SAMPLE_LINES = 400;
+
+/** Decides which compressor a tool output goes to. Looks at a sample of lines, so it stays cheap on huge inputs. */
+export function detectKind(text: string): Detection {
+  if (looksBinary(text)) return { kind: 'binary' };
+  const json = parseJsonDocument(text);
+  if (json.ok) return { kind: 'json', value: json.value };
+
+  const lines = sampleLines(text);
+  if (lines.length === 0) return { kind: 'prose' };
+  if (isDiff(text)) return { kind: 'diff' };
+  if (isSearchOutput(lines)) return { kind: 'search' };
+
+  const share = (test: (line: string) => boolean) => lines.filter(test).length / lines.length;
+  if (share(isNumberedSourceLine) > 0.6) return { kind: 'code' };
+  const logShare = share(isLogLike);
+  const codeShare = share(isCodeLike);
+  if (logShare >= 0.3 && logShare >= codeShare) return { kind: 'log' };
+  if (codeShare >= 0.3) return { kind: 'code' };
+  if (share(isProseLike) >= 0.5) return { kind: 'prose' };
+  return { kind: lines.length >= 20 ? 'log' : 'prose' };
+}
+
+function looksBinary(text: string): boolean {
+  const sample = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  let suspicious = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) suspicious++;
+  }
+  return sample.length > 0 && suspicious / sample.length > 0.1;
+}
+
+type JsonParse = { ok: true; value: unknown } | { ok: false };
+
+export function parseJsonDocument(text: string): JsonParse {
+  const first = firstNonSpace(text);
+  if (first !== '{' && first !== '[') return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function firstNonSpace(text: string): string {
+  const match = /\S/.exec(text.length > 1024 ? text.slice(0, 1024) : text);
+  return match ? match[0] : '';
+}
+
+function sampleLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (start < text.length && lines.length < SAMPLE_LINES) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, Math.min(end, start + 2_000));
+    if (line.trim()) lines.push(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+function isDiff(text: string): boolean {
+  const head = text.slice(0, 200_000);
+  return /^diff --(git|combined|cc) /m.test(head) || (/^--- \S/m.test(head) && /^\+\+\+ \S/m.test(head) && /^@@+ -\d/m.test(head));
+}
+
+export const SEARCH_LINE = /^((?:[A-Za-z]:)?[^:\n]*[\w.)\]][^:\n]*?)[:-](\d+)[:-](?:(\d+):)?(.*)$/;
+const SEARCH_HEADING_MATCH = /^(\d+)[:-](.*)$/;
+
+function isSearchOutput(lines: string[]): boolean {
+  const pathLike = (path: string) => /[./\\]/.test(path) && !/\s{2,}/.test(path) && !/^\d+$/.test(path);
+  const grepLines = lines.filter((line) => {
+    const m = SEARCH_LINE.exec(line);
+    return m !== null && pathLike(m[1]) && !/^\d{4}-\d\d-\d\d/.test(line);
+  }).length;
+  if (grepLines >= 2 && grepLines / lines.length >= 0.6) return true;
+  const headingMatches = lines.filter((line) => SEARCH_HEADING_MATCH.test(line)).length;
+  const headings = lines.filter((line) => !SEARCH_HEADING_MATCH.test(line) && pathLike(line) && !/\s/.test(line.trim())).length;
+  return headings >= 1 && headingMatches >= 2 && (headingMatches + headings) / lines.length >= 0.8;
+}
+
+const TIMESTAMP = /\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b\d\d:\d\d:\d\d\b|^[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:|^\d{10}(\.\d+)?\b|^\d{6} \d{6}\b/;
+const LEVEL_WORD = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\b|\[(error|warn|notice|info|debug)\]/;
+const TEST_RESULT = /\b(PASSED|FAILED|PASS|FAIL|ok \d+|not ok \d+)\b/;
+
+function isLogLike(line: string): boolean {
+  return TIMESTAMP.test(line) || LEVEL_WORD.test(line) || TEST_RESULT.test(line);
+}
+
+const CODE_START = /^\s*(import|export|from|def|class|function|const|let|var|return|if|else|elif|for|while|switch|case|public|private|protected|static|async|await|package|fn|func|use|impl|struct|enum|interface|type|#include|#define|try|catch|except|finally|@\w+)\b/;
+
+function isCodeLike(line: string): boolean {
+  const trimmed = line.trim();
+  return CODE_START.test(line) || /[{};]$|^[})\]]/.test(trimmed) || /^\s*(\/\/|#|\/\*|\*)/.test(line) || /\)\s*(=>|:)\s*\{?$/.test(trimmed);
+}
+
+/** `cat -n` / editor read output, as Claude Code's Read tool returns files. */
+function isNumberedSourceLine(line: string): boolean {
+  return /^\s*\d+(\t|→)/.test(line);
+}
+
+function isProseLike(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  return words.length >= 6 && /[a-z]{3,}/i.test(line) && /[.,;:!?]/.test(line);
+}

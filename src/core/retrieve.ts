@@ -1,0 +1,55 @@
+import { parseJsonDocument } from './detect';
+import { bm25Scorer } from './relevance/bm25Scorer';
+import { topRelevant } from './relevance/topRelevant';
+import type { RelevanceScorer, StoredOriginal } from './types';
+
+export interface RetrieveOptions {
+  /** Return only the rows or lines relevant to this question. */
+  query?: string;
+  /** First row or line to return (0-based), after any query filter. */
+  offset?: number;
+  /** Most rows or lines to return. */
+  limit?: number;
+}
+
+export interface RetrievedPart {
+  hash: string;
+  kind: StoredOriginal['kind'];
+  /** The original, or the selected rows (as a JSON array) or lines (joined by newlines). */
+  content: string;
+  unit: 'rows' | 'lines';
+  /** Rows or lines in the whole original. */
+  total: number;
+  /** Rows or lines that matched the query (all of them without one). */
+  matched: number;
+  offset: number;
+  returned: number;
+}
+
+/** Without a query, at most this many rows or lines come back unless a limit says otherwise. */
+const DEFAULT_QUERY_LIMIT = 50;
+
+/**
+ * Selects the part of an original the caller asked for. A JSON array is cut by rows, any
+ * other original by lines. With no options at all, the original comes back whole.
+ */
+export async function selectFromOriginal(original: StoredOriginal, options: RetrieveOptions = {}, scorer: RelevanceScorer = bm25Scorer): Promise<RetrievedPart> {
+  const json = parseJsonDocument(original.content);
+  const rows = json.ok && Array.isArray(json.value) ? (json.value as unknown[]) : undefined;
+  const units: string[] = rows ? rows.map((row) => JSON.stringify(row) ?? 'null') : original.content.split(/\r?\n/);
+  const unit = rows ? 'rows' : 'lines';
+  const base = { hash: original.hash, kind: original.kind, unit, total: units.length } as const;
+  const wantsPart = options.query?.trim() || options.offset !== undefined || options.limit !== undefined;
+  if (!wantsPart) return { ...base, content: original.content, matched: units.length, offset: 0, returned: units.length };
+
+  let indices = units.map((_, i) => i);
+  if (options.query?.trim()) {
+    const scores = await scorer.score(options.query, units);
+    indices = topRelevant(scores, units.length, 0.25).sort((a, b) => a - b);
+  }
+  const offset = Math.max(0, Math.floor(options.offset ?? 0));
+  const limit = Math.max(0, Math.floor(options.limit ?? (options.query?.trim() ? DEFAULT_QUERY_LIMIT : units.length)));
+  const selected = indices.slice(offset, offset + limit);
+  const content = rows ? `[${selected.map((i) => units[i]).join(',')}]` : selected.map((i) => units[i]).join('\n');
+  return { ...base, content, matched: indices.length, offset, returned: selected.length };
+}

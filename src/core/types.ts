@@ -1,0 +1,81 @@
+/** The kinds of tool output the engine tells apart; each has its own compressor. */
+export const CONTENT_KINDS = ['json', 'log', 'search', 'diff', 'code', 'prose'] as const;
+export type ContentKind = (typeof CONTENT_KINDS)[number];
+
+export type Aggressiveness = 'conservative' | 'balanced' | 'aggressive';
+
+/** An original that a compressor dropped content from, kept so it can be retrieved by hash. */
+export interface StoredOriginal {
+  hash: string;
+  content: string;
+  kind: ContentKind;
+  tool?: string;
+}
+
+/**
+ * A compression replayed from cache must come out byte-identical, so the cache holds the
+ * finished text; a decision to leave a content alone is cached too, for the same reason.
+ */
+export interface CachedCompression {
+  compressed: boolean;
+  /** The compressed text; absent when the original was left unchanged. */
+  text?: string;
+  reason?: string;
+  kind: ContentKind;
+  tokensBefore: number;
+  tokensAfter: number;
+  transforms: string[];
+  markerHashes: string[];
+}
+
+/**
+ * Where the engine keeps originals and memoised results. The engine itself stays pure:
+ * persistence (sql.js on disk) implements this port outside `src/core`.
+ */
+export interface CompressionStore {
+  putOriginal(original: StoredOriginal): void;
+  getCompression(key: string): CachedCompression | undefined;
+  putCompression(key: string, value: CachedCompression): void;
+}
+
+/** Scores documents against a query; higher is more relevant. Scores are on any non-negative scale. */
+export interface RelevanceScorer {
+  readonly name: string;
+  score(query: string, documents: readonly string[]): number[] | Promise<number[]>;
+}
+
+export interface EngineOptions {
+  /** The user's current question; chunks relevant to it are kept. */
+  query?: string;
+  /** Skip detection and use this compressor. */
+  kind?: ContentKind;
+  /** Outputs smaller than this many tokens pass untouched. */
+  minTokens?: number;
+  /** A compression that saves less than this fraction of tokens is discarded. */
+  minSavings?: number;
+  aggressiveness?: Aggressiveness;
+  store?: CompressionStore;
+  scorer?: RelevanceScorer;
+  /** Epoch milliseconds after which compression gives up and returns the original. */
+  deadline?: number;
+  /** Name of the tool whose output this is, for stats and the store. */
+  tool?: string;
+}
+
+export interface TextCompression {
+  text: string;
+  compressed: boolean;
+  /** `unknown` when the engine stopped before detecting the kind (too small, out of time). */
+  kind: ContentKind | 'binary' | 'unknown';
+  /** Content hash of the original (sha-256, hex). */
+  hash: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  transforms: string[];
+  /** Hashes referenced by the markers in `text`; each retrieves an original. */
+  markerHashes: string[];
+  /** Why the original was returned unchanged, when it was. */
+  reason?: string;
+  /** True when the result was replayed from the memo (same content seen before). */
+  cached: boolean;
+}

@@ -1,0 +1,196 @@
+import { selectFromOriginal, type RetrievedPart, type RetrieveOptions } from '../core/retrieve';
+import type { CachedCompression, CompressionStore, ContentKind, StoredOriginal } from '../core/types';
+import { SqliteFile, type SqliteFileOptions } from './sqliteFile';
+
+export interface CcrStoreOptions extends SqliteFileOptions {
+  /** Originals unused for this long are dropped (default 7 days). */
+  ttlMs?: number;
+  /** Total size of stored originals, in bytes, above which the least recently used go (default 256 MB). */
+  maxBytes?: number;
+  /** The clock, replaceable in tests. */
+  now?: () => number;
+}
+
+export type RetrieveOutcome = { ok: true; part: RetrievedPart } | { ok: false; error: string };
+
+const DAY = 24 * 60 * 60 * 1000;
+export const DEFAULT_TTL_MS = 7 * DAY;
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/** How many evicted hashes are remembered, so a late retrieve can say why its original is gone. */
+const EVICTION_MEMORY = 10_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS originals (
+  hash TEXT PRIMARY KEY, content TEXT NOT NULL, kind TEXT NOT NULL, tool TEXT,
+  bytes INTEGER NOT NULL, created_at INTEGER NOT NULL, accessed_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS originals_accessed ON originals(accessed_at);
+CREATE TABLE IF NOT EXISTS compressions (
+  key TEXT PRIMARY KEY, hash TEXT NOT NULL, marker_hashes TEXT NOT NULL, value TEXT NOT NULL, accessed_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS compressions_hash ON compressions(hash);
+CREATE TABLE IF NOT EXISTS evictions (hash TEXT PRIMARY KEY, reason TEXT NOT NULL, at INTEGER NOT NULL);
+`;
+
+/**
+ * The CCR store: every original a compressor dropped content from, keyed by content hash,
+ * and the memo of finished compressions, in a sql.js database persisted to one file.
+ */
+export class CcrStore implements CompressionStore {
+  private totalBytes: number;
+  private readonly ttlMs: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly file: SqliteFile,
+    options: CcrStoreOptions,
+  ) {
+    this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.now = options.now ?? Date.now;
+    this.totalBytes = Number(this.scalar('SELECT COALESCE(SUM(bytes), 0) FROM originals') ?? 0);
+  }
+
+  static async open(options: CcrStoreOptions = {}): Promise<CcrStore> {
+    const file = await SqliteFile.open(options);
+    file.db.exec(SCHEMA);
+    const store = new CcrStore(file, options);
+    store.prune();
+    return store;
+  }
+
+  get db(): SqliteFile['db'] {
+    return this.file.db;
+  }
+
+  putOriginal(original: StoredOriginal): void {
+    const now = this.now();
+    const bytes = Buffer.byteLength(original.content, 'utf8');
+    const existing = this.scalar('SELECT bytes FROM originals WHERE hash = ?', [original.hash]);
+    if (existing === undefined) {
+      this.db.run('INSERT INTO originals (hash, content, kind, tool, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        original.hash, original.content, original.kind, original.tool ?? null, bytes, now, now,
+      ]);
+      this.db.run('DELETE FROM evictions WHERE hash = ?', [original.hash]);
+      this.totalBytes += bytes;
+      this.evictOverCap(original.hash);
+    } else {
+      this.db.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, original.hash]);
+    }
+    this.file.markDirty();
+  }
+
+  getOriginal(hash: string): StoredOriginal | undefined {
+    const row = this.row('SELECT hash, content, kind, tool, accessed_at FROM originals WHERE hash = ?', [hash]);
+    if (!row) return undefined;
+    if (Number(row.accessed_at) < this.now() - this.ttlMs) {
+      this.evict(hash, 'expired');
+      return undefined;
+    }
+    this.db.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), hash]);
+    this.file.markDirty();
+    return { hash, content: String(row.content), kind: row.kind as ContentKind, tool: row.tool === null ? undefined : String(row.tool) };
+  }
+
+  /** The original or the part of it asked for; an unknown or evicted hash gives an error message, never an exception. */
+  async retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
+    const clean = hash.trim().toLowerCase();
+    if (!/^[0-9a-f]{8,64}$/.test(clean)) return { ok: false, error: `"${hash}" is not a Headroom hash (expected hex characters, as in "retrieve hash=…" markers).` };
+    const original = this.getOriginal(clean);
+    if (original) return { ok: true, part: await selectFromOriginal(original, options) };
+    const eviction = this.row('SELECT reason, at FROM evictions WHERE hash = ?', [clean]);
+    if (eviction) {
+      const when = new Date(Number(eviction.at)).toISOString();
+      return { ok: false, error: `The original for hash ${clean} is no longer stored (${String(eviction.reason)} at ${when}). Re-run the tool to get it again.` };
+    }
+    return { ok: false, error: `No original is stored for hash ${clean}. Check the hash against the marker; originals are kept for ${Math.round(this.ttlMs / DAY)} days.` };
+  }
+
+  getCompression(key: string): CachedCompression | undefined {
+    const row = this.row('SELECT value, marker_hashes, accessed_at FROM compressions WHERE key = ?', [key]);
+    if (!row) return undefined;
+    const value = JSON.parse(String(row.value)) as CachedCompression;
+    const needed = String(row.marker_hashes).split(' ').filter(Boolean);
+    if (Number(row.accessed_at) < this.now() - this.ttlMs || needed.some((h) => this.scalar('SELECT 1 FROM originals WHERE hash = ?', [h]) === undefined)) {
+      this.db.run('DELETE FROM compressions WHERE key = ?', [key]);
+      this.file.markDirty();
+      return undefined;
+    }
+    const now = this.now();
+    this.db.run('UPDATE compressions SET accessed_at = ? WHERE key = ?', [now, key]);
+    for (const h of needed) this.db.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, h]);
+    this.file.markDirty();
+    return value;
+  }
+
+  putCompression(key: string, value: CachedCompression): void {
+    const hash = key.split(':')[0];
+    this.db.run('INSERT OR REPLACE INTO compressions (key, hash, marker_hashes, value, accessed_at) VALUES (?, ?, ?, ?, ?)', [
+      key, hash, value.markerHashes.join(' '), JSON.stringify(value), this.now(),
+    ]);
+    this.file.markDirty();
+  }
+
+  /** Drops originals and memo entries past their TTL. */
+  prune(): void {
+    const cutoff = this.now() - this.ttlMs;
+    const expired = this.column('SELECT hash FROM originals WHERE accessed_at < ?', [cutoff]);
+    for (const hash of expired) this.evict(hash, 'expired');
+    this.db.run('DELETE FROM compressions WHERE accessed_at < ?', [cutoff]);
+    this.db.run(`DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`);
+    this.file.markDirty();
+  }
+
+  summary(): { originals: number; bytes: number; compressions: number } {
+    return {
+      originals: Number(this.scalar('SELECT COUNT(*) FROM originals') ?? 0),
+      bytes: this.totalBytes,
+      compressions: Number(this.scalar('SELECT COUNT(*) FROM compressions') ?? 0),
+    };
+  }
+
+  flush(): Promise<void> {
+    return this.file.flush();
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+
+  private evictOverCap(keep: string): void {
+    while (this.totalBytes > this.maxBytes) {
+      const oldest = this.scalar('SELECT hash FROM originals WHERE hash != ? ORDER BY accessed_at ASC LIMIT 1', [keep]);
+      if (oldest === undefined) return;
+      this.evict(String(oldest), 'evicted to keep the store under its size cap');
+    }
+  }
+
+  /** Removes an original and every memo entry whose markers point at it. */
+  private evict(hash: string, reason: string): void {
+    const bytes = Number(this.scalar('SELECT bytes FROM originals WHERE hash = ?', [hash]) ?? 0);
+    this.db.run('DELETE FROM originals WHERE hash = ?', [hash]);
+    this.db.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [hash, hash]);
+    this.db.run('INSERT OR REPLACE INTO evictions (hash, reason, at) VALUES (?, ?, ?)', [hash, reason, this.now()]);
+    this.totalBytes -= bytes;
+    this.file.markDirty();
+  }
+
+  private row(sql: string, params: Array<string | number | null> = []): Record<string, unknown> | undefined {
+    const statement = this.db.prepare(sql);
+    try {
+      statement.bind(params);
+      return statement.step() ? (statement.getAsObject() as Record<string, unknown>) : undefined;
+    } finally {
+      statement.free();
+    }
+  }
+
+  private scalar(sql: string, params: Array<string | number | null> = []): unknown {
+    const row = this.row(sql, params);
+    return row ? Object.values(row)[0] : undefined;
+  }
+
+  private column(sql: string, params: Array<string | number | null> = []): string[] {
+    const result = this.db.exec(sql, params);
+    return result.length === 0 ? [] : result[0].values.map((v) => String(v[0]));
+  }
+}

@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+
+export interface SqliteFileOptions {
+  /** Where the database lives; without a file it is kept in memory only. */
+  file?: string;
+  /** How long writes are gathered before the file is rewritten. */
+  debounceMs?: number;
+  /** Told about recoverable trouble, such as a corrupt file that was moved aside. */
+  onWarning?: (message: string) => void;
+}
+
+let sqlJs: Promise<SqlJsStatic> | undefined;
+
+/** The wasm sits beside the bundle in dist/, or in the sql.js package when running from source. */
+function loadSqlJs(): Promise<SqlJsStatic> {
+  sqlJs ??= initSqlJs({
+    locateFile: (name: string) => {
+      const bundled = join(__dirname, name);
+      return existsSync(bundled) ? bundled : join(dirname(require.resolve('sql.js')), name);
+    },
+  });
+  return sqlJs;
+}
+
+/**
+ * A sql.js database persisted to one file. sql.js works in memory, so the file is rewritten
+ * whole: debounced, written to a temporary file, synced, then renamed over the old one, so a
+ * crash leaves either the old or the new file, never half of one.
+ */
+export class SqliteFile {
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private dirty = false;
+  private closed = false;
+
+  private constructor(
+    readonly db: Database,
+    private readonly options: SqliteFileOptions,
+  ) {}
+
+  static async open(options: SqliteFileOptions = {}): Promise<SqliteFile> {
+    const SQL = await loadSqlJs();
+    if (!options.file) return new SqliteFile(new SQL.Database(), options);
+    await mkdir(dirname(options.file), { recursive: true });
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await readFile(options.file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return SqliteFile.startFresh(SQL, options, describe(error));
+    }
+    if (!bytes || bytes.length === 0) return new SqliteFile(new SQL.Database(), options);
+    try {
+      const db = new SQL.Database(bytes);
+      const check = db.exec('PRAGMA quick_check');
+      if (check[0]?.values[0]?.[0] !== 'ok') throw new Error('integrity check failed');
+      return new SqliteFile(db, options);
+    } catch (error) {
+      return SqliteFile.startFresh(SQL, options, describe(error));
+    }
+  }
+
+  /** A file that cannot be read is kept for inspection under another name; work goes on with an empty store. */
+  private static async startFresh(SQL: SqlJsStatic, options: SqliteFileOptions, why: string): Promise<SqliteFile> {
+    const file = options.file!;
+    const aside = `${file}.corrupt-${Date.now()}`;
+    try {
+      await rename(file, aside);
+      options.onWarning?.(`Headroom store ${file} could not be read (${why}); moved it to ${aside} and started a fresh store.`);
+    } catch (error) {
+      options.onWarning?.(`Headroom store ${file} could not be read (${why}) nor moved aside (${describe(error)}); starting a fresh store.`);
+    }
+    return new SqliteFile(new SQL.Database(), options);
+  }
+
+  /** Schedules a write of the whole database. */
+  markDirty(): void {
+    if (!this.options.file || this.closed) return;
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.options.debounceMs ?? 500);
+    this.timer.unref();
+  }
+
+  /** Writes pending changes now; resolves once they are on disk. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.writing = this.writing.then(() => this.writeIfDirty());
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+
+  private async writeIfDirty(): Promise<void> {
+    const file = this.options.file;
+    if (!this.dirty || !file || this.closed) return;
+    this.dirty = false;
+    const bytes = this.db.export();
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      const handle = await open(temporary, 'w', 0o600);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, file);
+    } catch (error) {
+      this.dirty = true;
+      await unlink(temporary).catch(() => undefined);
+      this.options.onWarning?.(`Headroom store ${file} could not be written: ${describe(error)}`);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { bglLog } from '../helpers/corpora';
+import { tempDir } from '../helpers/tempDir';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+function headroom(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('headroom CLI (the built bundle)', () => {
+  const store = join(tempDir(), 'cli-store.sqlite');
+
+  it('compresses stdin to stdout, with figures on stderr, and retrieves what it dropped', () => {
+    const log = bglLog().text;
+    const compressed = headroom(['compress', '--store', store, '--stats', '--query', 'data TLB error'], log);
+    assert.equal(compressed.code, 0, compressed.stderr);
+    assert.ok(compressed.stdout.length < log.length / 4);
+    const stats = JSON.parse(compressed.stderr.trim()) as { kind: string; tokensBefore: number; tokensAfter: number; hash: string };
+    assert.equal(stats.kind, 'log');
+    assert.ok(stats.tokensAfter < stats.tokensBefore);
+
+    const whole = headroom(['retrieve', stats.hash, '--store', store]);
+    assert.equal(whole.code, 0, whole.stderr);
+    assert.equal(whole.stdout, log);
+    const part = headroom(['retrieve', stats.hash, '--store', store, '--query', 'data TLB error interrupt', '--limit', '2']);
+    assert.equal(part.stdout.split('\n').length, 2);
+    assert.match(part.stderr, /2 of \d+ matching lines/);
+  });
+
+  it('uses HEADROOM_STORE when no --store is given', () => {
+    const envStore = join(tempDir(), 'env-store.sqlite');
+    const compressed = headroom(['compress', '--stats'], bglLog().text, { HEADROOM_STORE: envStore });
+    const { hash } = JSON.parse(compressed.stderr.trim()) as { hash: string };
+    assert.equal(headroom(['retrieve', hash], undefined, { HEADROOM_STORE: envStore }).code, 0);
+  });
+
+  it('passes small input through unchanged', () => {
+    const result = headroom(['compress', '--store', store], 'just three words');
+    assert.equal(result.stdout, 'just three words');
+  });
+
+  it('rejects bad arguments with a message and exit code 2', () => {
+    for (const args of [['compress', '--kind', 'poetry'], ['compress', '--bogus'], ['compress', '--min-tokens', 'lots'], ['retrieve'], ['frobnicate'], []]) {
+      const result = headroom(args, '');
+      assert.equal(result.code, 2, `${args.join(' ')} → ${result.code}`);
+      assert.match(result.stderr + result.stdout, /usage|must be|takes a whole number|exactly one hash|unknown/);
+    }
+  });
+
+  it('exits 1 with a clear message for an unknown hash', () => {
+    const result = headroom(['retrieve', 'abcdef0123456789abcdef01', '--store', store]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /No original is stored for hash abcdef0123456789abcdef01/);
+  });
+});

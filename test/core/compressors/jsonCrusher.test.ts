@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { REPEAT_KEY } from '../../../src/core/compressors/jsonCrusher';
+import { markerHashes } from '../../../src/core/marker';
+import { compressWithStore, retrieveAll } from '../../helpers/engine';
+import { plantedRecords } from '../../helpers/records';
+
+const idsIn = (value: unknown): number[] => (value as Array<{ id?: number }>).filter((row) => typeof row === 'object' && row !== null).map((row) => row.id as number);
+const markerOf = (value: unknown[]): string => value[value.length - 1] as string;
+
+describe('JSON crusher', () => {
+  for (const size of [100, 1_000, 10_000]) {
+    it(`keeps every planted anomaly in ${size} records, as valid JSON, with ≥ 75% fewer tokens`, async () => {
+      const { rows, needles } = plantedRecords(size);
+      const input = JSON.stringify(rows, null, 2);
+      const { result, store } = await compressWithStore(input, { query: 'what happened to user-zebra-42' });
+      assert.equal(result.kind, 'json');
+      assert.equal(result.compressed, true, result.reason);
+      const output = JSON.parse(result.text) as unknown[];
+      const kept = idsIn(output);
+      for (const [kind, id] of Object.entries(needles)) assert.ok(kept.includes(id), `${kind} row ${id} dropped`);
+      assert.ok(kept.includes(0) && kept.includes(size - 1), 'first and last rows stay');
+      assert.ok(result.tokensAfter <= result.tokensBefore * 0.25, `${result.tokensBefore} → ${result.tokensAfter}`);
+      assert.deepEqual(JSON.parse(await retrieveAll(store, markerHashes(result.text)[0])), rows);
+    });
+  }
+
+  it('factors out constant columns and names them in the marker', async () => {
+    const { rows } = plantedRecords(500);
+    const { result } = await compressWithStore(JSON.stringify(rows));
+    const output = JSON.parse(result.text) as unknown[];
+    for (const row of output.slice(0, -1)) assert.equal((row as Record<string, unknown>).region, undefined);
+    assert.match(markerOf(output), /all rows: region="us-east-1"/);
+    assert.match(markerOf(output), /^\[headroom: \d+ of 500 rows omitted; kept .*· retrieve hash=[0-9a-f]{24}\]$/);
+  });
+
+  it('collapses identical rows into one with a count', async () => {
+    const rows = [
+      ...Array.from({ length: 300 }, () => ({ level: 'info', text: 'heartbeat ok', node: 'n1' })),
+      ...Array.from({ length: 300 }, (_, i) => ({ level: 'info', text: `tick ${i}`, node: 'n2' })),
+    ];
+    const { result } = await compressWithStore(JSON.stringify(rows));
+    const output = JSON.parse(result.text) as Array<Record<string, unknown>>;
+    const heartbeat = output.find((row) => row.text === 'heartbeat ok');
+    assert.equal(heartbeat?.[REPEAT_KEY], 300);
+    assert.equal(output.filter((row) => row.text === 'heartbeat ok').length, 1);
+  });
+
+  it('keeps the rows where a category changes value', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => ({ t: i, state: i < 250 ? 'healthy' : i < 330 ? 'degraded' : 'healthy', cpu: 50 }));
+    const { result } = await compressWithStore(JSON.stringify(rows));
+    const kept = (JSON.parse(result.text) as Array<{ t?: number }>).map((row) => row.t);
+    assert.ok(kept.includes(250) && kept.includes(330), `change points missing: ${kept.join(',')}`);
+  });
+
+  it('compresses a large array nested inside an object and leaves the rest of it alone', async () => {
+    const { rows, needles } = plantedRecords(800);
+    const doc = { meta: { page: 1, total: 800, next: 'cursor-abc' }, data: { items: rows } };
+    const { result, store } = await compressWithStore(JSON.stringify(doc, null, 2));
+    const output = JSON.parse(result.text) as typeof doc;
+    assert.deepEqual(output.meta, doc.meta);
+    const items = output.data.items as unknown[];
+    assert.ok(idsIn(items).includes(needles.error));
+    const [hash] = markerHashes(markerOf(items));
+    assert.notEqual(hash, result.hash, 'a nested array is stored on its own');
+    assert.deepEqual(JSON.parse(await retrieveAll(store, hash)), rows);
+  });
+
+  it('keeps extremes and level shifts of a numeric series', async () => {
+    const series = Array.from({ length: 400 }, (_, i) => (i < 200 ? 10 : 95) + (i % 3));
+    series[77] = -40;
+    const { result } = await compressWithStore(JSON.stringify(series), { minTokens: 100 });
+    const output = JSON.parse(result.text) as unknown[];
+    assert.ok(output.includes(-40), 'minimum kept');
+    assert.ok(output.includes(95) || output.includes(96) || output.includes(97), 'value after the level shift kept');
+    assert.match(markerOf(output), /numbers omitted; kept .* at indices .*\b200\b/);
+  });
+
+  it('leaves small arrays and documents alone', async () => {
+    const small = JSON.stringify([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    const { result } = await compressWithStore(small);
+    assert.equal(result.compressed, false);
+    assert.equal(result.text, small);
+  });
+});

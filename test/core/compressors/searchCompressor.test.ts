@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isMarkerLine } from '../../../src/core/marker';
+import { compressWithStore, retrieveAll } from '../../helpers/engine';
+
+function grepOutput(): { text: string; needle: string } {
+  const lines: string[] = [];
+  for (let f = 0; f < 60; f++) {
+    for (let m = 0; m < 12; m++) lines.push(`src/module${f}/file${f}.ts:${10 + m * 7}:  const value${m} = computeTotal(items, ${m}); // running total`);
+  }
+  const needle = 'src/billing/invoice.ts:214:  throw new InvoiceRoundingError(total, currency);';
+  lines.splice(400, 0, needle);
+  return { text: lines.join('\n'), needle };
+}
+
+describe('search compressor', () => {
+  it('keeps the match relevant to the question and a few per file, and counts the rest', async () => {
+    const { text, needle } = grepOutput();
+    const { result, store } = await compressWithStore(text, { query: 'why does invoice rounding fail?' });
+    assert.equal(result.kind, 'search');
+    assert.equal(result.compressed, true);
+    assert.ok(result.text.includes(needle));
+    assert.match(result.text, /\[headroom: 9 more matches in this file\]/);
+    assert.match(result.text, /of 721 matches omitted \(61 files/);
+    assert.ok(result.tokensAfter < result.tokensBefore * 0.5);
+    const input = new Set(text.split('\n'));
+    for (const line of result.text.split('\n')) assert.ok(isMarkerLine(line) || input.has(line), `not from the input: ${line}`);
+    assert.equal(await retrieveAll(store, result.hash), text);
+  });
+
+  it('reads ripgrep heading output', async () => {
+    const lines: string[] = [];
+    for (let f = 0; f < 30; f++) {
+      lines.push(`lib/part${f}.py`);
+      for (let m = 0; m < 15; m++) lines.push(`${m * 3 + 1}:def handler_${m}(request): return respond(request, code=${m})`);
+      lines.push('');
+    }
+    const { result } = await compressWithStore(lines.join('\n'));
+    assert.equal(result.kind, 'search');
+    assert.equal(result.compressed, true);
+    assert.ok(result.text.includes('lib/part0.py'));
+  });
+});

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { detectKind } from '../../src/core/detect';
+import { corpusFile } from '../helpers/corpora';
+
+describe('content detection', () => {
+  const cases: Array<[string, string]> = [
+    ['json', '{"items": [1, 2, 3]}'],
+    ['diff', 'diff --git a/x.ts b/x.ts\n--- a/x.ts\n+++ b/x.ts\n@@ -1 +1 @@\n-a\n+b'],
+    ['search', 'src/a.ts:12:const a = 1;\nsrc/b.ts:40:const b = 2;\nsrc/c.ts:7:  return a + b;'],
+    ['code', 'import x from "y";\n\nexport function f(a) {\n  return a + 1;\n}\n'],
+    ['code', '     1\tconst a = 1;\n     2\tconst b = 2;\n     3\tconsole.log(a + b);'],
+    ['prose', 'This document explains how the retry budget works. Each webhook gets eleven attempts, spaced by exponential backoff, before it is parked.'],
+    ['log', '2024-05-01 10:00:00 INFO started\n2024-05-01 10:00:01 WARN slow disk\n2024-05-01 10:00:02 ERROR failed'],
+  ];
+  for (const [kind, text] of cases) it(`detects ${kind}: ${JSON.stringify(text.slice(0, 30))}`, () => assert.equal(detectKind(text).kind, kind));
+
+  it('detects every loghub sample as a log', () => {
+    for (const name of ['HDFS_2k.log', 'Apache_2k.log', 'OpenSSH_2k.log', 'Spark_2k.log', 'Zookeeper_2k.log', 'Android_2k.log', 'Linux_2k.log', 'HPC_2k.log', 'OpenStack_2k.log']) {
+      assert.equal(detectKind(corpusFile('logs', name)).kind, 'log', name);
+    }
+  });
+
+  it('detects binary data', () => assert.equal(detectKind('abc\u0000def').kind, 'binary'));
+  it('treats truncated JSON as text, not JSON', () => assert.notEqual(detectKind('{"a": [1, 2, ').kind, 'json'));
+});

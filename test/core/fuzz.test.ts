@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { splitLines } from '../../src/core/compressors/lines';
+import { compressText } from '../../src/core/compressText';
+import { isMarkerLine, markerHashes, parseKeptLine } from '../../src/core/marker';
+import { MemoryStore } from '../../src/core/memoryStore';
+import { CONTENT_KINDS, type ContentKind } from '../../src/core/types';
+import { seededRandom } from '../helpers/records';
+
+const random = seededRandom(20261124);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const int = (max: number) => Math.floor(random() * max);
+
+function randomString(length: number): string {
+  const alphabets = ['abcdefghijklmnopqrstuvwxyz ', '0123456789:-./ ', '{}[]",:\\ \n', '\u0000\u0001\u001f\ud800\udfff\ufffd€é漢😀', 'ERROR WARN INFO at File " +-@@ '];
+  let out = '';
+  for (let i = 0; i < length; i++) out += pick(pick(alphabets).split(''));
+  return out;
+}
+
+function randomJson(depth: number): unknown {
+  const roll = random();
+  if (depth > 3 || roll < 0.3) return pick([int(1000), random() * 1e6 - 5e5, 'text ' + int(50), true, null, 'error: boom', -0, 1e308]);
+  if (roll < 0.6) return Array.from({ length: int(depth === 0 ? 60 : 6) }, () => randomJson(depth + 1));
+  if (roll < 0.8 && depth <= 1) {
+    const keys = ['id', 'status', 'name', 'error', 'value', 'level', 'items', 'ok'];
+    return Array.from({ length: 20 + int(60) }, (_, i) => Object.fromEntries(keys.filter(() => random() < 0.7).map((k) => [k, k === 'id' ? i : randomJson(depth + 2)])));
+  }
+  return Object.fromEntries(Array.from({ length: int(8) }, (_, i) => [`k${i}`, randomJson(depth + 1)]));
+}
+
+function randomLines(): string {
+  const shapes = [
+    () => `2024-01-0${1 + int(9)} 10:${int(60)}:00 ${pick(['INFO', 'WARN', 'ERROR', 'DEBUG'])} svc-${int(5)} did ${pick(['read', 'write', 'sync'])} ${int(99999)}`,
+    () => `src/${pick(['a', 'b', 'c'])}/${int(30)}.ts:${int(500)}:${pick(['', `${int(80)}:`])}  match ${randomString(10)}`,
+    () => pick(['+', '-', ' ', '@@ -1,3 +1,4 @@', 'diff --git a/x b/x', '--- a/x', '+++ b/x']) + randomString(int(40)),
+    () => '    at ' + randomString(20),
+    () => randomString(int(120)),
+    () => '',
+  ];
+  return Array.from({ length: int(400) }, () => pick(shapes)()).join(pick(['\n', '\r\n']));
+}
+
+function inputs(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 120; i++) out.push(randomLines());
+  for (let i = 0; i < 100; i++) out.push(JSON.stringify(randomJson(0), null, pick([0, 2])));
+  for (let i = 0; i < 60; i++) {
+    const json = JSON.stringify(randomJson(0));
+    out.push(json.slice(0, int(json.length)));
+  }
+  for (let i = 0; i < 40; i++) out.push(randomString(int(4000)));
+  out.push(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+  out.push(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`);
+  out.push(Buffer.from(Array.from({ length: 5000 }, () => int(256))).toString('latin1'));
+  out.push(Buffer.from(Array.from({ length: 5000 }, () => int(256))).toString('utf8'));
+  return out;
+}
+
+async function checkInvariants(input: string, kind: ContentKind | undefined): Promise<void> {
+  const store = new MemoryStore();
+  const result = await compressText(input, { kind, store, minTokens: 20, query: pick([undefined, 'error status', 'sync']) });
+  assert.equal(typeof result.text, 'string');
+  if (!result.compressed) {
+    assert.equal(result.text, input);
+    return;
+  }
+  let inputIsJson = true;
+  try {
+    JSON.parse(input);
+  } catch {
+    inputIsJson = false;
+  }
+  if (inputIsJson) assert.doesNotThrow(() => JSON.parse(result.text), 'JSON in, JSON out');
+  else {
+    const original = new Set(splitLines(input));
+    for (const line of splitLines(result.text)) {
+      if (line === '' || isMarkerLine(line)) continue;
+      assert.ok(original.has(parseKeptLine(line).line) || original.has(line), `retained line not in the original: ${JSON.stringify(line.slice(0, 80))}`);
+    }
+  }
+  for (const hash of markerHashes(result.text)) assert.ok(store.getOriginal(hash), `marker hash ${hash} retrieves nothing`);
+  assert.equal(store.getOriginal(result.hash)?.content, input);
+}
+
+describe('fuzz: every compressor on random and malformed input', () => {
+  const cases = inputs();
+  for (const kind of [undefined, ...CONTENT_KINDS]) {
+    it(`${kind ?? 'auto-detect'}: ${cases.length} inputs, no exception, invariants hold`, async () => {
+      for (const input of cases) await checkInvariants(input, kind);
+    });
+  }
+
+  it('a 10 MB single line comes back whole or compressed, never an exception', async () => {
+    const line = 'x'.repeat(10 * 1024 * 1024);
+    const result = await compressText(line, { store: new MemoryStore() });
+    assert.equal(result.text, line);
+  });
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { compressText } from '../../src/core/compressText';
+import { markerHashes } from '../../src/core/marker';
+import { CcrStore } from '../../src/store/ccrStore';
+import { plantedRecords } from '../helpers/records';
+import { tempDir } from '../helpers/tempDir';
+import { bigLog } from '../helpers/toolOutputs';
+
+const original = (hash: string, content: string) => ({ hash, content, kind: 'log' as const });
+
+describe('CCR store (sql.js on disk)', () => {
+  it('persists originals and memo across reopen, written atomically', async () => {
+    const file = join(tempDir(), 'nested', 'store.sqlite');
+    const store = await CcrStore.open({ file, debounceMs: 10 });
+    const log = bigLog();
+    const first = await compressText(log, { store });
+    await store.close();
+    assert.ok(existsSync(file));
+    assert.deepEqual(readdirSync(join(file, '..')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
+    assert.equal(readFileSync(file).subarray(0, 15).toString(), 'SQLite format 3');
+
+    const reopened = await CcrStore.open({ file });
+    const again = await compressText(log, { store: reopened });
+    assert.equal(again.cached, true);
+    assert.equal(again.text, first.text);
+    const outcome = await reopened.retrieve(markerHashes(first.text)[0]);
+    assert.ok(outcome.ok);
+    assert.equal(outcome.part.content, log);
+    await reopened.close();
+  });
+
+  it('moves a corrupt file aside with a warning and starts fresh', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'store.sqlite');
+    writeFileSync(file, 'this is not a database '.repeat(100));
+    const warnings: string[] = [];
+    const store = await CcrStore.open({ file, onWarning: (m) => warnings.push(m) });
+    assert.equal(store.summary().originals, 0);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /could not be read .* moved it to .*corrupt-/);
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('store.sqlite.corrupt-')));
+    store.putOriginal(original('a'.repeat(24), 'kept'));
+    await store.close();
+    assert.equal((await CcrStore.open({ file })).summary().originals, 1);
+  });
+
+  it('expires originals after the TTL and says so on retrieve', async () => {
+    let now = 1_000_000;
+    const store = await CcrStore.open({ ttlMs: 1_000, now: () => now });
+    store.putOriginal(original('b'.repeat(24), 'old content'));
+    now += 2_000;
+    const outcome = await store.retrieve('b'.repeat(24));
+    assert.equal(outcome.ok, false);
+    assert.match(!outcome.ok ? outcome.error : '', /no longer stored \(expired/);
+  });
+
+  it('evicts the least recently used originals over the size cap', async () => {
+    let now = 0;
+    const store = await CcrStore.open({ maxBytes: 250, now: () => ++now });
+    store.putOriginal(original('1'.repeat(24), 'x'.repeat(100)));
+    store.putOriginal(original('2'.repeat(24), 'y'.repeat(100)));
+    store.getOriginal('1'.repeat(24));
+    store.putOriginal(original('3'.repeat(24), 'z'.repeat(100)));
+    assert.ok(store.getOriginal('1'.repeat(24)), 'recently used survives');
+    assert.equal(store.getOriginal('2'.repeat(24)), undefined, 'least recently used goes');
+    assert.ok(store.getOriginal('3'.repeat(24)));
+    assert.ok(store.summary().bytes <= 250);
+  });
+
+  it('retrieves only the rows matching a query, and pages with offset and limit', async () => {
+    const store = await CcrStore.open();
+    const { rows, needles } = plantedRecords(300);
+    const result = await compressText(JSON.stringify(rows), { store });
+    const hash = markerHashes(result.text)[0];
+    const byQuery = await store.retrieve(hash, { query: 'user-zebra-42' });
+    assert.ok(byQuery.ok);
+    const matched = JSON.parse(byQuery.part.content) as Array<{ id: number }>;
+    assert.deepEqual(matched.map((r) => r.id), [needles.query]);
+    const page = await store.retrieve(hash, { offset: 10, limit: 5 });
+    assert.ok(page.ok);
+    assert.deepEqual((JSON.parse(page.part.content) as Array<{ id: number }>).map((r) => r.id), [10, 11, 12, 13, 14]);
+    assert.equal(page.part.total, 300);
+    const logHash = (await compressText(bigLog(), { store })).hash;
+    const lines = await store.retrieve(logHash, { query: 'data TLB error interrupt', limit: 3 });
+    assert.ok(lines.ok);
+    assert.equal(lines.part.unit, 'lines');
+    assert.equal(lines.part.returned, 3);
+    assert.ok(lines.part.content.split('\n').every((l) => l.includes('data TLB error interrupt')));
+  });
+
+  it('answers an unknown or malformed hash with a message, not an exception', async () => {
+    const store = await CcrStore.open();
+    const unknown = await store.retrieve('f'.repeat(24));
+    assert.equal(unknown.ok, false);
+    assert.match(!unknown.ok ? unknown.error : '', /No original is stored for hash f{24}/);
+    const malformed = await store.retrieve('not a hash; DROP TABLE originals');
+    assert.equal(malformed.ok, false);
+    assert.match(!malformed.ok ? malformed.error : '', /is not a Headroom hash/);
+  });
+});
