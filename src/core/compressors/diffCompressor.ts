@@ -98,8 +98,10 @@ function trimContext(lines: string[], contextLines: number): string[] {
     const hasAfter = end < lines.length && !lines[end].startsWith('@@') && !/^diff /.test(lines[end]);
     const head = hasBefore ? contextLines : 0;
     const tail = hasAfter ? contextLines : 0;
-    if (run.length > head + tail + 1) {
-      out.push(...run.slice(0, head), marker(`${run.length - head - tail} unchanged lines`), ...run.slice(run.length - tail));
+    const dropped = run.slice(head, run.length - tail);
+    const note = marker(`${dropped.length} unchanged lines`);
+    if (dropped.length > 1 && dropped.reduce((sum, line) => sum + line.length + 1, 0) > 2 * note.length) {
+      out.push(...run.slice(0, head), note, ...run.slice(run.length - tail));
     } else {
       out.push(...run);
     }

@@ -245,8 +245,14 @@ interface Column {
   /** Value counts, or undefined once the column has too many distinct values to be categorical. */
   categories: Map<string, number> | undefined;
   sequence: Array<{ row: number; value: string }>;
-  /** The serialized value when every row so far holds the same one; null once two differ. */
+  /** A key for the value every row so far holds; null once two rows differ. */
   constant: string | null | undefined;
+  firstValue: unknown;
+}
+
+/** Identity of a value for constant detection, without serialising the primitives that most values are. */
+function valueKey(value: unknown): string {
+  return typeof value === 'object' && value !== null ? `o${JSON.stringify(value)}` : `${typeof value}${String(value)}`;
 }
 
 function analyseColumns(rows: unknown[]): Map<string, Column> {
@@ -256,7 +262,7 @@ function analyseColumns(rows: unknown[]): Map<string, Column> {
     for (const [key, value] of Object.entries(row)) {
       let column = columns.get(key);
       if (!column) {
-        column = { present: 0, numbers: [], categories: new Map(), sequence: [], constant: undefined };
+        column = { present: 0, numbers: [], categories: new Map(), sequence: [], constant: undefined, firstValue: value };
         columns.set(key, column);
       }
       column.present++;
@@ -268,8 +274,8 @@ function analyseColumns(rows: unknown[]): Map<string, Column> {
         if (column.categories.size > MAX_CATEGORIES) column.categories = undefined;
       }
       if (column.constant !== null) {
-        const text = JSON.stringify(value) ?? 'null';
-        column.constant = column.constant === undefined || column.constant === text ? text : null;
+        const key = valueKey(value);
+        column.constant = column.constant === undefined || column.constant === key ? key : null;
       }
     }
   });
@@ -281,9 +287,9 @@ function constantColumns(rows: unknown[], columns: Map<string, Column>): Map<str
   if (!rows.every(isObject)) return new Map();
   const constants = new Map<string, string>();
   for (const [key, column] of columns) {
-    if (column.present === rows.length && typeof column.constant === 'string' && column.constant.length <= MAX_CONSTANT_LENGTH) {
-      constants.set(key, column.constant);
-    }
+    if (column.present !== rows.length || typeof column.constant !== 'string') continue;
+    const text = JSON.stringify(column.firstValue) ?? 'null';
+    if (text.length <= MAX_CONSTANT_LENGTH) constants.set(key, text);
   }
   return constants.size < columns.size ? constants : new Map();
 }
@@ -327,17 +333,42 @@ const STATUS_KEYS = /^(status|status_?code|http_?status|http_?code|code|response
 const MESSAGE_KEYS = /^(msg|message|reason|detail|details|stderr|level|severity|log_?level|status|state|result|outcome|conclusion|event)$/i;
 const FLAG_KEYS = /^(success|succeeded|ok|passed)$/i;
 
+const enum KeyRole {
+  None = 0,
+  Error = 1,
+  Status = 2,
+  Flag = 4,
+  Message = 8,
+}
+
+/** Records repeat their keys, so each key's role is worked out once. */
+const keyRoles = new Map<string, number>();
+
+function roleOf(key: string): number {
+  let role = keyRoles.get(key);
+  if (role === undefined) {
+    role = (ERROR_KEYS.test(key) ? KeyRole.Error : 0) | (STATUS_KEYS.test(key) ? KeyRole.Status : 0) | (FLAG_KEYS.test(key) ? KeyRole.Flag : 0) | (MESSAGE_KEYS.test(key) ? KeyRole.Message : 0);
+    if (keyRoles.size > 10_000) keyRoles.clear();
+    keyRoles.set(key, role);
+  }
+  return role;
+}
+
 /** Error signals in a record: error fields, HTTP status ≥ 400, success:false, error words in message fields. */
 export function hasError(row: JsonObject): boolean {
-  for (const [key, value] of Object.entries(row)) {
-    if (ERROR_KEYS.test(key) && isPresent(value)) return true;
-    if (STATUS_KEYS.test(key)) {
+  for (const key in row) {
+    const value = row[key];
+    const role = roleOf(key);
+    if (role & KeyRole.Error && isPresent(value)) return true;
+    if (role & KeyRole.Status) {
       const code = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;
       if (typeof code === 'number' && code >= 400 && code <= 599) return true;
     }
-    if (FLAG_KEYS.test(key) && value === false) return true;
-    if (MESSAGE_KEYS.test(key) && typeof value === 'string' && ERROR_WORDS.test(value)) return true;
-    if (isObject(value) && Object.keys(value).some((k) => ERROR_KEYS.test(k) && isPresent(value[k]))) return true;
+    if (role & KeyRole.Flag && value === false) return true;
+    if (role & KeyRole.Message && typeof value === 'string' && ERROR_WORDS.test(value)) return true;
+    if (isObject(value)) {
+      for (const inner in value) if (roleOf(inner) & KeyRole.Error && isPresent(value[inner])) return true;
+    }
   }
   return false;
 }

@@ -44,3 +44,30 @@ describe('exact identifiers', () => {
     assert.ok(rest.every((s) => s < best / 2));
   });
 });
+
+describe('large inputs', () => {
+  it('scores within 3% of a full wink index while indexing stand-ins for documents without rare query terms', async () => {
+    const { default: bm25 } = await import('wink-bm25-text-search');
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'timeout', 'retry', 'socket', 'user', 'billing'];
+    const docs = Array.from({ length: 5_000 }, (_, i) => Array.from({ length: 5 + (i % 11) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ') + ` item${i}`);
+    docs[1234] += ' zebra timeout';
+    docs[4321] += ' zebra';
+    const query = 'zebra socket timeout';
+    const ours = await bm25Scorer.score(query, docs);
+
+    const full = bm25();
+    full.defineConfig({ fldWeights: { body: 1 } });
+    full.definePrepTasks([terms]);
+    docs.forEach((doc, i) => full.addDoc({ body: doc }, i));
+    full.consolidate();
+    const exact = docs.map(() => 0);
+    for (const [id, score] of full.search(terms(query).join(' '), docs.length)) exact[Number(id)] = score;
+
+    const rank = (scores: number[]) => [...scores.keys()].sort((a, b) => scores[b] - scores[a] || a - b);
+    assert.deepEqual(rank(ours).slice(0, 2), [1234, 4321]);
+    assert.deepEqual(rank(exact).slice(0, 2), [1234, 4321]);
+    const top = Math.max(...exact);
+    const worst = Math.max(...ours.map((score, i) => Math.abs(score - exact[i])));
+    assert.ok(worst <= top * 0.03, `largest score difference ${worst.toFixed(3)} against a best score of ${top.toFixed(3)}`);
+  });
+});
