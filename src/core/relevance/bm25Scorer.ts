@@ -7,7 +7,7 @@ import { terms } from './terms';
 /** wink-bm25-text-search refuses to consolidate fewer documents than this. */
 const WINK_MIN_DOCUMENTS = 3;
 /** Up to this many documents every one is indexed in full; above it, see `stand-ins`. */
-const FULL_INDEX_LIMIT = 2_000;
+const FULL_INDEX_LIMIT = 256;
 /** A term our tokenizer never produces: the only term of the stand-in documents. */
 const STAND_IN_TERM = '\u0001';
 
