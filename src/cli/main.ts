@@ -1,8 +1,9 @@
 import { compressCommand } from './commands/compressCommand';
+import { proxyCommand } from './commands/proxyCommand';
 import { retrieveCommand } from './commands/retrieveCommand';
 import { UsageError, type CliIo, type Command } from './command';
 
-const COMMANDS: readonly Command[] = [compressCommand, retrieveCommand];
+const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -58,3 +58,28 @@ describe('headroom CLI (the built bundle)', () => {
     assert.match(result.stderr, /No original is stored for hash abcdef0123456789abcdef01/);
   });
 });
+
+describe('headroom proxy (the built bundle)', () => {
+  it('prints where it listens, serves health, and stops cleanly on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const store = join(tempDir(), 'proxy-cli.sqlite');
+    const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+      child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    });
+    assert.match(line, /^Headroom proxy listening on http:\/\/127\.0\.0\.1:\d+ \(store .*proxy-cli\.sqlite\)\n$/);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
+    const health = (await (await fetch(`${url}/headroom/health`)).json()) as { ok: boolean };
+    assert.equal(health.ok, true);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  it('rejects a bad upstream URL', () => {
+    const result = headroom(['proxy', '--anthropic-upstream', 'ftp://nope']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--anthropic-upstream must be an http\(s\) URL/);
+  });
+});

@@ -1,0 +1,44 @@
+import type { Aggressiveness } from '../core/types';
+import type { CcrStore } from '../store/ccrStore';
+
+export interface ProxyConfig {
+  anthropicUpstream: string;
+  openaiUpstream: string;
+  /** Compression gives up after this long and the original request goes upstream. */
+  compressionBudgetMs: number;
+  minTokens?: number;
+  aggressiveness?: Aggressiveness;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+}
+
+export const DEFAULT_ANTHROPIC_UPSTREAM = 'https://api.anthropic.com';
+export const DEFAULT_OPENAI_UPSTREAM = 'https://api.openai.com';
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+export interface ProxyTotals {
+  requests: number;
+  compressedRequests: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  compressedItems: number;
+  failures: number;
+}
+
+/** What one proxy instance knows at run time: its settings, its store, whether compression is on, and its counters. */
+export class ProxyState {
+  compressionEnabled = true;
+  readonly totals: ProxyTotals = { requests: 0, compressedRequests: 0, tokensBefore: 0, tokensAfter: 0, compressedItems: 0, failures: 0 };
+  lastError: string | undefined;
+  readonly startedAt = Date.now();
+
+  constructor(
+    readonly config: ProxyConfig,
+    readonly store: CcrStore,
+  ) {}
+
+  recordFailure(message: string): void {
+    this.totals.failures++;
+    this.lastError = message;
+  }
+}

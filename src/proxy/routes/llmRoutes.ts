@@ -1,0 +1,72 @@
+import { Router, type Request, type Response } from 'express';
+import type { MessageFormat } from '../../core/messages/formats';
+import { compressRequestBody } from '../compressRequest';
+import type { ProxyState } from '../proxyState';
+import { BodyTooLarge, readBody } from '../readBody';
+import { forward } from '../upstream';
+
+type Provider = 'anthropic' | 'openai';
+
+/**
+ * The provider APIs: requests that carry a conversation get their tool outputs compressed,
+ * everything else under /v1 passes through untouched to the provider it belongs to.
+ */
+export function llmRoutes(state: ProxyState): Router {
+  const router = Router();
+  router.post('/v1/messages', conversationRoute(state, 'anthropic', 'anthropic'));
+  router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic'));
+  router.post('/v1/chat/completions', conversationRoute(state, 'openai', 'openai-chat'));
+  router.post('/v1/responses', conversationRoute(state, 'openai', 'openai-responses'));
+  router.all('/v1/{*rest}', async (req, res) => {
+    const body = await bodyOrReply(req, res, state);
+    if (body) await forward(req, res, { upstream: upstreamFor(state, providerOf(req)), body, rewritten: false });
+  });
+  return router;
+}
+
+function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat) {
+  return async (req: Request, res: Response) => {
+    const raw = await bodyOrReply(req, res, state);
+    if (!raw) return;
+    state.totals.requests++;
+    let body = raw;
+    let rewritten = false;
+    if (state.compressionEnabled && raw.length > 0) {
+      const compression = await compressRequestBody(format, raw, req.headers['content-encoding'], state);
+      if (compression.outcome === 'compressed') {
+        const { request } = compression;
+        body = request.body;
+        rewritten = true;
+        state.totals.compressedRequests++;
+        state.totals.tokensBefore += request.tokensBefore;
+        state.totals.tokensAfter += request.tokensAfter;
+        state.totals.compressedItems += request.items.filter((i) => i.compressed).length;
+      } else if (compression.outcome === 'failed') {
+        state.recordFailure(`compression skipped for ${req.path}: ${compression.reason}`);
+      }
+    }
+    await forward(req, res, { upstream: upstreamFor(state, provider), body, rewritten });
+  };
+}
+
+async function bodyOrReply(req: Request, res: Response, state: ProxyState): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, state.config.bodyLimit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      res.status(413).json({ type: 'error', error: { type: 'request_too_large', message: `Headroom accepts request bodies up to ${Math.round(error.limit / 1024 / 1024)} MB.` } });
+    } else {
+      res.destroy();
+    }
+    return undefined;
+  }
+}
+
+/** Anthropic's clients always send anthropic-version; OpenAI's never do. */
+function providerOf(req: Request): Provider {
+  return req.headers['anthropic-version'] !== undefined || req.path.startsWith('/v1/messages') || req.path.startsWith('/v1/complete') ? 'anthropic' : 'openai';
+}
+
+function upstreamFor(state: ProxyState, provider: Provider): string {
+  return provider === 'anthropic' ? state.config.anthropicUpstream : state.config.openaiUpstream;
+}

@@ -1,0 +1,72 @@
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import express from 'express';
+import type { CcrStore } from '../store/ccrStore';
+import { ProxyState, type ProxyConfig } from './proxyState';
+import { headroomApi } from './routes/headroomApi';
+import { llmRoutes } from './routes/llmRoutes';
+import { requireLocalHost } from './security';
+
+export const DEFAULT_PORT = 8787;
+/** Only loopback: the proxy carries API keys and is never meant to be reachable from elsewhere. */
+export const LISTEN_HOST = '127.0.0.1';
+
+export interface RunningProxy {
+  url: string;
+  port: number;
+  state: ProxyState;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then flushes the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export class PortInUse extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} on ${LISTEN_HOST} is already in use. Choose another with --port (or HEADROOM_PORT).`);
+  }
+}
+
+export function createProxyApp(state: ProxyState): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requireLocalHost);
+  app.head('/', (_req, res) => res.status(200).end());
+  app.use(headroomApi(state));
+  app.use(llmRoutes(state));
+  app.use((req, res) => {
+    res.status(404).json({ type: 'error', error: { type: 'not_found_error', message: `Headroom proxies /v1/* to the providers; nothing is served at ${req.path}.` } });
+  });
+  return app;
+}
+
+export async function startProxy(options: { port: number; config: ProxyConfig; store: CcrStore }): Promise<RunningProxy> {
+  const state = new ProxyState(options.config, options.store);
+  const server = createProxyApp(state).listen({ port: options.port, host: LISTEN_HOST });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port) : error));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${LISTEN_HOST}:${port}`,
+    port,
+    state,
+    close: (graceMs = 10_000) => shutDown(server, sockets, options.store, graceMs),
+  };
+}
+
+async function shutDown(server: Server, sockets: Set<Socket>, store: CcrStore, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => {
+    for (const socket of sockets) socket.destroy();
+  }, graceMs);
+  await closed;
+  clearTimeout(timer);
+  await store.flush();
+}

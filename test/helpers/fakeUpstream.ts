@@ -1,0 +1,107 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Set when the client (the proxy) went away before the answer was complete. */
+  aborted: boolean;
+}
+
+export interface FakeUpstream {
+  url: string;
+  requests: RecordedRequest[];
+  /** The exact bytes of every streamed answer, in the order sent, per request index. */
+  streamed: Map<number, string>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function anthropicEvents(text: string): string[] {
+  const usage = { input_tokens: 1200, output_tokens: 3 };
+  const events: Array<[string, unknown]> = [
+    ['message_start', { type: 'message_start', message: { id: 'msg_fake', type: 'message', role: 'assistant', model: 'claude-fake', content: [], stop_reason: null, usage } }],
+    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+    ...text.split(' ').map((word, i): [string, unknown] => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: (i ? ' ' : '') + word } }]),
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } }],
+    ['message_stop', { type: 'message_stop' }],
+  ];
+  return events.map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+function openaiChunks(text: string): string[] {
+  return [
+    ...text.split(' ').map((word, i) => `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: (i ? ' ' : '') + word } }] })}\n\n`),
+    'data: [DONE]\n\n',
+  ];
+}
+
+/**
+ * A stand-in for the Anthropic and OpenAI APIs on loopback: answers in JSON or SSE, can be
+ * told (by request headers) to fail with a status, or to stream slowly.
+ */
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const requests: RecordedRequest[] = [];
+  const streamed = new Map<number, string>();
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), aborted: false };
+    const index = requests.push(record) - 1;
+    res.on('close', () => {
+      if (!res.writableFinished) record.aborted = true;
+    });
+
+    const status = Number(req.headers['x-fake-status'] ?? 0);
+    if (status) {
+      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '17', 'x-request-id': 'req_fake_error' });
+      res.end(JSON.stringify({ type: 'error', error: { type: status === 529 ? 'overloaded_error' : 'rate_limit_error', message: `fake ${status}` } }));
+      return;
+    }
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: [{ id: 'fake-model' }] }));
+      return;
+    }
+    let body: { stream?: boolean };
+    try {
+      body = JSON.parse(record.body.toString('utf8')) as { stream?: boolean };
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'fake upstream: body is not JSON' } }));
+      return;
+    }
+    const anthropic = (req.url ?? '').startsWith('/v1/messages');
+    const answer = `answer number ${index} from the fake upstream`;
+    if (!body.stream) {
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });
+      res.end(JSON.stringify(anthropic ? { id: 'msg_fake', type: 'message', role: 'assistant', content: [{ type: 'text', text: answer }], usage: { input_tokens: 1200, output_tokens: 3 } } : { id: 'chatcmpl-fake', choices: [{ index: 0, message: { role: 'assistant', content: answer } }] }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const delay = Number(req.headers['x-fake-delay-ms'] ?? 0);
+    let sent = '';
+    for (const event of anthropic ? anthropicEvents(answer) : openaiChunks(answer)) {
+      if (res.destroyed) return;
+      res.write(event);
+      sent += event;
+      streamed.set(index, sent);
+      if (delay) await sleep(delay);
+    }
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    streamed,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { PortInUse, startProxy } from '../../src/proxy/server';
+import { httpRequest } from '../helpers/http';
+import { proxyHarness } from '../helpers/proxyHarness';
+import { tempDir } from '../helpers/tempDir';
+import { bigJson, bigLog } from '../helpers/toolOutputs';
+import { zstdRawFrame } from '../helpers/zstdFrame';
+
+const API_KEY = 'sk-ant-test-SECRET-0123456789';
+const anthropicHeaders = { 'content-type': 'application/json', 'x-api-key': API_KEY, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'context-management-2025-06-27' };
+
+function anthropicBody(stream: boolean, toolOutput = bigLog()): string {
+  return JSON.stringify({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 1024,
+    stream,
+    system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+    metadata: { user_id: '{"session_id":"abc"}' },
+    messages: [
+      { role: 'user', content: 'Why did the nodes fail?' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'cat bgl.log' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: toolOutput, cache_control: { type: 'ephemeral' } }] },
+    ],
+  });
+}
+
+describe('proxy: Anthropic Messages', () => {
+  const h = proxyHarness(join(tempDir(), 'proxy-store.sqlite'));
+
+  it('compresses the tool result, keeps everything else, forwards auth headers and the query string', async () => {
+    const body = anthropicBody(false);
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages?beta=true`, { headers: anthropicHeaders, body });
+    assert.equal(answer.status, 200);
+    assert.equal(JSON.parse(answer.body.toString()).content[0].text.startsWith('answer number'), true);
+    const seen = h.upstream.requests.at(-1)!;
+    assert.equal(seen.url, '/v1/messages?beta=true');
+    assert.equal(seen.headers['x-api-key'], API_KEY);
+    assert.equal(seen.headers['anthropic-beta'], anthropicHeaders['anthropic-beta']);
+    const sent = JSON.parse(seen.body.toString()) as Record<string, unknown> & { messages: Array<{ content: unknown }> };
+    const original = JSON.parse(body) as typeof sent;
+    assert.ok(seen.body.length < body.length / 4, `${body.length} → ${seen.body.length} bytes`);
+    assert.deepEqual(sent.system, original.system);
+    assert.deepEqual(sent.metadata, original.metadata);
+    assert.deepEqual(sent.messages.slice(0, 2), original.messages.slice(0, 2));
+    const block = (sent.messages[2].content as Array<Record<string, unknown>>)[0];
+    assert.deepEqual(block.cache_control, { type: 'ephemeral' });
+    assert.match(block.content as string, /retrieve hash=[0-9a-f]{24}/);
+  });
+
+  it('streams the answer through byte for byte, as it arrives', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...anthropicHeaders, 'x-fake-delay-ms': '5' }, body: anthropicBody(true) });
+    assert.equal(answer.status, 200);
+    assert.match(String(answer.headers['content-type']), /text\/event-stream/);
+    const index = h.upstream.requests.length - 1;
+    assert.equal(answer.body.toString(), h.upstream.streamed.get(index));
+    assert.ok(answer.body.toString().startsWith('event: message_start'));
+    assert.ok(answer.chunks.length > 3, `arrived in ${answer.chunks.length} chunks, not buffered`);
+  });
+
+  it('passes a request through byte-identically when compression is off', async () => {
+    const off = await httpRequest(`${h.proxy.url}/headroom/toggle`, { headers: { 'content-type': 'application/json' }, body: '{"enabled":false}' });
+    assert.deepEqual(JSON.parse(off.body.toString()), { compression: false });
+    const body = anthropicBody(false);
+    await httpRequest(`${h.proxy.url}/v1/messages`, { headers: anthropicHeaders, body });
+    assert.ok(h.upstream.requests.at(-1)!.body.equals(Buffer.from(body)));
+    await httpRequest(`${h.proxy.url}/headroom/toggle`, { headers: { 'content-type': 'application/json' }, body: '{"enabled":true}' });
+  });
+
+  it('forwards malformed JSON unchanged, so the upstream answers as it would', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: anthropicHeaders, body: '{"messages": [' });
+    assert.equal(answer.status, 400);
+    assert.equal(h.upstream.requests.at(-1)!.body.toString(), '{"messages": [');
+  });
+
+  it('decodes gzip and zstd bodies, compresses them and sends them plain', async () => {
+    for (const [encoding, encode] of [['gzip', gzipSync], ['zstd', zstdRawFrame]] as const) {
+      const body = encode(Buffer.from(anthropicBody(false)));
+      const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...anthropicHeaders, 'content-encoding': encoding }, body });
+      assert.equal(answer.status, 200, encoding);
+      const seen = h.upstream.requests.at(-1)!;
+      assert.equal(seen.headers['content-encoding'], undefined, encoding);
+      assert.match(seen.body.toString(), /retrieve hash=/, encoding);
+    }
+  });
+
+  it('returns upstream errors verbatim, rate-limit headers included', async () => {
+    for (const status of [429, 529, 500]) {
+      const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...anthropicHeaders, 'x-fake-status': String(status) }, body: anthropicBody(true) });
+      assert.equal(answer.status, status);
+      assert.equal(answer.headers['retry-after'], '17');
+      assert.equal(answer.headers['x-request-id'], 'req_fake_error');
+      assert.match(answer.body.toString(), new RegExp(`fake ${status}`));
+    }
+  });
+
+  it('counts the compressed request for count_tokens and passes other paths through', async () => {
+    await httpRequest(`${h.proxy.url}/v1/messages/count_tokens`, { headers: anthropicHeaders, body: anthropicBody(false) });
+    assert.match(h.upstream.requests.at(-1)!.body.toString(), /retrieve hash=/);
+    const models = await httpRequest(`${h.proxy.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } });
+    assert.equal(models.status, 200);
+    assert.equal(h.upstream.requests.at(-1)!.url, '/v1/models');
+  });
+
+  it('aborts the upstream request when the client goes away mid-stream', async () => {
+    const before = h.upstream.requests.length;
+    await new Promise<void>((resolve) => {
+      const req = request(`${h.proxy.url}/v1/messages`, { method: 'POST', headers: { ...anthropicHeaders, 'x-fake-delay-ms': '50' } }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.end(anthropicBody(true));
+    });
+    const deadline = Date.now() + 3_000;
+    while (!h.upstream.requests[before]?.aborted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(h.upstream.requests[before]?.aborted, true);
+  });
+
+  it('serves its stats and the originals it stored, and never writes the API key anywhere', async () => {
+    const stats = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as { compressedRequests: number; tokensSaved: number };
+    assert.ok(stats.compressedRequests >= 3);
+    assert.ok(stats.tokensSaved > 0);
+    const compressed = h.upstream.requests.find((r) => /retrieve hash=([0-9a-f]{24})/.test(r.body.toString()))!;
+    const hash = /retrieve hash=([0-9a-f]{24})/.exec(compressed.body.toString())![1];
+    const item = await httpRequest(`${h.proxy.url}/headroom/items/${hash}`);
+    assert.equal(item.status, 200);
+    assert.equal(item.body.toString(), bigLog());
+    await h.store.flush();
+    const dir = dirname(h.storeFile!);
+    assert.ok(readdirSync(dir).length > 0);
+    for (const file of readdirSync(dir)) assert.ok(!readFileSync(join(dir, file)).includes(API_KEY), `API key found in ${file}`);
+    assert.ok(!JSON.stringify(stats).includes(API_KEY));
+  });
+});
+
+describe('proxy: OpenAI Chat Completions and Responses', () => {
+  const h = proxyHarness();
+
+  it('compresses tool messages in chat completions and streams the answer', async () => {
+    const body = JSON.stringify({
+      model: 'gpt-5', stream: true,
+      messages: [
+        { role: 'user', content: 'What is in the records?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'query_db', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: bigJson() },
+      ],
+    });
+    const answer = await httpRequest(`${h.proxy.url}/v1/chat/completions`, { headers: { 'content-type': 'application/json', authorization: 'Bearer sk-openai-test' }, body });
+    assert.equal(answer.status, 200);
+    assert.ok(answer.body.toString().endsWith('data: [DONE]\n\n'));
+    const seen = h.upstream.requests.at(-1)!;
+    assert.equal(seen.headers.authorization, 'Bearer sk-openai-test');
+    const tool = (JSON.parse(seen.body.toString()) as { messages: Array<{ content: string }> }).messages[2];
+    assert.doesNotThrow(() => JSON.parse(tool.content));
+    assert.ok(tool.content.length < bigJson().length / 4);
+  });
+
+  it('compresses function_call_output items in responses', async () => {
+    const body = JSON.stringify({
+      model: 'gpt-5', input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'Why did it fail?' }] },
+        { type: 'function_call', call_id: 'fc_1', name: 'shell', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'fc_1', output: bigLog() },
+      ],
+    });
+    const answer = await httpRequest(`${h.proxy.url}/v1/responses`, { headers: { 'content-type': 'application/json' }, body });
+    assert.equal(answer.status, 200);
+    assert.match(h.upstream.requests.at(-1)!.body.toString(), /retrieve hash=/);
+  });
+
+  it('answers 200 concurrent streaming requests with complete, uncrossed streams', async () => {
+    const start = h.upstream.requests.length;
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => httpRequest(`${h.proxy.url}/v1/chat/completions`, {
+      headers: { 'content-type': 'application/json', 'x-client': String(i) },
+      body: JSON.stringify({ model: 'gpt-5', stream: true, messages: [{ role: 'user', content: `question ${i}` }] }),
+    })));
+    for (const [i, answer] of answers.entries()) {
+      const index = h.upstream.requests.findIndex((r, k) => k >= start && r.headers['x-client'] === String(i));
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.toString(), h.upstream.streamed.get(index), `stream ${i}`);
+    }
+  });
+});
+
+describe('proxy: security and bad input', () => {
+  const h = proxyHarness();
+
+  it('refuses requests whose Host is not localhost (DNS rebinding) and sends no CORS headers', async () => {
+    const port = h.proxy.port;
+    const evil = await httpRequest(`${h.proxy.url}/headroom/health`, { headers: { host: `evil.example:${port}` } });
+    assert.equal(evil.status, 403);
+    const fine = await httpRequest(`${h.proxy.url}/headroom/health`, { headers: { host: `localhost:${port}` } });
+    assert.equal(fine.status, 200);
+    assert.equal(fine.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('refuses browser requests to its own API', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/headroom/stats`, { headers: { origin: 'https://evil.example' } });
+    assert.equal(answer.status, 403);
+  });
+
+  it('answers an oversized body with 413 and a clear message', async () => {
+    const small = await startProxy({ port: 0, store: h.store, config: { ...h.proxy.state.config, bodyLimit: 1024 } });
+    const answer = await httpRequest(`${small.url}/v1/messages`, { headers: anthropicHeaders, body: 'x'.repeat(4096) });
+    await small.close(100);
+    assert.equal(answer.status, 413);
+    assert.match(answer.body.toString(), /accepts request bodies up to/);
+  });
+
+  it('answers 502 with the reason when the upstream cannot be reached', async () => {
+    const dead = await startProxy({ port: 0, store: h.store, config: { ...h.proxy.state.config, anthropicUpstream: 'http://127.0.0.1:9' } });
+    const answer = await httpRequest(`${dead.url}/v1/messages`, { headers: anthropicHeaders, body: anthropicBody(false) });
+    await dead.close(100);
+    assert.equal(answer.status, 502);
+    assert.match(answer.body.toString(), /could not reach the upstream http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('says clearly when its port is taken', async () => {
+    await assert.rejects(startProxy({ port: h.proxy.port, store: h.store, config: h.proxy.state.config }), (error: unknown) => {
+      assert.ok(error instanceof PortInUse);
+      assert.match((error as Error).message, new RegExp(`Port ${h.proxy.port} .* already in use`));
+      return true;
+    });
+  });
+
+  it('answers Claude Code\'s HEAD / probe', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/`, { method: 'HEAD' });
+    assert.equal(answer.status, 200);
+  });
+});
