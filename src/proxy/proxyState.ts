@@ -22,13 +22,15 @@ export interface ProxyTotals {
   tokensBefore: number;
   tokensAfter: number;
   compressedItems: number;
+  /** headroom_retrieve calls the proxy answered for the model. */
+  retrievals: number;
   failures: number;
 }
 
 /** What one proxy instance knows at run time: its settings, its store, whether compression is on, and its counters. */
 export class ProxyState {
   compressionEnabled = true;
-  readonly totals: ProxyTotals = { requests: 0, compressedRequests: 0, tokensBefore: 0, tokensAfter: 0, compressedItems: 0, failures: 0 };
+  readonly totals: ProxyTotals = { requests: 0, compressedRequests: 0, tokensBefore: 0, tokensAfter: 0, compressedItems: 0, retrievals: 0, failures: 0 };
   lastError: string | undefined;
   readonly startedAt = Date.now();
 

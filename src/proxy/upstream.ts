@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
@@ -23,41 +23,65 @@ export function upstreamUrl(base: string, originalUrl: string): URL {
   return url;
 }
 
+/** The client's headers as the upstream should see them. */
+export function upstreamHeaders(req: Request, url: URL, rewritten: boolean, extra: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
+  const drop = ['host', 'content-length', ...(rewritten ? ['content-encoding'] : []), ...Object.keys(extra)];
+  return { ...forwardableHeaders(req.headers, drop), ...extra, host: url.host };
+}
+
+export class UpstreamUnreachable extends Error {
+  constructor(readonly origin: string, cause: Error) {
+    super(`Headroom could not reach the upstream ${origin}: ${cause.message}`);
+  }
+}
+
 /**
- * Sends the request upstream and streams the answer back as it arrives: status, headers and
- * body verbatim (errors included), with backpressure. A client that goes away aborts the
- * upstream request.
+ * Sends one request upstream and resolves with its response as soon as the headers arrive.
+ * The request is aborted when `res` (our client) closes before the answer is complete.
  */
-export function forward(req: Request, res: Response, options: ForwardOptions): Promise<void> {
-  return new Promise((resolve) => {
-    const url = upstreamUrl(options.upstream, req.originalUrl);
-    const drop = ['host', 'content-length', ...(options.rewritten ? ['content-encoding'] : [])];
-    const headers = { ...forwardableHeaders(req.headers, drop), host: url.host, 'content-length': String(options.body.length) };
+export function openUpstream(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer, res: Response): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const upstreamRequest = send(url, { method: req.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent });
-
-    const abortUpstream = () => {
-      if (!res.writableFinished) upstreamRequest.destroy();
+    const request = send(url, { method, headers: { ...headers, 'content-length': String(body.length) }, agent: url.protocol === 'https:' ? httpsAgent : httpAgent });
+    const abort = () => {
+      if (!res.writableFinished) request.destroy();
     };
-    res.on('close', abortUpstream);
-
-    upstreamRequest.on('response', (upstreamResponse: IncomingMessage) => {
-      res.status(upstreamResponse.statusCode ?? 502);
-      for (const [name, value] of Object.entries(forwardableHeaders(upstreamResponse.headers))) {
-        if (value !== undefined) res.setHeader(name, value);
-      }
-      res.flushHeaders();
-      pipeline(upstreamResponse, res, () => resolve());
+    res.on('close', abort);
+    request.on('response', (response) => {
+      response.on('close', () => res.off('close', abort));
+      resolve(response);
     });
-    upstreamRequest.on('error', (error) => {
-      res.off('close', abortUpstream);
-      if (!res.headersSent) {
-        res.status(502).json({ type: 'error', error: { type: 'api_error', message: `Headroom could not reach the upstream ${url.origin}: ${error.message}` } });
-      } else {
-        res.destroy(error);
-      }
-      resolve();
+    request.on('error', (error) => {
+      res.off('close', abort);
+      reject(new UpstreamUnreachable(url.origin, error));
     });
-    upstreamRequest.end(options.body);
+    request.end(body);
   });
+}
+
+/** Copies an upstream response to the client as it arrives: status, headers and body verbatim, with backpressure. */
+export function relay(upstreamResponse: IncomingMessage, res: Response): Promise<void> {
+  res.status(upstreamResponse.statusCode ?? 502);
+  for (const [name, value] of Object.entries(forwardableHeaders(upstreamResponse.headers))) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  res.flushHeaders();
+  return new Promise((resolve) => pipeline(upstreamResponse, res, () => resolve()));
+}
+
+/** Answers the client when the upstream could not be reached, or cuts the stream if the answer had begun. */
+export function replyUnreachable(res: Response, error: Error): void {
+  if (!res.headersSent) res.status(502).json({ type: 'error', error: { type: 'api_error', message: error.message } });
+  else res.destroy(error);
+}
+
+/** One request, passed through: the client's request upstream, the upstream's answer back. */
+export async function forward(req: Request, res: Response, options: ForwardOptions): Promise<void> {
+  const url = upstreamUrl(options.upstream, req.originalUrl);
+  try {
+    const response = await openUpstream(url, req.method, upstreamHeaders(req, url, options.rewritten), options.body, res);
+    await relay(response, res);
+  } catch (error) {
+    replyUnreachable(res, error as Error);
+  }
 }

@@ -20,16 +20,42 @@ export interface FakeUpstream {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function anthropicEvents(text: string): string[] {
+type Block = Record<string, unknown>;
+
+/** The content a scripted fake model answers with, given the request it received. */
+function scriptedContent(script: string | undefined, body: { messages?: Array<{ role: string; content: unknown }> }, fallback: string): { content: Block[]; stopReason: string } {
+  const text = (t: string): Block => ({ type: 'text', text: t });
+  if (!script) return { content: [text(fallback)], stopReason: 'end_turn' };
+  const last = body.messages?.at(-1);
+  const results = Array.isArray(last?.content) ? (last.content as Block[]).filter((b) => b.type === 'tool_result') : [];
+  const retrieved = results.find((b) => String(b.tool_use_id).startsWith('toolu_retrieve'));
+  if (retrieved) return { content: [text(`I read the original: ${String(retrieved.content).slice(0, 200)}`)], stopReason: 'end_turn' };
+  const hash = /retrieve hash=([0-9a-f]{24})/.exec(JSON.stringify(body.messages))?.[1] ?? 'ffffffffffffffffffffffff';
+  const retrieve: Block = { type: 'tool_use', id: 'toolu_retrieve_1', name: 'headroom_retrieve', input: { hash, query: 'data TLB error interrupt', limit: 3 } };
+  const client: Block = { type: 'tool_use', id: 'toolu_client_1', name: 'Bash', input: { command: 'ls' } };
+  const content = script === 'retrieve+client-tool' ? [text('Let me look closer.'), client, retrieve] : [text('Let me look closer.'), retrieve];
+  return { content, stopReason: 'tool_use' };
+}
+
+function anthropicEvents(content: Block[], stopReason: string): string[] {
   const usage = { input_tokens: 1200, output_tokens: 3 };
   const events: Array<[string, unknown]> = [
     ['message_start', { type: 'message_start', message: { id: 'msg_fake', type: 'message', role: 'assistant', model: 'claude-fake', content: [], stop_reason: null, usage } }],
-    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
-    ...text.split(' ').map((word, i): [string, unknown] => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: (i ? ' ' : '') + word } }]),
-    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
-    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } }],
-    ['message_stop', { type: 'message_stop' }],
+    ['ping', { type: 'ping' }],
   ];
+  content.forEach((block, index) => {
+    if (block.type === 'text') {
+      events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
+      for (const [i, word] of String(block.text).split(' ').entries()) events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: (i ? ' ' : '') + word } }]);
+    } else {
+      events.push(['content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } }]);
+      const json = JSON.stringify(block.input);
+      const half = Math.floor(json.length / 2);
+      for (const part of [json.slice(0, half), json.slice(half)]) events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } }]);
+    }
+    events.push(['content_block_stop', { type: 'content_block_stop', index }]);
+  });
+  events.push(['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason }, usage: { output_tokens: 3 } }], ['message_stop', { type: 'message_stop' }]);
   return events.map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
@@ -67,7 +93,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.end(JSON.stringify({ data: [{ id: 'fake-model' }] }));
       return;
     }
-    let body: { stream?: boolean };
+    let body: { stream?: boolean; messages?: Array<{ role: string; content: unknown }> };
     try {
       body = JSON.parse(record.body.toString('utf8')) as { stream?: boolean };
     } catch {
@@ -77,15 +103,16 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     }
     const anthropic = (req.url ?? '').startsWith('/v1/messages');
     const answer = `answer number ${index} from the fake upstream`;
+    const scripted = scriptedContent(req.headers['x-fake-script'] as string | undefined, body, answer);
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });
-      res.end(JSON.stringify(anthropic ? { id: 'msg_fake', type: 'message', role: 'assistant', content: [{ type: 'text', text: answer }], usage: { input_tokens: 1200, output_tokens: 3 } } : { id: 'chatcmpl-fake', choices: [{ index: 0, message: { role: 'assistant', content: answer } }] }));
+      res.end(JSON.stringify(anthropic ? { id: 'msg_fake', type: 'message', role: 'assistant', content: scripted.content, stop_reason: scripted.stopReason, usage: { input_tokens: 1200, output_tokens: 3 } } : { id: 'chatcmpl-fake', choices: [{ index: 0, message: { role: 'assistant', content: answer } }] }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const delay = Number(req.headers['x-fake-delay-ms'] ?? 0);
     let sent = '';
-    for (const event of anthropic ? anthropicEvents(answer) : openaiChunks(answer)) {
+    for (const event of anthropic ? anthropicEvents(scripted.content, scripted.stopReason) : openaiChunks(answer)) {
       if (res.destroyed) return;
       res.write(event);
       sent += event;

@@ -3,7 +3,10 @@ import type { MessageFormat } from '../../core/messages/formats';
 import { compressRequestBody } from '../compressRequest';
 import type { ProxyState } from '../proxyState';
 import { BodyTooLarge, readBody } from '../readBody';
-import { forward } from '../upstream';
+import { decodeBody } from '../requestBody';
+import { messagesWithRetrieval, type AnthropicRequest } from '../retrieval/anthropicRetrieval';
+import { anthropicRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
+import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
 
 type Provider = 'anthropic' | 'openai';
 
@@ -13,8 +16,8 @@ type Provider = 'anthropic' | 'openai';
  */
 export function llmRoutes(state: ProxyState): Router {
   const router = Router();
-  router.post('/v1/messages', conversationRoute(state, 'anthropic', 'anthropic'));
-  router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic'));
+  router.post('/v1/messages', conversationRoute(state, 'anthropic', 'anthropic', 'retrieval-loop'));
+  router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic', 'retrieve-tool'));
   router.post('/v1/chat/completions', conversationRoute(state, 'openai', 'openai-chat'));
   router.post('/v1/responses', conversationRoute(state, 'openai', 'openai-responses'));
   router.all('/v1/{*rest}', async (req, res) => {
@@ -24,7 +27,13 @@ export function llmRoutes(state: ProxyState): Router {
   return router;
 }
 
-function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat) {
+/**
+ * How a route offers the model the retrieve tool: not at all, in the tool list only (what
+ * count_tokens counts), or with the proxy answering the model's calls.
+ */
+type Retrieval = 'none' | 'retrieve-tool' | 'retrieval-loop';
+
+function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat, retrieval: Retrieval = 'none') {
   return async (req: Request, res: Response) => {
     const raw = await bodyOrReply(req, res, state);
     if (!raw) return;
@@ -45,8 +54,25 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
         state.recordFailure(`compression skipped for ${req.path}: ${compression.reason}`);
       }
     }
-    await forward(req, res, { upstream: upstreamFor(state, provider), body, rewritten });
+    const parsed = state.compressionEnabled && retrieval !== 'none' ? parseConversation(rewritten ? body : raw, rewritten ? undefined : req.headers['content-encoding']) : undefined;
+    if (!parsed) return forward(req, res, { upstream: upstreamFor(state, provider), body, rewritten });
+
+    parsed.tools = withRetrieveTool(parsed.tools, anthropicRetrieveTool);
+    if (retrieval === 'retrieve-tool') return forward(req, res, { upstream: upstreamFor(state, provider), body: Buffer.from(JSON.stringify(parsed)), rewritten: true });
+    const url = upstreamUrl(upstreamFor(state, provider), req.originalUrl);
+    await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: parsed });
   };
+}
+
+/** The request as an object with a messages list, or undefined when it is not one (it then passes through as it came). */
+function parseConversation(body: Buffer, contentEncoding: string | undefined): AnthropicRequest['body'] | undefined {
+  try {
+    const text = decodeBody(body, contentEncoding);
+    const value = text === undefined ? undefined : (JSON.parse(text) as unknown);
+    return typeof value === 'object' && value !== null && Array.isArray((value as { messages?: unknown }).messages) ? (value as AnthropicRequest['body']) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function bodyOrReply(req: Request, res: Response, state: ProxyState): Promise<Buffer | undefined> {

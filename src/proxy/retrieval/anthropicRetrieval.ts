@@ -1,0 +1,233 @@
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Response } from 'express';
+import { forwardableHeaders } from '../headers';
+import type { ProxyState } from '../proxyState';
+import { formatEvent, SseParser, type SseEvent } from '../sse';
+import { openUpstream, relay, replyUnreachable, UpstreamUnreachable } from '../upstream';
+import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
+import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
+import { addUsage, type Usage } from './usage';
+
+/** At most this many upstream calls answer one client request; the last one's retrieve calls are dropped. */
+export const MAX_ROUNDS = 3;
+
+export interface AnthropicRequest {
+  res: Response;
+  state: ProxyState;
+  url: URL;
+  headers: OutgoingHttpHeaders;
+  body: Record<string, unknown> & { messages: unknown[]; stream?: unknown };
+}
+
+const isRetrieveCall = (block: ContentBlock | undefined): boolean => block?.type === 'tool_use' && block.name === RETRIEVE_TOOL_NAME;
+const isClientToolCall = (block: ContentBlock | undefined): boolean => block?.type === 'tool_use' && block.name !== RETRIEVE_TOOL_NAME;
+
+/**
+ * Sends a Messages request upstream and answers the model's headroom_retrieve calls itself,
+ * continuing the conversation upstream (up to MAX_ROUNDS calls), so the client receives one
+ * answer with no trace of the retrieval: one message, consistent block indices, usage summed.
+ * When the same answer also calls the client's tools, the retrievals are resolved first and
+ * the model asked again.
+ */
+export async function messagesWithRetrieval(request: AnthropicRequest): Promise<void> {
+  const { res } = request;
+  try {
+    if (request.body.stream === true) await streamed(request);
+    else await whole(request);
+  } catch (error) {
+    if (error instanceof UpstreamUnreachable) return replyUnreachable(res, error);
+    if (res.destroyed) return;
+    const message = `Headroom failed while answering a retrieval: ${error instanceof Error ? error.message : String(error)}`;
+    request.state.recordFailure(message);
+    if (!res.headersSent) res.status(500).json({ type: 'error', error: { type: 'api_error', message } });
+    else if (!res.writableEnded) res.end(formatEvent('error', { type: 'error', error: { type: 'api_error', message } }));
+  }
+}
+
+function send(request: AnthropicRequest, messages: unknown[]): Promise<IncomingMessage> {
+  const body = Buffer.from(JSON.stringify({ ...request.body, messages }), 'utf8');
+  return openUpstream(request.url, 'POST', request.headers, body, request.res);
+}
+
+async function readText(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function resolveCalls(calls: ContentBlock[], state: ProxyState): Promise<ContentBlock[]> {
+  const results: ContentBlock[] = [];
+  for (const call of calls) {
+    const answer = await answerRetrieve(call.input, state.store);
+    state.totals.retrievals++;
+    results.push({ type: 'tool_result', tool_use_id: call.id, content: answer.content, ...(answer.isError ? { is_error: true } : {}) });
+  }
+  return results;
+}
+
+/** The conversation continued with the model's retrieve calls and their answers; its calls to client tools are left out. */
+function continued(messages: unknown[], blocks: ContentBlock[], results: ContentBlock[]): unknown[] {
+  return [...messages, { role: 'assistant', content: blocks.filter((b) => !isClientToolCall(b)) }, { role: 'user', content: results }];
+}
+
+async function whole(request: AnthropicRequest): Promise<void> {
+  const { res, state } = request;
+  let messages = request.body.messages;
+  const shown: ContentBlock[] = [];
+  const usage: Usage = {};
+  for (let round = 0; ; round++) {
+    const response = await send(request, messages);
+    if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) return relay(response, res);
+    const message = JSON.parse(await readText(response)) as Record<string, unknown> & { content: ContentBlock[] };
+    addUsage(usage, message.usage);
+    const calls = message.content.filter(isRetrieveCall);
+    if (calls.length === 0 || round === MAX_ROUNDS - 1) {
+      const visible = message.content.filter((b) => !isRetrieveCall(b));
+      const answer: Record<string, unknown> = { ...message, content: [...shown, ...visible], usage: round === 0 ? message.usage : usage };
+      if (calls.length > 0 && !visible.some(isClientToolCall)) answer.stop_reason = 'end_turn';
+      res.status(200);
+      for (const [name, value] of Object.entries(forwardableHeaders(response.headers, ['content-length', 'content-encoding']))) if (value !== undefined) res.setHeader(name, value);
+      res.json(answer);
+      return;
+    }
+    shown.push(...message.content.filter((b) => b.type !== 'tool_use'));
+    messages = continued(messages, message.content, await resolveCalls(calls, state));
+  }
+}
+
+async function streamed(request: AnthropicRequest): Promise<void> {
+  const { res, state } = request;
+  const relayState = new StreamRelay(res);
+  let messages = request.body.messages;
+  for (let round = 0; ; round++) {
+    const response = await send(request, messages);
+    const isStream = response.statusCode === 200 && /event-stream/.test(String(response.headers['content-type']));
+    if (round === 0) {
+      if (!isStream) return relay(response, res);
+      res.status(200);
+      for (const [name, value] of Object.entries(forwardableHeaders(response.headers, ['content-length']))) if (value !== undefined) res.setHeader(name, value);
+      res.flushHeaders();
+    } else if (!isStream) {
+      const detail = (await readText(response)).slice(0, 1_000);
+      res.end(formatEvent('error', { type: 'error', error: { type: 'api_error', message: `Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail}` } }));
+      return;
+    }
+    const outcome = await relayState.round(response, round === MAX_ROUNDS - 1);
+    if (!outcome) {
+      res.end();
+      return;
+    }
+    messages = continued(messages, outcome.blocks, await resolveCalls(outcome.calls, state));
+  }
+}
+
+/**
+ * Relays the rounds of one streamed answer as a single message: the first message_start
+ * only, block indices renumbered across rounds, retrieve calls hidden, client tool calls
+ * held back until the round ends (dropped if it also retrieved), usage summed at the end.
+ */
+class StreamRelay {
+  private startSent = false;
+  private nextIndex = 0;
+  private rounds = 0;
+  private readonly usage: Usage = {};
+
+  constructor(private readonly res: Response) {}
+
+  /** Relays one upstream stream; resolves with the retrieval to perform, or undefined when the answer is complete. */
+  async round(response: IncomingMessage, lastRound: boolean): Promise<{ calls: ContentBlock[]; blocks: ContentBlock[] } | undefined> {
+    this.rounds++;
+    const parser = new SseParser();
+    const assembler = new BlockAssembler();
+    const visibleIndex = new Map<number, number>();
+    const held = new Map<number, SseEvent[]>();
+    const hidden = new Set<number>();
+    let continuing = false;
+    /** Within one message, message_delta's counts are cumulative and supersede message_start's. */
+    const roundUsage: Usage = {};
+
+    const forwardBlockEvent = async (event: SseEvent, index: number) => {
+      let mapped = visibleIndex.get(index);
+      if (mapped === undefined) {
+        mapped = this.nextIndex++;
+        visibleIndex.set(index, mapped);
+      }
+      await this.write(mapped === index ? event.raw : formatEvent(event.event, { ...(JSON.parse(event.data) as object), index: mapped }));
+    };
+
+    response.setEncoding('utf8');
+    for await (const chunk of response) {
+      for (const event of parser.push(chunk as string)) {
+        let data: Record<string, unknown>;
+        try {
+          data = JSON.parse(event.data) as Record<string, unknown>;
+        } catch {
+          await this.write(event.raw);
+          continue;
+        }
+        const index = typeof data.index === 'number' ? data.index : -1;
+        switch (event.event) {
+          case 'message_start':
+            Object.assign(roundUsage, (data.message as { usage?: Usage } | undefined)?.usage);
+            if (!this.startSent) await this.write(event.raw);
+            this.startSent = true;
+            break;
+          case 'content_block_start': {
+            const block = data.content_block as ContentBlock;
+            assembler.start(index, block);
+            if (isRetrieveCall(block)) hidden.add(index);
+            else if (isClientToolCall(block)) held.set(index, [event]);
+            else await forwardBlockEvent(event, index);
+            break;
+          }
+          case 'content_block_delta':
+          case 'content_block_stop':
+            if (event.event === 'content_block_delta') assembler.delta(index, data.delta as Record<string, unknown>);
+            else assembler.stop(index);
+            if (hidden.has(index)) break;
+            if (held.has(index)) held.get(index)!.push(event);
+            else await forwardBlockEvent(event, index);
+            break;
+          case 'message_delta': {
+            addUsage(this.usage, { ...roundUsage, ...(data.usage as Usage | undefined) });
+            if (hidden.size > 0 && !lastRound) {
+              continuing = true;
+              break;
+            }
+            for (const [heldIndex, events] of held) for (const heldEvent of events) await forwardBlockEvent(heldEvent, heldIndex);
+            if (this.rounds === 1 && hidden.size === 0) {
+              await this.write(event.raw);
+              break;
+            }
+            const delta = { ...(data.delta as object) } as Record<string, unknown>;
+            if (hidden.size > 0 && held.size === 0 && delta.stop_reason === 'tool_use') delta.stop_reason = 'end_turn';
+            await this.write(formatEvent('message_delta', { ...data, delta, usage: { ...this.usage } }));
+            break;
+          }
+          case 'message_stop':
+            if (!continuing) await this.write(event.raw);
+            break;
+          default:
+            await this.write(event.raw);
+        }
+      }
+    }
+    if (!continuing) return undefined;
+    const blocks = assembler.all();
+    return { calls: blocks.filter(isRetrieveCall), blocks };
+  }
+
+  private async write(text: string): Promise<void> {
+    const { res } = this;
+    if (res.writableEnded || res.destroyed || res.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SseParser } from '../../src/proxy/sse';
+import { httpRequest } from '../helpers/http';
+import { proxyHarness } from '../helpers/proxyHarness';
+import { bigLog } from '../helpers/toolOutputs';
+
+const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' };
+
+function request(stream: boolean, tools: unknown[] = [{ name: 'Bash', description: 'run a command', input_schema: { type: 'object' } }]): string {
+  return JSON.stringify({
+    model: 'claude-sonnet-4-5', max_tokens: 512, stream, tools,
+    messages: [
+      { role: 'user', content: 'Which nodes had data TLB errors?' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_0', name: 'Bash', input: { command: 'cat bgl.log' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_0', content: bigLog() }] },
+    ],
+  });
+}
+
+interface Parsed {
+  name: string;
+  data: Record<string, unknown>;
+}
+
+function events(body: string): Parsed[] {
+  return new SseParser().push(body).map((e) => ({ name: e.event, data: JSON.parse(e.data) as Record<string, unknown> }));
+}
+
+function streamedText(list: Parsed[]): string {
+  return list.filter((e) => e.name === 'content_block_delta').map((e) => (e.data.delta as { text?: string }).text ?? '').join('');
+}
+
+/** One message_start, one message_stop, every block started, delta'd and stopped under consecutive indices. */
+function assertCoherentStream(list: Parsed[]): void {
+  assert.equal(list.filter((e) => e.name === 'message_start').length, 1, 'one message_start');
+  assert.equal(list.filter((e) => e.name === 'message_stop').length, 1, 'one message_stop');
+  assert.equal(list[0].name, 'message_start');
+  assert.equal(list.at(-1)!.name, 'message_stop');
+  const starts = list.filter((e) => e.name === 'content_block_start').map((e) => e.data.index);
+  assert.deepEqual(starts, starts.map((_, i) => i), 'consecutive block indices');
+  for (const index of starts) {
+    const own = list.filter((e) => e.data.index === index).map((e) => e.name);
+    assert.equal(own[0], 'content_block_start');
+    assert.equal(own.at(-1), 'content_block_stop');
+  }
+}
+
+describe('proxy: the retrieval loop (Anthropic)', () => {
+  const h = proxyHarness();
+
+  it('answers a retrieve call itself and returns one message without trace of it', async () => {
+    const retrievalsBefore = h.proxy.state.totals.retrievals;
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...headers, 'x-fake-script': 'retrieve' }, body: request(false) });
+    assert.equal(answer.status, 200);
+    const message = JSON.parse(answer.body.toString()) as { content: Array<{ type: string; text?: string }>; stop_reason: string; usage: Record<string, number> };
+    assert.deepEqual(message.content.map((b) => b.type), ['text', 'text']);
+    assert.match(message.content[1].text!, /I read the original: \[headroom: original [0-9a-f]{24}: lines 1–3 of the \d+ matching "data TLB error interrupt"/);
+    assert.equal(message.stop_reason, 'end_turn');
+    assert.deepEqual(message.usage, { input_tokens: 2400, output_tokens: 6 });
+    assert.ok(!answer.body.toString().includes('headroom_retrieve'));
+    assert.equal(h.proxy.state.totals.retrievals, retrievalsBefore + 1);
+
+    const continuation = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
+    const result = continuation.messages.at(-1)!.content[0];
+    assert.equal(result.type, 'tool_result');
+    assert.equal(result.tool_use_id, 'toolu_retrieve_1');
+    const [header, ...lines] = String(result.content).split('\n');
+    assert.match(header, /^\[headroom: original [0-9a-f]{24}: lines 1–3 of the \d+ matching/);
+    assert.equal(lines.length, 3);
+    assert.ok(lines.every((l) => l.includes('data TLB error interrupt')));
+  });
+
+  it('streams one coherent message across the rounds, usage summed', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...headers, 'x-fake-script': 'retrieve' }, body: request(true) });
+    assert.equal(answer.status, 200);
+    const list = events(answer.body.toString());
+    assertCoherentStream(list);
+    assert.ok(!answer.body.toString().includes('headroom_retrieve'));
+    const text = streamedText(list);
+    assert.match(text, /^Let me look closer\.I read the original: \[headroom: original/);
+    const delta = list.find((e) => e.name === 'message_delta')!.data;
+    assert.deepEqual(delta.usage, { input_tokens: 2400, output_tokens: 6 });
+    assert.equal((delta.delta as { stop_reason: string }).stop_reason, 'end_turn');
+  });
+
+  for (const stream of [false, true]) {
+    it(`resolves retrievals before the client's own tool calls (${stream ? 'streamed' : 'whole'})`, async () => {
+      const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...headers, 'x-fake-script': 'retrieve+client-tool' }, body: request(stream) });
+      const body = answer.body.toString();
+      assert.ok(!body.includes('toolu_client_1'), 'the client tool call made alongside the retrieval is not shown');
+      if (stream) assertCoherentStream(events(body));
+      const text = stream ? streamedText(events(body)) : body;
+      assert.ok(text.includes('I read the original'));
+      const continuation = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
+      const assistant = continuation.messages.at(-2)!;
+      assert.deepEqual(assistant.content.map((b) => b.name ?? b.type), ['text', 'headroom_retrieve']);
+    });
+  }
+
+  it('offers the retrieve tool last, byte-identical on every turn', async () => {
+    const tools = [{ name: 'Read', input_schema: { type: 'object' } }, { name: 'Bash', input_schema: { type: 'object' } }];
+    await httpRequest(`${h.proxy.url}/v1/messages`, { headers, body: request(false, tools) });
+    const first = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { tools: Array<{ name: string }> };
+    await httpRequest(`${h.proxy.url}/v1/messages`, { headers, body: request(false, tools) });
+    const second = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { tools: Array<{ name: string }> };
+    assert.deepEqual(first.tools.map((t) => t.name), ['Read', 'Bash', 'headroom_retrieve']);
+    assert.equal(JSON.stringify(second.tools), JSON.stringify(first.tools));
+    assert.equal(h.upstream.requests.at(-1)!.body.toString(), h.upstream.requests.at(-2)!.body.toString(), 'the whole second request is byte-identical');
+  });
+
+  it('answers a retrieve call for an unknown hash with an error result, not a failure', async () => {
+    const body = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...headers, 'x-fake-script': 'retrieve' }, body });
+    assert.equal(answer.status, 200);
+    const continuation = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { messages: Array<{ content: Array<Record<string, unknown>> }> };
+    const result = continuation.messages.at(-1)!.content[0];
+    assert.equal(result.is_error, true);
+    assert.match(String(result.content), /No original is stored for hash f{24}/);
+  });
+});
