@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import type { Aggressiveness } from '../core/types';
 import type { CcrStore } from '../store/ccrStore';
+import { StatsStore, type ItemRecord, type RequestRecord } from '../store/statsStore';
 
 export interface ProxyConfig {
   anthropicUpstream: string;
@@ -28,16 +30,27 @@ export interface ProxyTotals {
 }
 
 /** What one proxy instance knows at run time: its settings, its store, whether compression is on, and its counters. */
-export class ProxyState {
+export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: number; items: number }] }> {
   compressionEnabled = true;
   readonly totals: ProxyTotals = { requests: 0, compressedRequests: 0, tokensBefore: 0, tokensAfter: 0, compressedItems: 0, retrievals: 0, failures: 0 };
   lastError: string | undefined;
   readonly startedAt = Date.now();
 
+  readonly stats: StatsStore;
+
   constructor(
     readonly config: ProxyConfig,
     readonly store: CcrStore,
-  ) {}
+  ) {
+    super();
+    this.stats = new StatsStore(store.sqlite);
+  }
+
+  /** Persists a finished request and tells live listeners (the panel's event stream). */
+  recordRequest(request: RequestRecord, items: readonly ItemRecord[]): void {
+    const id = this.stats.record(request, items);
+    this.emit('request', { ...request, id, items: items.length });
+  }
 
   recordFailure(message: string): void {
     this.totals.failures++;

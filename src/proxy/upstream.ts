@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { forwardableHeaders } from './headers';
+import { UsageObserver, type ProviderUsage } from './usageObserver';
 
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
@@ -59,14 +60,19 @@ export function openUpstream(url: URL, method: string, headers: OutgoingHttpHead
   });
 }
 
-/** Copies an upstream response to the client as it arrives: status, headers and body verbatim, with backpressure. */
-export function relay(upstreamResponse: IncomingMessage, res: Response): Promise<void> {
+/**
+ * Copies an upstream response to the client as it arrives: status, headers and body
+ * verbatim, with backpressure. Resolves with the provider's usage figures, if it gave any.
+ */
+export function relay(upstreamResponse: IncomingMessage, res: Response): Promise<ProviderUsage | undefined> {
   res.status(upstreamResponse.statusCode ?? 502);
   for (const [name, value] of Object.entries(forwardableHeaders(upstreamResponse.headers))) {
     if (value !== undefined) res.setHeader(name, value);
   }
   res.flushHeaders();
-  return new Promise((resolve) => pipeline(upstreamResponse, res, () => resolve()));
+  const observer = upstreamResponse.headers['content-encoding'] ? undefined : new UsageObserver(upstreamResponse.headers['content-type']);
+  if (observer) upstreamResponse.on('data', (chunk: Buffer) => observer.push(chunk));
+  return new Promise((resolve) => pipeline(upstreamResponse, res, () => resolve(observer?.finish())));
 }
 
 /** Answers the client when the upstream could not be reached, or cuts the stream if the answer had begun. */
@@ -76,12 +82,13 @@ export function replyUnreachable(res: Response, error: Error): void {
 }
 
 /** One request, passed through: the client's request upstream, the upstream's answer back. */
-export async function forward(req: Request, res: Response, options: ForwardOptions): Promise<void> {
+export async function forward(req: Request, res: Response, options: ForwardOptions): Promise<ProviderUsage | undefined> {
   const url = upstreamUrl(options.upstream, req.originalUrl);
   try {
     const response = await openUpstream(url, req.method, upstreamHeaders(req, url, options.rewritten), options.body, res);
-    await relay(response, res);
+    return await relay(response, res);
   } catch (error) {
     replyUnreachable(res, error as Error);
+    return undefined;
   }
 }

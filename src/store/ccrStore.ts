@@ -62,6 +62,11 @@ export class CcrStore implements CompressionStore {
     return this.file.db;
   }
 
+  /** The database file, for other tables that live beside the originals (stats). */
+  get sqlite(): SqliteFile {
+    return this.file;
+  }
+
   putOriginal(original: StoredOriginal): void {
     const now = this.now();
     const bytes = Buffer.byteLength(original.content, 'utf8');

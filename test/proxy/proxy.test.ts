@@ -124,9 +124,9 @@ describe('proxy: Anthropic Messages', () => {
   });
 
   it('serves its stats and the originals it stored, and never writes the API key anywhere', async () => {
-    const stats = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as { compressedRequests: number; tokensSaved: number };
-    assert.ok(stats.compressedRequests >= 3);
-    assert.ok(stats.tokensSaved > 0);
+    const stats = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as { session: { compressedRequests: number; tokensSaved: number } };
+    assert.ok(stats.session.compressedRequests >= 3);
+    assert.ok(stats.session.tokensSaved > 0);
     const compressed = h.upstream.requests.find((r) => /retrieve hash=([0-9a-f]{24})/.test(r.body.toString()))!;
     const hash = /retrieve hash=([0-9a-f]{24})/.exec(compressed.body.toString())![1];
     const item = await httpRequest(`${h.proxy.url}/headroom/items/${hash}`);
@@ -233,5 +233,34 @@ describe('proxy: security and bad input', () => {
   it('answers Claude Code\'s HEAD / probe', async () => {
     const answer = await httpRequest(`${h.proxy.url}/`, { method: 'HEAD' });
     assert.equal(answer.status, 200);
+  });
+});
+
+describe('proxy: content it does not know', () => {
+  const h = proxyHarness();
+
+  it('passes server tool blocks, thinking, images, documents and future types through unchanged', async () => {
+    const foreign = [
+      { type: 'thinking', thinking: 'Let me think.', signature: 'sig-abc' },
+      { type: 'redacted_thinking', data: 'opaque==' },
+      { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'loghub' } },
+      { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'https://example.com', title: 'x', encrypted_content: 'enc' }] },
+      { type: 'tool_use', id: 'toolu_9', name: 'ToolSearch', input: { query: 'notebook' } },
+    ];
+    const userBlocks = [
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+      { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'doc' } },
+      { type: 'tool_result', tool_use_id: 'toolu_9', content: [{ type: 'tool_reference', tool_name: 'NotebookEdit' }] },
+      { type: 'future_block_type', payload: { nested: [1, 2, 3] } },
+    ];
+    const body = {
+      model: 'claude-sonnet-4-5', max_tokens: 64, thinking: { type: 'enabled', budget_tokens: 1024 }, context_management: { edits: [] }, output_config: { effort: 'high' },
+      messages: [{ role: 'user', content: 'search' }, { role: 'assistant', content: foreign }, { role: 'user', content: [...userBlocks, { type: 'text', text: bigLog() }] }],
+    };
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: anthropicHeaders, body: JSON.stringify(body) });
+    assert.equal(answer.status, 200);
+    const sent = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as typeof body;
+    assert.deepEqual(sent.messages, body.messages, 'user text is never compressed; every block arrives as sent');
+    assert.deepEqual([sent.thinking, sent.context_management, sent.output_config], [body.thinking, body.context_management, body.output_config]);
   });
 });

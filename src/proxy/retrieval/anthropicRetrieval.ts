@@ -4,6 +4,7 @@ import { forwardableHeaders } from '../headers';
 import type { ProxyState } from '../proxyState';
 import { formatEvent, SseParser, type SseEvent } from '../sse';
 import { openUpstream, relay, replyUnreachable, UpstreamUnreachable } from '../upstream';
+import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
 import { addUsage, type Usage } from './usage';
@@ -29,18 +30,21 @@ const isClientToolCall = (block: ContentBlock | undefined): boolean => block?.ty
  * When the same answer also calls the client's tools, the retrievals are resolved first and
  * the model asked again.
  */
-export async function messagesWithRetrieval(request: AnthropicRequest): Promise<void> {
+export async function messagesWithRetrieval(request: AnthropicRequest): Promise<ProviderUsage | undefined> {
   const { res } = request;
   try {
-    if (request.body.stream === true) await streamed(request);
-    else await whole(request);
+    return request.body.stream === true ? await streamed(request) : await whole(request);
   } catch (error) {
-    if (error instanceof UpstreamUnreachable) return replyUnreachable(res, error);
-    if (res.destroyed) return;
+    if (error instanceof UpstreamUnreachable) {
+      replyUnreachable(res, error);
+      return undefined;
+    }
+    if (res.destroyed) return undefined;
     const message = `Headroom failed while answering a retrieval: ${error instanceof Error ? error.message : String(error)}`;
     request.state.recordFailure(message);
     if (!res.headersSent) res.status(500).json({ type: 'error', error: { type: 'api_error', message } });
     else if (!res.writableEnded) res.end(formatEvent('error', { type: 'error', error: { type: 'api_error', message } }));
+    return undefined;
   }
 }
 
@@ -70,7 +74,7 @@ function continued(messages: unknown[], blocks: ContentBlock[], results: Content
   return [...messages, { role: 'assistant', content: blocks.filter((b) => !isClientToolCall(b)) }, { role: 'user', content: results }];
 }
 
-async function whole(request: AnthropicRequest): Promise<void> {
+async function whole(request: AnthropicRequest): Promise<ProviderUsage | undefined> {
   const { res, state } = request;
   let messages = request.body.messages;
   const shown: ContentBlock[] = [];
@@ -88,14 +92,14 @@ async function whole(request: AnthropicRequest): Promise<void> {
       res.status(200);
       for (const [name, value] of Object.entries(forwardableHeaders(response.headers, ['content-length', 'content-encoding']))) if (value !== undefined) res.setHeader(name, value);
       res.json(answer);
-      return;
+      return normaliseUsage(answer.usage, typeof message.model === 'string' ? message.model : undefined);
     }
     shown.push(...message.content.filter((b) => b.type !== 'tool_use'));
     messages = continued(messages, message.content, await resolveCalls(calls, state));
   }
 }
 
-async function streamed(request: AnthropicRequest): Promise<void> {
+async function streamed(request: AnthropicRequest): Promise<ProviderUsage | undefined> {
   const { res, state } = request;
   const relayState = new StreamRelay(res);
   let messages = request.body.messages;
@@ -110,12 +114,12 @@ async function streamed(request: AnthropicRequest): Promise<void> {
     } else if (!isStream) {
       const detail = (await readText(response)).slice(0, 1_000);
       res.end(formatEvent('error', { type: 'error', error: { type: 'api_error', message: `Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail}` } }));
-      return;
+      return relayState.totalUsage();
     }
     const outcome = await relayState.round(response, round === MAX_ROUNDS - 1);
     if (!outcome) {
       res.end();
-      return;
+      return relayState.totalUsage();
     }
     messages = continued(messages, outcome.blocks, await resolveCalls(outcome.calls, state));
   }
@@ -131,8 +135,13 @@ class StreamRelay {
   private nextIndex = 0;
   private rounds = 0;
   private readonly usage: Usage = {};
+  private model: string | undefined;
 
   constructor(private readonly res: Response) {}
+
+  totalUsage(): ProviderUsage | undefined {
+    return Object.keys(this.usage).length > 0 ? normaliseUsage(this.usage, this.model) : undefined;
+  }
 
   /** Relays one upstream stream; resolves with the retrieval to perform, or undefined when the answer is complete. */
   async round(response: IncomingMessage, lastRound: boolean): Promise<{ calls: ContentBlock[]; blocks: ContentBlock[] } | undefined> {
@@ -169,6 +178,7 @@ class StreamRelay {
         switch (event.event) {
           case 'message_start':
             Object.assign(roundUsage, (data.message as { usage?: Usage } | undefined)?.usage);
+            this.model ??= (data.message as { model?: string } | undefined)?.model;
             if (!this.startSent) await this.write(event.raw);
             this.startSent = true;
             break;

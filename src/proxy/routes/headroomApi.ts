@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import { ENGINE_VERSION } from '../../core/compressText';
 import type { ProxyState } from '../proxyState';
+
+const DAY = 24 * 60 * 60 * 1000;
 import { refuseBrowsers } from '../security';
 
 /** Headroom's own loopback API, for the extension panel, the MCP server and the CLI. */
@@ -12,14 +14,37 @@ export function headroomApi(state: ProxyState): Router {
     res.json({ ok: true, engineVersion: ENGINE_VERSION, compression: state.compressionEnabled, uptimeMs: Date.now() - state.startedAt, pid: process.pid });
   });
 
-  router.get('/headroom/stats', (_req, res) => {
-    const { totals } = state;
+  router.get('/headroom/stats', (req, res) => {
+    const { totals, stats } = state;
+    const bucket = req.query.bucket === 'day' ? 'day' : 'hour';
+    const since = Date.now() - (bucket === 'day' ? 30 * DAY : DAY);
     res.json({
       compression: state.compressionEnabled,
-      ...totals,
-      tokensSaved: totals.tokensBefore - totals.tokensAfter,
+      session: { ...totals, tokensSaved: totals.tokensBefore - totals.tokensAfter, since: state.startedAt },
+      allTime: stats.summary(),
+      series: { bucket, points: stats.series(bucket, since) },
+      byKind: stats.savingsBy('kind'),
+      byTool: stats.savingsBy('tool'),
       lastError: state.lastError ?? null,
       store: state.store.summary(),
+    });
+  });
+
+  router.get('/headroom/items', (req, res) => {
+    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const count = (name: string) => (text(name) !== undefined && /^\d+$/.test(text(name)!) ? Number(text(name)) : undefined);
+    res.json(state.stats.items({ limit: count('limit'), offset: count('offset'), kind: text('kind'), tool: text('tool'), search: text('search') }));
+  });
+
+  router.get('/headroom/events', (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(`event: hello\ndata: ${JSON.stringify({ compression: state.compressionEnabled })}\n\n`);
+    const onRequest = (record: unknown) => res.write(`event: request\ndata: ${JSON.stringify(record)}\n\n`);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    state.on('request', onRequest);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      state.off('request', onRequest);
     });
   });
 

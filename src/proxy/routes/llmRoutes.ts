@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { MessageFormat } from '../../core/messages/formats';
-import { compressRequestBody } from '../compressRequest';
+import { compressRequestBody, type CompressedRequest } from '../compressRequest';
 import type { ProxyState } from '../proxyState';
 import { BodyTooLarge, readBody } from '../readBody';
 import { decodeBody } from '../requestBody';
 import { messagesWithRetrieval, type AnthropicRequest } from '../retrieval/anthropicRetrieval';
 import { anthropicRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
 import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
+import type { ProviderUsage } from '../usageObserver';
 
 type Provider = 'anthropic' | 'openai';
 
@@ -35,33 +36,65 @@ type Retrieval = 'none' | 'retrieve-tool' | 'retrieval-loop';
 
 function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat, retrieval: Retrieval = 'none') {
   return async (req: Request, res: Response) => {
+    const started = performance.now();
     const raw = await bodyOrReply(req, res, state);
     if (!raw) return;
     state.totals.requests++;
+    const retrievalsBefore = state.totals.retrievals;
     let body = raw;
     let rewritten = false;
+    let compressed: CompressedRequest | undefined;
+    let failure: string | undefined;
     if (state.compressionEnabled && raw.length > 0) {
       const compression = await compressRequestBody(format, raw, req.headers['content-encoding'], state);
       if (compression.outcome === 'compressed') {
-        const { request } = compression;
-        body = request.body;
+        compressed = compression.request;
+        body = compressed.body;
         rewritten = true;
         state.totals.compressedRequests++;
-        state.totals.tokensBefore += request.tokensBefore;
-        state.totals.tokensAfter += request.tokensAfter;
-        state.totals.compressedItems += request.items.filter((i) => i.compressed).length;
+        state.totals.tokensBefore += compressed.tokensBefore;
+        state.totals.tokensAfter += compressed.tokensAfter;
+        state.totals.compressedItems += compressed.items.filter((i) => i.compressed).length;
       } else if (compression.outcome === 'failed') {
-        state.recordFailure(`compression skipped for ${req.path}: ${compression.reason}`);
+        failure = `compression skipped for ${req.path}: ${compression.reason}`;
+        state.recordFailure(failure);
       }
     }
-    const parsed = state.compressionEnabled && retrieval !== 'none' ? parseConversation(rewritten ? body : raw, rewritten ? undefined : req.headers['content-encoding']) : undefined;
-    if (!parsed) return forward(req, res, { upstream: upstreamFor(state, provider), body, rewritten });
 
-    parsed.tools = withRetrieveTool(parsed.tools, anthropicRetrieveTool);
-    if (retrieval === 'retrieve-tool') return forward(req, res, { upstream: upstreamFor(state, provider), body: Buffer.from(JSON.stringify(parsed)), rewritten: true });
-    const url = upstreamUrl(upstreamFor(state, provider), req.originalUrl);
-    await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: parsed });
+    const upstream = upstreamFor(state, provider);
+    const parsed = state.compressionEnabled && retrieval !== 'none' ? parseConversation(rewritten ? body : raw, rewritten ? undefined : req.headers['content-encoding']) : undefined;
+    let usage: ProviderUsage | undefined;
+    if (!parsed) {
+      usage = await forward(req, res, { upstream, body, rewritten });
+    } else {
+      parsed.tools = withRetrieveTool(parsed.tools, anthropicRetrieveTool);
+      if (retrieval === 'retrieve-tool') {
+        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(parsed)), rewritten: true });
+      } else {
+        const url = upstreamUrl(upstream, req.originalUrl);
+        usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: parsed });
+      }
+    }
+    if (req.path.endsWith('/count_tokens')) return;
+    state.recordRequest(
+      {
+        at: Date.now(), provider, path: req.path, status: res.statusCode, model: usage?.model ?? modelOf(parsed ?? body),
+        tokensBefore: compressed?.tokensBefore ?? 0, tokensAfter: compressed?.tokensAfter ?? 0,
+        inputTokens: usage?.input, outputTokens: usage?.output, cacheReadTokens: usage?.cacheRead, cacheWriteTokens: usage?.cacheWrite,
+        latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure,
+      },
+      (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({
+        hash: i.hash, tool: i.tool, kind: i.kind, tokensBefore: i.tokensBefore, tokensAfter: i.tokensAfter,
+        preview: state.store.getOriginal(i.hash)?.content.slice(0, 240) ?? '',
+      })),
+    );
   };
+}
+
+/** The model named in the request, for pricing when the answer did not say. */
+function modelOf(body: Buffer | Record<string, unknown>): string | undefined {
+  if (!Buffer.isBuffer(body)) return typeof body.model === 'string' ? body.model : undefined;
+  return /"model"\s*:\s*"([^"]{1,100})"/.exec(body.subarray(0, 4096).toString('utf8'))?.[1];
 }
 
 /** The request as an object with a messages list, or undefined when it is not one (it then passes through as it came). */
