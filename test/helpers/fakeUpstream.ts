@@ -22,7 +22,54 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Block = Record<string, unknown>;
 
-/** The content a scripted fake model answers with, given the request it received. */
+/** Rough token count for the emulated cache: four characters a token. */
+const tokensOf = (text: string) => Math.ceil(text.length / 4);
+
+/**
+ * Anthropic's prompt cache, emulated: the request is cut into segments (tools, system blocks,
+ * message blocks). Prefixes ending at a cache_control breakpoint are written to the cache;
+ * a later request reads the longest written prefix that ends within the 20 segments before
+ * one of its own breakpoints (as the API looks back for earlier hits), and writes the rest
+ * up to its last breakpoint. Everything after the last breakpoint is plain input.
+ */
+class PromptCache {
+  private readonly written = new Set<string>();
+
+  usage(body: { tools?: Block[]; system?: unknown; messages?: Array<{ role: string; content: unknown }> }): Record<string, number> {
+    const segments: Array<{ text: string; breakpoint: boolean }> = [];
+    for (const tool of body.tools ?? []) segments.push({ text: JSON.stringify(tool), breakpoint: Boolean(tool.cache_control) });
+    const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : ((body.system as Block[]) ?? []);
+    for (const block of system) segments.push({ text: JSON.stringify({ ...block, cache_control: undefined }), breakpoint: Boolean(block.cache_control) });
+    for (const message of body.messages ?? []) {
+      const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : (message.content as Block[]);
+      for (const block of blocks) segments.push({ text: message.role + JSON.stringify({ ...block, cache_control: undefined }), breakpoint: Boolean(block.cache_control) });
+    }
+    const prefixes: string[] = [];
+    const tokensUpTo: number[] = [];
+    let prefix = '';
+    let total = 0;
+    for (const segment of segments) {
+      prefix += segment.text;
+      total += tokensOf(segment.text);
+      prefixes.push(prefix);
+      tokensUpTo.push(total);
+    }
+    const breakpoints = segments.flatMap((s, i) => (s.breakpoint ? [i] : []));
+    let read = 0;
+    for (const b of breakpoints) {
+      for (let i = b; i >= Math.max(0, b - 20); i--) {
+        if (this.written.has(prefixes[i])) {
+          read = Math.max(read, tokensUpTo[i]);
+          break;
+        }
+      }
+    }
+    for (const b of breakpoints) this.written.add(prefixes[b]);
+    const last = breakpoints.length ? tokensUpTo[breakpoints[breakpoints.length - 1]] : 0;
+    return { input_tokens: total - Math.max(last, read), cache_read_input_tokens: read, cache_creation_input_tokens: Math.max(0, last - read), output_tokens: 3 };
+  }
+}
+
 function scriptedContent(script: string | undefined, body: { messages?: Array<{ role: string; content: unknown }> }, fallback: string): { content: Block[]; stopReason: string } {
   const text = (t: string): Block => ({ type: 'text', text: t });
   if (!script) return { content: [text(fallback)], stopReason: 'end_turn' };
@@ -73,6 +120,7 @@ function openaiChunks(text: string): string[] {
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const streamed = new Map<number, string>();
+  const cache = new PromptCache();
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -104,9 +152,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     const anthropic = (req.url ?? '').startsWith('/v1/messages');
     const answer = `answer number ${index} from the fake upstream`;
     const scripted = scriptedContent(req.headers['x-fake-script'] as string | undefined, body, answer);
+    const usage = req.headers['x-fake-cache'] === 'on' ? cache.usage(body as Parameters<PromptCache['usage']>[0]) : { input_tokens: 1200, output_tokens: 3 };
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });
-      res.end(JSON.stringify(anthropic ? { id: 'msg_fake', type: 'message', role: 'assistant', content: scripted.content, stop_reason: scripted.stopReason, usage: { input_tokens: 1200, output_tokens: 3 } } : { id: 'chatcmpl-fake', choices: [{ index: 0, message: { role: 'assistant', content: answer } }] }));
+      res.end(JSON.stringify(anthropic ? { id: 'msg_fake', type: 'message', role: 'assistant', content: scripted.content, stop_reason: scripted.stopReason, usage } : { id: 'chatcmpl-fake', choices: [{ index: 0, message: { role: 'assistant', content: answer } }] }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

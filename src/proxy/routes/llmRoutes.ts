@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { alignAnthropicRequest } from '../../core/cacheAligner';
 import type { MessageFormat } from '../../core/messages/formats';
 import { compressRequestBody, type CompressedRequest } from '../compressRequest';
 import type { ProxyState } from '../proxyState';
@@ -67,12 +68,12 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     if (!parsed) {
       usage = await forward(req, res, { upstream, body, rewritten });
     } else {
-      parsed.tools = withRetrieveTool(parsed.tools, anthropicRetrieveTool);
+      const conversation = { ...alignAnthropicRequest(parsed), tools: withRetrieveTool(parsed.tools, anthropicRetrieveTool) };
       if (retrieval === 'retrieve-tool') {
-        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(parsed)), rewritten: true });
+        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(conversation)), rewritten: true });
       } else {
         const url = upstreamUrl(upstream, req.originalUrl);
-        usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: parsed });
+        usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: conversation });
       }
     }
     if (req.path.endsWith('/count_tokens')) return;

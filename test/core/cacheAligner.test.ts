@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alignAnthropicRequest, alignTexts } from '../../src/core/cacheAligner';
+
+function request(time: string, requestId: string) {
+  return {
+    model: 'claude-sonnet-4-5',
+    system: [
+      { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.3; cc_entrypoint=cli' },
+      { type: 'text', text: `You are an agent. Now: ${time}. Request ${requestId}. Scratch dir /tmp/agent-x8Fq2/work.`, cache_control: { type: 'ephemeral' } },
+    ],
+    messages: [
+      { role: 'user', content: 'Fix the build.' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Bash', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok', cache_control: { type: 'ephemeral' } }] },
+    ],
+  };
+}
+
+describe('CacheAligner', () => {
+  it('makes the system prompt of two requests byte-identical and keeps the values in a final note', () => {
+    const a = alignAnthropicRequest(request('2026-11-24T09:00:01Z', '6f1c2d3e-aaaa-4bbb-8ccc-000000000001'));
+    const b = alignAnthropicRequest(request('2026-11-24T09:05:42Z', '6f1c2d3e-aaaa-4bbb-8ccc-000000000002'));
+    assert.equal(JSON.stringify(a.system), JSON.stringify(b.system));
+    assert.equal(JSON.stringify(a.messages.slice(0, -1)), JSON.stringify(b.messages.slice(0, -1)), 'history untouched');
+    assert.match(a.system[1].text, /Now: ⟦1⟧\. Request ⟦2⟧\. Scratch dir ⟦3⟧\./);
+    assert.deepEqual(a.system[1].cache_control, { type: 'ephemeral' });
+    const lastBlocks = a.messages.at(-1)!.content as Array<{ type: string; text?: string; cache_control?: unknown }>;
+    assert.deepEqual(lastBlocks[0].cache_control, { type: 'ephemeral' }, 'the client breakpoint stays before the note');
+    const note = lastBlocks.at(-1)!.text!;
+    assert.match(note, /⟦1⟧ = 2026-11-24T09:00:01Z/);
+    assert.match(note, /⟦2⟧ = 6f1c2d3e-aaaa-4bbb-8ccc-000000000001/);
+    assert.match(note, /⟦3⟧ = \/tmp\/agent-x8Fq2\/work/);
+  });
+
+  it('does not modify its input and returns it as is when nothing is volatile', () => {
+    const input = request('2026-11-24T09:00:01Z', 'r-1');
+    const snapshot = JSON.stringify(input);
+    alignAnthropicRequest(input);
+    assert.equal(JSON.stringify(input), snapshot);
+    const stable = { ...input, system: 'You are a helpful agent.' };
+    assert.equal(alignAnthropicRequest(stable), stable);
+  });
+
+  it('leaves a request alone when it does not end with a user message', () => {
+    const prefill = { ...request('2026-11-24T09:00:01Z', 'r'), messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Sure,' }] };
+    assert.equal(alignAnthropicRequest(prefill), prefill);
+  });
+
+  it('numbers a value that repeats with one placeholder and leaves ordinary numbers alone', () => {
+    const { texts, values } = alignTexts(['at 12:30:01 and again at 12:30:01, build 42, version 2.1.3']);
+    assert.equal(texts[0], 'at ⟦1⟧ and again at ⟦1⟧, build 42, version 2.1.3');
+    assert.equal(values.length, 1);
+  });
+});
