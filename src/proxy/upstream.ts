@@ -60,19 +60,30 @@ export function openUpstream(url: URL, method: string, headers: OutgoingHttpHead
   });
 }
 
+/** Puts the upstream response's end-to-end headers on the client's response, less those named in `drop`. */
+export function copyHeaders(upstreamResponse: IncomingMessage, res: Response, drop: readonly string[] = []): void {
+  for (const [name, value] of Object.entries(forwardableHeaders(upstreamResponse.headers, drop))) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+}
+
 /**
  * Copies an upstream response to the client as it arrives: status, headers and body
  * verbatim, with backpressure. Resolves with the provider's usage figures, if it gave any.
  */
 export function relay(upstreamResponse: IncomingMessage, res: Response): Promise<ProviderUsage | undefined> {
   res.status(upstreamResponse.statusCode ?? 502);
-  for (const [name, value] of Object.entries(forwardableHeaders(upstreamResponse.headers))) {
-    if (value !== undefined) res.setHeader(name, value);
-  }
+  copyHeaders(upstreamResponse, res);
   res.flushHeaders();
   const observer = upstreamResponse.headers['content-encoding'] ? undefined : new UsageObserver(upstreamResponse.headers['content-type']);
   if (observer) upstreamResponse.on('data', (chunk: Buffer) => observer.push(chunk));
   return new Promise((resolve) => pipeline(upstreamResponse, res, () => resolve(observer?.finish())));
+}
+
+export async function readResponseText(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Answers the client when the upstream could not be reached, or cuts the stream if the answer had begun. */

@@ -106,11 +106,35 @@ function anthropicEvents(content: Block[], stopReason: string): string[] {
   return events.map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-function openaiChunks(text: string): string[] {
-  return [
-    ...text.split(' ').map((word, i) => `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: (i ? ' ' : '') + word } }] })}\n\n`),
-    'data: [DONE]\n\n',
-  ];
+interface ChatScript {
+  content: string | null;
+  toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+  finishReason: string;
+}
+
+/** What a scripted fake OpenAI model answers: a retrieve call (maybe with a client tool call) until it has the tool's result. */
+function scriptedChat(script: string | undefined, body: { messages?: Array<Record<string, unknown>> }, fallback: string): ChatScript {
+  const last = body.messages?.at(-1);
+  if (!script) return { content: fallback, toolCalls: [], finishReason: 'stop' };
+  if (last?.role === 'tool' && last.tool_call_id === 'call_retrieve_1') return { content: `I read the original: ${String(last.content).slice(0, 200)}`, toolCalls: [], finishReason: 'stop' };
+  const hash = /retrieve hash=([0-9a-f]{24})/.exec(JSON.stringify(body.messages))?.[1] ?? 'ffffffffffffffffffffffff';
+  const retrieve = { id: 'call_retrieve_1', type: 'function' as const, function: { name: 'headroom_retrieve', arguments: JSON.stringify({ hash, query: 'data TLB error interrupt', limit: 3 }) } };
+  const client = { id: 'call_client_1', type: 'function' as const, function: { name: 'shell', arguments: '{"cmd":"ls"}' } };
+  return { content: 'Let me look closer.', toolCalls: script === 'retrieve+client-tool' ? [client, retrieve] : [retrieve], finishReason: 'tool_calls' };
+}
+
+function openaiChunks(script: ChatScript, includeUsage: boolean): string[] {
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model: 'gpt-fake', choices, ...extra })}\n\n`;
+  const out = (script.content ?? '').split(' ').filter(Boolean).map((word, i) => chunk([{ index: 0, delta: { content: (i ? ' ' : '') + word }, finish_reason: null }]));
+  script.toolCalls.forEach((call, index) => {
+    const half = Math.floor(call.function.arguments.length / 2);
+    out.push(chunk([{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) } }] }, finish_reason: null }]));
+    out.push(chunk([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: call.function.arguments.slice(half) } }] }, finish_reason: null }]));
+  });
+  if (script.toolCalls.length > 0 || includeUsage) out.push(chunk([{ index: 0, delta: {}, finish_reason: script.finishReason }]));
+  if (includeUsage) out.push(chunk([], { usage: { prompt_tokens: 1000, completion_tokens: 5, total_tokens: 1005, prompt_tokens_details: { cached_tokens: 400 } } }));
+  out.push('data: [DONE]\n\n');
+  return out;
 }
 
 /**
@@ -141,7 +165,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.end(JSON.stringify({ data: [{ id: 'fake-model' }] }));
       return;
     }
-    let body: { stream?: boolean; messages?: Array<{ role: string; content: unknown }> };
+    let body: { stream?: boolean; stream_options?: { include_usage?: boolean }; messages?: Array<{ role: string; content: unknown }> };
     try {
       body = JSON.parse(record.body.toString('utf8')) as { stream?: boolean };
     } catch {
@@ -155,13 +179,18 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     const usage = req.headers['x-fake-cache'] === 'on' ? cache.usage(body as Parameters<PromptCache['usage']>[0]) : { input_tokens: 1200, output_tokens: 3 };
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });
-      res.end(JSON.stringify(anthropic ? { id: 'msg_fake', type: 'message', role: 'assistant', content: scripted.content, stop_reason: scripted.stopReason, usage } : { id: 'chatcmpl-fake', choices: [{ index: 0, message: { role: 'assistant', content: answer } }] }));
+      const chat = scriptedChat(req.headers['x-fake-script'] as string | undefined, body, answer);
+      const message = { role: 'assistant', content: chat.content, ...(chat.toolCalls.length ? { tool_calls: chat.toolCalls } : {}) };
+      res.end(JSON.stringify(anthropic
+        ? { id: 'msg_fake', type: 'message', role: 'assistant', content: scripted.content, stop_reason: scripted.stopReason, usage }
+        : { id: 'chatcmpl-fake', model: 'gpt-fake', choices: [{ index: 0, message, finish_reason: chat.finishReason }], usage: { prompt_tokens: 1000, completion_tokens: 5, total_tokens: 1005, prompt_tokens_details: { cached_tokens: 400 } } }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const delay = Number(req.headers['x-fake-delay-ms'] ?? 0);
     let sent = '';
-    for (const event of anthropic ? anthropicEvents(scripted.content, scripted.stopReason) : openaiChunks(answer)) {
+    const chatEvents = () => openaiChunks(scriptedChat(req.headers['x-fake-script'] as string | undefined, body, answer), body.stream_options?.include_usage === true);
+    for (const event of anthropic ? anthropicEvents(scripted.content, scripted.stopReason) : chatEvents()) {
       if (res.destroyed) return;
       res.write(event);
       sent += event;

@@ -119,3 +119,44 @@ describe('proxy: the retrieval loop (Anthropic)', () => {
     assert.match(String(result.content), /No original is stored for hash f{24}/);
   });
 });
+
+describe('proxy: the retrieval loop (OpenAI Chat Completions)', () => {
+  const h = proxyHarness();
+  const chatHeaders = { 'content-type': 'application/json', authorization: 'Bearer sk-test' };
+  const chatRequest = (stream: boolean) => JSON.stringify({
+    model: 'gpt-5', stream, ...(stream ? { stream_options: { include_usage: true } } : {}),
+    tools: [{ type: 'function', function: { name: 'shell', parameters: { type: 'object' } } }],
+    messages: [
+      { role: 'user', content: 'Which nodes had data TLB errors?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'shell', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_0', content: bigLog() },
+    ],
+  });
+
+  it('answers the retrieve call and returns one completion, usage summed', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/v1/chat/completions`, { headers: { ...chatHeaders, 'x-fake-script': 'retrieve' }, body: chatRequest(false) });
+    const completion = JSON.parse(answer.body.toString()) as { choices: Array<{ message: { content: string; tool_calls?: unknown }; finish_reason: string }>; usage: Record<string, unknown> };
+    assert.equal(completion.choices[0].message.tool_calls, undefined);
+    assert.match(completion.choices[0].message.content, /^Let me look closer\.I read the original: \[headroom: original [0-9a-f]{24}: lines 1–3/);
+    assert.equal(completion.choices[0].finish_reason, 'stop');
+    assert.deepEqual(completion.usage, { prompt_tokens: 2000, completion_tokens: 10, total_tokens: 2010, prompt_tokens_details: { cached_tokens: 800 } });
+    const sent = JSON.parse(h.upstream.requests.at(-2)!.body.toString()) as { tools: Array<{ function: { name: string } }> };
+    assert.deepEqual(sent.tools.map((t) => t.function.name), ['shell', 'headroom_retrieve']);
+  });
+
+  it('streams one completion across the rounds, hiding the retrieval and holding back client calls', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/v1/chat/completions`, { headers: { ...chatHeaders, 'x-fake-script': 'retrieve+client-tool' }, body: chatRequest(true) });
+    const body = answer.body.toString();
+    assert.ok(!body.includes('headroom_retrieve') && !body.includes('call_client_1'));
+    const chunks = new SseParser().push(body).map((e) => e.data);
+    assert.equal(chunks.at(-1), '[DONE]');
+    assert.equal(chunks.filter((c) => c === '[DONE]').length, 1);
+    const parsed = chunks.slice(0, -1).map((c) => JSON.parse(c) as { id: string; choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: Record<string, unknown> });
+    assert.equal(new Set(parsed.map((c) => c.id)).size, 1, 'one completion id');
+    const text = parsed.flatMap((c) => c.choices.map((ch) => ch.delta?.content ?? '')).join('');
+    assert.match(text, /^Let me look closer\.I read the original: /);
+    const finishes = parsed.flatMap((c) => c.choices.map((ch) => ch.finish_reason).filter(Boolean));
+    assert.deepEqual(finishes, ['stop']);
+    assert.deepEqual(parsed.at(-1)!.usage, { prompt_tokens: 2000, completion_tokens: 10, total_tokens: 2010, prompt_tokens_details: { cached_tokens: 800 } });
+  });
+});

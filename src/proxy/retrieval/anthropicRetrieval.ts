@@ -1,12 +1,13 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
-import { forwardableHeaders } from '../headers';
 import type { ProxyState } from '../proxyState';
 import { formatEvent, SseParser, type SseEvent } from '../sse';
-import { openUpstream, relay, replyUnreachable, UpstreamUnreachable } from '../upstream';
+import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
+import { guardLoop, startStreamRound, type ErrorShapes } from './loopErrors';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
+import { writeWithBackpressure } from './streamWriter';
 import { addUsage, type Usage } from './usage';
 
 /** At most this many upstream calls answer one client request; the last one's retrieve calls are dropped. */
@@ -20,6 +21,11 @@ export interface AnthropicRequest {
   body: Record<string, unknown> & { messages: unknown[]; stream?: unknown };
 }
 
+const ERRORS: ErrorShapes = {
+  json: (message) => ({ type: 'error', error: { type: 'api_error', message } }),
+  event: (message) => formatEvent('error', { type: 'error', error: { type: 'api_error', message } }),
+};
+
 const isRetrieveCall = (block: ContentBlock | undefined): boolean => block?.type === 'tool_use' && block.name === RETRIEVE_TOOL_NAME;
 const isClientToolCall = (block: ContentBlock | undefined): boolean => block?.type === 'tool_use' && block.name !== RETRIEVE_TOOL_NAME;
 
@@ -31,32 +37,12 @@ const isClientToolCall = (block: ContentBlock | undefined): boolean => block?.ty
  * the model asked again.
  */
 export async function messagesWithRetrieval(request: AnthropicRequest): Promise<ProviderUsage | undefined> {
-  const { res } = request;
-  try {
-    return request.body.stream === true ? await streamed(request) : await whole(request);
-  } catch (error) {
-    if (error instanceof UpstreamUnreachable) {
-      replyUnreachable(res, error);
-      return undefined;
-    }
-    if (res.destroyed) return undefined;
-    const message = `Headroom failed while answering a retrieval: ${error instanceof Error ? error.message : String(error)}`;
-    request.state.recordFailure(message);
-    if (!res.headersSent) res.status(500).json({ type: 'error', error: { type: 'api_error', message } });
-    else if (!res.writableEnded) res.end(formatEvent('error', { type: 'error', error: { type: 'api_error', message } }));
-    return undefined;
-  }
+  return guardLoop(request.res, request.state, ERRORS, () => (request.body.stream === true ? streamed(request) : whole(request)));
 }
 
 function send(request: AnthropicRequest, messages: unknown[]): Promise<IncomingMessage> {
   const body = Buffer.from(JSON.stringify({ ...request.body, messages }), 'utf8');
   return openUpstream(request.url, 'POST', request.headers, body, request.res);
-}
-
-async function readText(response: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function resolveCalls(calls: ContentBlock[], state: ProxyState): Promise<ContentBlock[]> {
@@ -82,7 +68,7 @@ async function whole(request: AnthropicRequest): Promise<ProviderUsage | undefin
   for (let round = 0; ; round++) {
     const response = await send(request, messages);
     if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) return relay(response, res);
-    const message = JSON.parse(await readText(response)) as Record<string, unknown> & { content: ContentBlock[] };
+    const message = JSON.parse(await readResponseText(response)) as Record<string, unknown> & { content: ContentBlock[] };
     addUsage(usage, message.usage);
     const calls = message.content.filter(isRetrieveCall);
     if (calls.length === 0 || round === MAX_ROUNDS - 1) {
@@ -90,7 +76,7 @@ async function whole(request: AnthropicRequest): Promise<ProviderUsage | undefin
       const answer: Record<string, unknown> = { ...message, content: [...shown, ...visible], usage: round === 0 ? message.usage : usage };
       if (calls.length > 0 && !visible.some(isClientToolCall)) answer.stop_reason = 'end_turn';
       res.status(200);
-      for (const [name, value] of Object.entries(forwardableHeaders(response.headers, ['content-length', 'content-encoding']))) if (value !== undefined) res.setHeader(name, value);
+      copyHeaders(response, res, ['content-length', 'content-encoding']);
       res.json(answer);
       return normaliseUsage(answer.usage, typeof message.model === 'string' ? message.model : undefined);
     }
@@ -105,17 +91,8 @@ async function streamed(request: AnthropicRequest): Promise<ProviderUsage | unde
   let messages = request.body.messages;
   for (let round = 0; ; round++) {
     const response = await send(request, messages);
-    const isStream = response.statusCode === 200 && /event-stream/.test(String(response.headers['content-type']));
-    if (round === 0) {
-      if (!isStream) return relay(response, res);
-      res.status(200);
-      for (const [name, value] of Object.entries(forwardableHeaders(response.headers, ['content-length']))) if (value !== undefined) res.setHeader(name, value);
-      res.flushHeaders();
-    } else if (!isStream) {
-      const detail = (await readText(response)).slice(0, 1_000);
-      res.end(formatEvent('error', { type: 'error', error: { type: 'api_error', message: `Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail}` } }));
-      return relayState.totalUsage();
-    }
+    const start = await startStreamRound(response, res, round, ERRORS);
+    if (start.kind === 'done') return start.usage ?? relayState.totalUsage();
     const outcome = await relayState.round(response, round === MAX_ROUNDS - 1);
     if (!outcome) {
       res.end();
@@ -227,17 +204,7 @@ class StreamRelay {
     return { calls: blocks.filter(isRetrieveCall), blocks };
   }
 
-  private async write(text: string): Promise<void> {
-    const { res } = this;
-    if (res.writableEnded || res.destroyed || res.write(text)) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+  private write(text: string): Promise<void> {
+    return writeWithBackpressure(this.res, text);
   }
 }

@@ -6,7 +6,8 @@ import type { ProxyState } from '../proxyState';
 import { BodyTooLarge, readBody } from '../readBody';
 import { decodeBody } from '../requestBody';
 import { messagesWithRetrieval, type AnthropicRequest } from '../retrieval/anthropicRetrieval';
-import { anthropicRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
+import { chatWithRetrieval } from '../retrieval/openaiChatRetrieval';
+import { anthropicRetrieveTool, openaiChatRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
 import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
 
@@ -20,7 +21,7 @@ export function llmRoutes(state: ProxyState): Router {
   const router = Router();
   router.post('/v1/messages', conversationRoute(state, 'anthropic', 'anthropic', 'retrieval-loop'));
   router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic', 'retrieve-tool'));
-  router.post('/v1/chat/completions', conversationRoute(state, 'openai', 'openai-chat'));
+  router.post('/v1/chat/completions', conversationRoute(state, 'openai', 'openai-chat', 'retrieval-loop'));
   router.post('/v1/responses', conversationRoute(state, 'openai', 'openai-responses'));
   router.all('/v1/{*rest}', async (req, res) => {
     const body = await bodyOrReply(req, res, state);
@@ -31,7 +32,8 @@ export function llmRoutes(state: ProxyState): Router {
 
 /**
  * How a route offers the model the retrieve tool: not at all, in the tool list only (what
- * count_tokens counts), or with the proxy answering the model's calls.
+ * count_tokens counts), or with the proxy answering the model's calls. Responses has no
+ * retrieval loop yet, so it is not offered the tool: a call to it would reach the client.
  */
 type Retrieval = 'none' | 'retrieve-tool' | 'retrieval-loop';
 
@@ -67,7 +69,7 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     let usage: ProviderUsage | undefined;
     if (!parsed) {
       usage = await forward(req, res, { upstream, body, rewritten });
-    } else {
+    } else if (format === 'anthropic') {
       const conversation = { ...alignAnthropicRequest(parsed), tools: withRetrieveTool(parsed.tools, anthropicRetrieveTool) };
       if (retrieval === 'retrieve-tool') {
         usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(conversation)), rewritten: true });
@@ -75,6 +77,10 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
         const url = upstreamUrl(upstream, req.originalUrl);
         usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: conversation });
       }
+    } else {
+      const conversation = { ...parsed, tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool) };
+      const url = upstreamUrl(upstream, req.originalUrl);
+      usage = await chatWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: conversation });
     }
     if (req.path.endsWith('/count_tokens')) return;
     state.recordRequest(
