@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { ProxyState } from '../proxyState';
 import { formatEvent, SseParser, type SseEvent } from '../sse';
 import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
-import { guardLoop, startStreamRound, type ErrorShapes } from './loopErrors';
+import { guardLoop, startStreamRound, type ErrorShapes } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';

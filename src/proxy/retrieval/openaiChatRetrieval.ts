@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { SseParser } from '../sse';
 import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
-import { guardLoop, startStreamRound, type ErrorShapes } from './loopErrors';
+import { guardLoop, startStreamRound, type ErrorShapes } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import type { AnthropicRequest } from './anthropicRetrieval';
 import { MAX_ROUNDS } from './anthropicRetrieval';
