@@ -12,6 +12,8 @@ const CONVERSATION_FIELD: Record<MessageFormat, string> = {
 
 export interface CompressedRequest {
   body: Buffer;
+  /** The compressed body as an object, for routes that change it further (retrieve tool, CacheAligner). */
+  parsed: Record<string, unknown>;
   items: ItemStats[];
   tokensBefore: number;
   tokensAfter: number;
@@ -48,8 +50,9 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
       aggressiveness: config.aggressiveness,
     });
     if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', items: result.items };
-    const rewritten = Buffer.from(JSON.stringify({ ...(body as object), [field]: result.messages }), 'utf8');
-    return { outcome: 'compressed', request: { body: rewritten, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter } };
+    const parsed = { ...(body as Record<string, unknown>), [field]: result.messages };
+    const rewritten = Buffer.from(JSON.stringify(parsed), 'utf8');
+    return { outcome: 'compressed', request: { body: rewritten, parsed, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter } };
   } catch (error) {
     return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
   }

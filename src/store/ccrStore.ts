@@ -96,6 +96,12 @@ export class CcrStore implements CompressionStore {
     return { hash, content: String(row.content), kind: row.kind as ContentKind, tool: row.tool === null ? undefined : String(row.tool) };
   }
 
+  /** The first characters of an original, read without loading all of it. */
+  preview(hash: string, length: number): string {
+    const value = this.scalar('SELECT substr(content, 1, ?) FROM originals WHERE hash = ?', [length, hash]);
+    return typeof value === 'string' ? value : '';
+  }
+
   /** The original or the part of it asked for; an unknown or evicted hash gives an error message, never an exception. */
   async retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
     const clean = hash.trim().toLowerCase();

@@ -188,6 +188,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const delay = Number(req.headers['x-fake-delay-ms'] ?? 0);
+    const resetAfter = Number(req.headers['x-fake-reset-after'] ?? 0);
     let sent = '';
     const chatEvents = () => openaiChunks(scriptedChat(req.headers['x-fake-script'] as string | undefined, body, answer), body.stream_options?.include_usage === true);
     for (const event of anthropic ? anthropicEvents(scripted.content, scripted.stopReason) : chatEvents()) {
@@ -195,6 +196,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.write(event);
       sent += event;
       streamed.set(index, sent);
+      if (resetAfter && sent.length >= resetAfter) {
+        res.socket?.destroy();
+        return;
+      }
       if (delay) await sleep(delay);
     }
     res.end();

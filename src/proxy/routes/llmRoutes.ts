@@ -65,7 +65,8 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     }
 
     const upstream = upstreamFor(state, provider);
-    const parsed = state.compressionEnabled && retrieval !== 'none' ? parseConversation(rewritten ? body : raw, rewritten ? undefined : req.headers['content-encoding']) : undefined;
+    const offersRetrieval = state.compressionEnabled && retrieval !== 'none';
+    const parsed = !offersRetrieval ? undefined : (compressed?.parsed as AnthropicRequest['body'] | undefined) ?? parseConversation(raw, req.headers['content-encoding']);
     let usage: ProviderUsage | undefined;
     if (!parsed) {
       usage = await forward(req, res, { upstream, body, rewritten });
@@ -92,7 +93,7 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
       },
       (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({
         hash: i.hash, tool: i.tool, kind: i.kind, tokensBefore: i.tokensBefore, tokensAfter: i.tokensAfter,
-        preview: state.store.getOriginal(i.hash)?.content.slice(0, 240) ?? '',
+        preview: state.store.preview(i.hash, 240),
       })),
     );
   };
