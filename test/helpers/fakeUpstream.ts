@@ -70,8 +70,18 @@ class PromptCache {
   }
 }
 
-function scriptedContent(script: string | undefined, body: { messages?: Array<{ role: string; content: unknown }> }, fallback: string): { content: Block[]; stopReason: string } {
+/** The Bash command the fake model has Claude Code run: 350 log lines (~21 KB, under Claude Code's own 30 KB cut-off) with one error among them. */
+export const CLAUDE_CODE_COMMAND = "seq 1 350 | awk '{ if ($1 == 177) print \"2026-11-24 10:00:00 ERROR worker \" $1 \" failed: disk quota exceeded\"; else print \"2026-11-24 10:00:00 INFO worker \" $1 \" processed batch \" $1*7 \" in \" $1%13 \"ms\" }'";
+
+/** The content a scripted fake model answers with, given the request it received. */
+function scriptedContent(script: string | undefined, body: { tools?: Block[]; messages?: Array<{ role: string; content: unknown }> }, fallback: string): { content: Block[]; stopReason: string } {
   const text = (t: string): Block => ({ type: 'text', text: t });
+  if (script === 'claude-code') {
+    if (!(body.tools ?? []).some((t) => t.name === 'Bash')) return { content: [text('Log check')], stopReason: 'end_turn' };
+    const results = (body.messages ?? []).flatMap((m) => (Array.isArray(m.content) ? (m.content as Block[]) : [])).filter((b) => b.type === 'tool_result' && b.tool_use_id === 'toolu_cc_bash');
+    if (results.length > 0) return { content: [text('HEADROOM-E2E-DONE: the log shows one error.')], stopReason: 'end_turn' };
+    return { content: [text('Running it.'), { type: 'tool_use', id: 'toolu_cc_bash', name: 'Bash', input: { command: CLAUDE_CODE_COMMAND, description: 'Print the log' } }], stopReason: 'tool_use' };
+  }
   if (!script) return { content: [text(fallback)], stopReason: 'end_turn' };
   const last = body.messages?.at(-1);
   const results = Array.isArray(last?.content) ? (last.content as Block[]).filter((b) => b.type === 'tool_result') : [];
@@ -141,7 +151,7 @@ function openaiChunks(script: ChatScript, includeUsage: boolean): string[] {
  * A stand-in for the Anthropic and OpenAI APIs on loopback: answers in JSON or SSE, can be
  * told (by request headers) to fail with a status, or to stream slowly.
  */
-export async function startFakeUpstream(): Promise<FakeUpstream> {
+export async function startFakeUpstream(options: { script?: string } = {}): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const streamed = new Map<number, string>();
   const cache = new PromptCache();
@@ -175,7 +185,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     }
     const anthropic = (req.url ?? '').startsWith('/v1/messages');
     const answer = `answer number ${index} from the fake upstream`;
-    const scripted = scriptedContent(req.headers['x-fake-script'] as string | undefined, body, answer);
+    const scripted = scriptedContent((req.headers['x-fake-script'] as string | undefined) ?? options.script, body as Parameters<typeof scriptedContent>[1], answer);
     const usage = req.headers['x-fake-cache'] === 'on' ? cache.usage(body as Parameters<PromptCache['usage']>[0]) : { input_tokens: 1200, output_tokens: 3 };
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });

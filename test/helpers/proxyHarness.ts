@@ -11,15 +11,16 @@ export interface Harness {
 }
 
 /** A real proxy on an ephemeral loopback port, in front of a fake upstream, for one test file. */
-export function proxyHarness(storeFile?: string): Harness {
+export function proxyHarness(options: { storeFile?: string; upstreamScript?: string } = {}): Harness {
+  const { storeFile } = options;
   const harness = { storeFile } as Harness;
   before(async () => {
-    harness.upstream = await startFakeUpstream();
+    harness.upstream = await startFakeUpstream({ script: options.upstreamScript });
     harness.store = await CcrStore.open({ file: storeFile, debounceMs: 20 });
     harness.proxy = await startProxy({
       port: 0,
       store: harness.store,
-      config: { anthropicUpstream: harness.upstream.url, openaiUpstream: harness.upstream.url, compressionBudgetMs: 5_000, bodyLimit: 32 * 1024 * 1024 },
+      config: { anthropicUpstream: harness.upstream.url, openaiUpstream: harness.upstream.url, compressionBudgetMs: 5_000, bodyLimit: 64 * 1024 * 1024 },
     });
   });
   after(async () => {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startProxy, type RunningProxy } from '../../src/proxy/server';
-import { CcrStore } from '../../src/store/ccrStore';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fakeUpstream';
 import { httpRequest } from '../helpers/http';
+import { proxyHarness } from '../helpers/proxyHarness';
 import { plantedRecords } from '../helpers/records';
 import { bigLog } from '../helpers/toolOutputs';
 
@@ -52,27 +51,17 @@ async function session(baseUrl: string, volatileSystem: boolean): Promise<{ cost
 }
 
 describe('prompt caching: the same session direct and through the proxy', () => {
+  const h = proxyHarness();
   let direct: FakeUpstream;
-  let behindProxy: FakeUpstream;
-  let proxy: RunningProxy;
-  let store: CcrStore;
   before(async () => {
     direct = await startFakeUpstream();
-    behindProxy = await startFakeUpstream();
-    store = await CcrStore.open();
-    proxy = await startProxy({ port: 0, store, config: { anthropicUpstream: behindProxy.url, openaiUpstream: behindProxy.url, compressionBudgetMs: 5_000, bodyLimit: 64 * 1024 * 1024 } });
   });
-  after(async () => {
-    await proxy.close(100);
-    await direct.close();
-    await behindProxy.close();
-    await store.close();
-  });
+  after(() => direct.close());
 
   for (const volatileSystem of [false, true]) {
     it(`costs less and reads at least as much from the cache (${volatileSystem ? 'volatile' : 'stable'} system prompt)`, async () => {
       const a = await session(direct.url, volatileSystem);
-      const b = await session(proxy.url, volatileSystem);
+      const b = await session(h.proxy.url, volatileSystem);
       assert.ok(b.cost < a.cost, `through the proxy $${b.cost.toFixed(4)} against $${a.cost.toFixed(4)} direct`);
       assert.ok(b.readShare >= a.readShare, `cache-read share ${b.readShare.toFixed(3)} through the proxy against ${a.readShare.toFixed(3)} direct`);
       if (volatileSystem) assert.ok(b.readShare > 0.6, `with the aligner, later turns read their whole history from the cache (share ${b.readShare.toFixed(3)})`);

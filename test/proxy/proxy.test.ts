@@ -30,7 +30,7 @@ function anthropicBody(stream: boolean, toolOutput = bigLog()): string {
 }
 
 describe('proxy: Anthropic Messages', () => {
-  const h = proxyHarness(join(tempDir(), 'proxy-store.sqlite'));
+  const h = proxyHarness({ storeFile: join(tempDir(), 'proxy-store.sqlite') });
 
   it('compresses the tool result, keeps everything else, forwards auth headers and the query string', async () => {
     const body = anthropicBody(false);
