@@ -264,3 +264,29 @@ describe('proxy: content it does not know', () => {
     assert.deepEqual([sent.thinking, sent.context_management, sent.output_config], [body.thinking, body.context_management, body.output_config]);
   });
 });
+
+describe('proxy: fail-open and shutdown', () => {
+  const h = proxyHarness();
+
+  it('forwards the original bytes when compression runs out of time', async () => {
+    const hurried = await startProxy({ port: 0, store: h.store, config: { ...h.proxy.state.config, compressionBudgetMs: 0 } });
+    const body = anthropicBody(false);
+    const answer = await httpRequest(`${hurried.url}/v1/messages`, { headers: anthropicHeaders, body });
+    await hurried.close(100);
+    assert.equal(answer.status, 200);
+    const sent = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { messages: unknown[] };
+    assert.deepEqual(sent.messages, (JSON.parse(body) as { messages: unknown[] }).messages, 'the conversation went upstream as it came');
+  });
+
+  it('lets an in-flight stream finish when it shuts down, and refuses new connections', async () => {
+    const closing = await startProxy({ port: 0, store: h.store, config: h.proxy.state.config });
+    const inFlight = httpRequest(`${closing.url}/v1/messages`, { headers: { ...anthropicHeaders, 'x-fake-delay-ms': '40' }, body: anthropicBody(true) });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const closed = closing.close(5_000);
+    const answer = await inFlight;
+    await closed;
+    assert.equal(answer.status, 200);
+    assert.ok(answer.body.toString().trimEnd().endsWith('data: {"type":"message_stop"}'), 'the stream ran to its end');
+    await assert.rejects(httpRequest(`${closing.url}/headroom/health`), /ECONNREFUSED/);
+  });
+});
