@@ -123,14 +123,47 @@ interface ChatScript {
 }
 
 /** What a scripted fake OpenAI model answers: a retrieve call (maybe with a client tool call) until it has the tool's result. */
-function scriptedChat(script: string | undefined, body: { messages?: Array<Record<string, unknown>> }, fallback: string): ChatScript {
-  const last = body.messages?.at(-1);
+function scriptedChat(script: string | undefined, body: { messages?: Array<Record<string, unknown>>; input?: unknown }, fallback: string): ChatScript {
+  const last = body.messages?.at(-1) ?? (body as { input?: Array<Record<string, unknown>> }).input?.at(-1);
   if (!script) return { content: fallback, toolCalls: [], finishReason: 'stop' };
+  if (last?.type === 'function_call_output' && last.call_id === 'call_retrieve_1') return { content: `I read the original: ${String(last.output).slice(0, 200)}`, toolCalls: [], finishReason: 'stop' };
   if (last?.role === 'tool' && last.tool_call_id === 'call_retrieve_1') return { content: `I read the original: ${String(last.content).slice(0, 200)}`, toolCalls: [], finishReason: 'stop' };
-  const hash = /retrieve hash=([0-9a-f]{24})/.exec(JSON.stringify(body.messages))?.[1] ?? 'ffffffffffffffffffffffff';
+  const hash = /retrieve hash=([0-9a-f]{24})/.exec(JSON.stringify(body.messages ?? (body as { input?: unknown }).input))?.[1] ?? 'ffffffffffffffffffffffff';
   const retrieve = { id: 'call_retrieve_1', type: 'function' as const, function: { name: 'headroom_retrieve', arguments: JSON.stringify({ hash, query: 'data TLB error interrupt', limit: 3 }) } };
   const client = { id: 'call_client_1', type: 'function' as const, function: { name: 'shell', arguments: '{"cmd":"ls"}' } };
   return { content: 'Let me look closer.', toolCalls: script === 'retrieve+client-tool' ? [client, retrieve] : [retrieve], finishReason: 'tool_calls' };
+}
+
+const RESPONSES_USAGE = { input_tokens: 1000, output_tokens: 5, total_tokens: 1005, input_tokens_details: { cached_tokens: 400 } };
+
+/** A Responses API answer for a chat script: a message item, then one function_call item per call. */
+function responsesOutput(script: ChatScript): Array<Record<string, unknown>> {
+  const items: Array<Record<string, unknown>> = [];
+  if (script.content) items.push({ type: 'message', id: 'msg_fake', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: script.content, annotations: [] }] });
+  for (const call of script.toolCalls) items.push({ type: 'function_call', id: `fc_${call.id}`, call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
+  return items;
+}
+
+function responsesEvents(script: ChatScript): string[] {
+  let sequence = 0;
+  const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data, sequence_number: sequence++ })}\n\n`;
+  const base = { id: 'resp_fake', object: 'response', model: 'gpt-fake' };
+  const output = responsesOutput(script);
+  const events = [event('response.created', { response: { ...base, status: 'in_progress', output: [] } }), event('response.in_progress', { response: { ...base, status: 'in_progress', output: [] } })];
+  output.forEach((item, index) => {
+    events.push(event('response.output_item.added', { output_index: index, item: { ...item, ...(item.type === 'message' ? { content: [] } : { arguments: '' }) } }));
+    if (item.type === 'message') {
+      const text = String((item.content as Array<{ text: string }>)[0].text);
+      for (const [i, word] of text.split(' ').entries()) events.push(event('response.output_text.delta', { item_id: item.id, output_index: index, content_index: 0, delta: (i ? ' ' : '') + word }));
+    } else {
+      const args = String(item.arguments);
+      const half = Math.floor(args.length / 2);
+      for (const delta of [args.slice(0, half), args.slice(half)]) events.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index: index, delta }));
+    }
+    events.push(event('response.output_item.done', { output_index: index, item }));
+  });
+  events.push(event('response.completed', { response: { ...base, status: 'completed', output, usage: RESPONSES_USAGE } }));
+  return events;
 }
 
 function openaiChunks(script: ChatScript, includeUsage: boolean): string[] {
@@ -184,6 +217,7 @@ export async function startFakeUpstream(options: { script?: string } = {}): Prom
       return;
     }
     const anthropic = (req.url ?? '').startsWith('/v1/messages');
+    const responses = (req.url ?? '').startsWith('/v1/responses');
     const answer = `answer number ${index} from the fake upstream`;
     const scripted = scriptedContent((req.headers['x-fake-script'] as string | undefined) ?? options.script, body as Parameters<typeof scriptedContent>[1], answer);
     const usage = req.headers['x-fake-cache'] === 'on' ? cache.usage(body as Parameters<PromptCache['usage']>[0]) : { input_tokens: 1200, output_tokens: 3 };
@@ -191,6 +225,10 @@ export async function startFakeUpstream(options: { script?: string } = {}): Prom
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });
       const chat = scriptedChat(req.headers['x-fake-script'] as string | undefined, body, answer);
       const message = { role: 'assistant', content: chat.content, ...(chat.toolCalls.length ? { tool_calls: chat.toolCalls } : {}) };
+      if (responses) {
+        res.end(JSON.stringify({ id: 'resp_fake', object: 'response', model: 'gpt-fake', status: 'completed', output: responsesOutput(chat), usage: RESPONSES_USAGE }));
+        return;
+      }
       res.end(JSON.stringify(anthropic
         ? { id: 'msg_fake', type: 'message', role: 'assistant', content: scripted.content, stop_reason: scripted.stopReason, usage }
         : { id: 'chatcmpl-fake', model: 'gpt-fake', choices: [{ index: 0, message, finish_reason: chat.finishReason }], usage: { prompt_tokens: 1000, completion_tokens: 5, total_tokens: 1005, prompt_tokens_details: { cached_tokens: 400 } } }));
@@ -201,7 +239,8 @@ export async function startFakeUpstream(options: { script?: string } = {}): Prom
     const resetAfter = Number(req.headers['x-fake-reset-after'] ?? 0);
     let sent = '';
     const chatEvents = () => openaiChunks(scriptedChat(req.headers['x-fake-script'] as string | undefined, body, answer), body.stream_options?.include_usage === true);
-    for (const event of anthropic ? anthropicEvents(scripted.content, scripted.stopReason) : chatEvents()) {
+    const responseEvents = () => responsesEvents(scriptedChat(req.headers['x-fake-script'] as string | undefined, body, answer));
+    for (const event of anthropic ? anthropicEvents(scripted.content, scripted.stopReason) : responses ? responseEvents() : chatEvents()) {
       if (res.destroyed) return;
       res.write(event);
       sent += event;

@@ -160,3 +160,48 @@ describe('proxy: the retrieval loop (OpenAI Chat Completions)', () => {
     assert.deepEqual(parsed.at(-1)!.usage, { prompt_tokens: 2000, completion_tokens: 10, total_tokens: 2010, prompt_tokens_details: { cached_tokens: 800 } });
   });
 });
+
+describe('proxy: the retrieval loop (OpenAI Responses, as Codex sends it)', () => {
+  const h = proxyHarness();
+  const responsesRequest = (stream: boolean) => JSON.stringify({
+    model: 'gpt-5-codex', stream, store: false,
+    tools: [{ type: 'function', name: 'shell', parameters: { type: 'object' } }],
+    input: [
+      { role: 'user', content: [{ type: 'input_text', text: 'Which nodes had data TLB errors?' }] },
+      { type: 'function_call', call_id: 'call_0', name: 'shell', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'call_0', output: bigLog() },
+    ],
+  });
+  const summed = { input_tokens: 2000, output_tokens: 10, total_tokens: 2010, input_tokens_details: { cached_tokens: 800 } };
+
+  it('answers the retrieve call and returns one response, usage summed', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/v1/responses`, { headers: { 'content-type': 'application/json', 'x-fake-script': 'retrieve' }, body: responsesRequest(false) });
+    const response = JSON.parse(answer.body.toString()) as { output: Array<{ type: string; content?: Array<{ text: string }> }>; usage: unknown };
+    assert.deepEqual(response.output.map((o) => o.type), ['message', 'message']);
+    assert.match(response.output[1].content![0].text, /^I read the original: \[headroom: original [0-9a-f]{24}: lines 1–3/);
+    assert.deepEqual(response.usage, summed);
+    const continuation = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { input: Array<Record<string, unknown>>; tools: Array<{ name: string }> };
+    assert.deepEqual(continuation.tools.map((t) => t.name), ['shell', 'headroom_retrieve']);
+    assert.equal(continuation.input.at(-1)!.type, 'function_call_output');
+    assert.equal(continuation.input.at(-1)!.call_id, 'call_retrieve_1');
+  });
+
+  it('streams one response across the rounds: one created, one completed, consecutive indices and sequence numbers', async () => {
+    const answer = await httpRequest(`${h.proxy.url}/v1/responses`, { headers: { 'content-type': 'application/json', 'x-fake-script': 'retrieve+client-tool' }, body: responsesRequest(true) });
+    const body = answer.body.toString();
+    assert.ok(!body.includes('headroom_retrieve') && !body.includes('call_client_1'));
+    const list = new SseParser().push(body).map((e) => ({ name: e.event, data: JSON.parse(e.data) as Record<string, unknown> }));
+    assert.equal(list.filter((e) => e.name === 'response.created').length, 1);
+    assert.equal(list.filter((e) => e.name === 'response.completed').length, 1);
+    assert.equal(list.at(-1)!.name, 'response.completed');
+    assert.deepEqual(list.map((e) => e.data.sequence_number), list.map((_, i) => i), 'sequence numbers consecutive');
+    const added = list.filter((e) => e.name === 'response.output_item.added').map((e) => e.data.output_index);
+    assert.deepEqual(added, added.map((_, i) => i), 'output indices consecutive');
+    const text = list.filter((e) => e.name === 'response.output_text.delta').map((e) => e.data.delta).join('');
+    assert.match(text, /^Let me look closer\.I read the original: /);
+    const completed = list.at(-1)!.data.response as { usage: unknown; output: Array<{ type: string }>; id: string };
+    assert.deepEqual(completed.usage, summed);
+    assert.deepEqual(completed.output.map((o) => o.type), ['message', 'message']);
+    assert.equal(completed.id, 'resp_fake');
+  });
+});

@@ -7,7 +7,8 @@ import { BodyTooLarge, readBody } from '../readBody';
 import { decodeBody } from '../requestBody';
 import { messagesWithRetrieval, type AnthropicRequest } from '../retrieval/anthropicRetrieval';
 import { chatWithRetrieval } from '../retrieval/openaiChatRetrieval';
-import { anthropicRetrieveTool, openaiChatRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
+import { responsesWithRetrieval } from '../retrieval/responsesRetrieval';
+import { anthropicRetrieveTool, openaiChatRetrieveTool, openaiResponsesRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
 import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
 
@@ -22,7 +23,7 @@ export function llmRoutes(state: ProxyState): Router {
   router.post('/v1/messages', conversationRoute(state, 'anthropic', 'anthropic', 'retrieval-loop'));
   router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic', 'retrieve-tool'));
   router.post('/v1/chat/completions', conversationRoute(state, 'openai', 'openai-chat', 'retrieval-loop'));
-  router.post('/v1/responses', conversationRoute(state, 'openai', 'openai-responses'));
+  router.post('/v1/responses', conversationRoute(state, 'openai', 'openai-responses', 'retrieval-loop'));
   router.all('/v1/{*rest}', async (req, res) => {
     const body = await bodyOrReply(req, res, state);
     if (body) await forward(req, res, { upstream: upstreamFor(state, providerOf(req)), body, rewritten: false });
@@ -32,8 +33,7 @@ export function llmRoutes(state: ProxyState): Router {
 
 /**
  * How a route offers the model the retrieve tool: not at all, in the tool list only (what
- * count_tokens counts), or with the proxy answering the model's calls. Responses has no
- * retrieval loop yet, so it is not offered the tool: a call to it would reach the client.
+ * count_tokens counts), or with the proxy answering the model's calls.
  */
 type Retrieval = 'none' | 'retrieve-tool' | 'retrieval-loop';
 
@@ -79,9 +79,11 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
         usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: conversation });
       }
     } else {
-      const conversation = { ...parsed, tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool) };
       const url = upstreamUrl(upstream, req.originalUrl);
-      usage = await chatWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: conversation });
+      const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
+      usage = format === 'openai-chat'
+        ? await chatWithRetrieval({ res, state, url, headers, body: { ...parsed, tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool) } })
+        : await responsesWithRetrieval({ res, state, url, headers, body: { ...parsed, input: parsed.input as unknown[], tools: withRetrieveTool(parsed.tools, openaiResponsesRetrieveTool) } });
     }
     if (req.path.endsWith('/count_tokens')) return;
     state.recordRequest(
@@ -105,12 +107,13 @@ function modelOf(body: Buffer | Record<string, unknown>): string | undefined {
   return /"model"\s*:\s*"([^"]{1,100})"/.exec(body.subarray(0, 4096).toString('utf8'))?.[1];
 }
 
-/** The request as an object with a messages list, or undefined when it is not one (it then passes through as it came). */
+/** The request as an object with a conversation (messages, or Responses input items), or undefined when it is not one (it then passes through as it came). */
 function parseConversation(body: Buffer, contentEncoding: string | undefined): AnthropicRequest['body'] | undefined {
   try {
     const text = decodeBody(body, contentEncoding);
     const value = text === undefined ? undefined : (JSON.parse(text) as unknown);
-    return typeof value === 'object' && value !== null && Array.isArray((value as { messages?: unknown }).messages) ? (value as AnthropicRequest['body']) : undefined;
+    const conversation = value as { messages?: unknown; input?: unknown } | null;
+    return typeof conversation === 'object' && conversation !== null && (Array.isArray(conversation.messages) || Array.isArray(conversation.input)) ? (value as AnthropicRequest['body']) : undefined;
   } catch {
     return undefined;
   }
