@@ -12,6 +12,8 @@ export interface ProxyConfig {
   aggressiveness?: Aggressiveness;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Where failures are reported as they happen (the CLI writes them to stderr). Never given headers or bodies. */
+  log?: (line: string) => void;
 }
 
 export const DEFAULT_ANTHROPIC_UPSTREAM = 'https://api.anthropic.com';
@@ -55,5 +57,6 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   recordFailure(message: string): void {
     this.totals.failures++;
     this.lastError = message;
+    this.config.log?.(`${new Date().toISOString()} headroom: ${message}`);
   }
 }

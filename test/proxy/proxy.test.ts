@@ -290,3 +290,21 @@ describe('proxy: fail-open and shutdown', () => {
     await assert.rejects(httpRequest(`${closing.url}/headroom/health`), /ECONNREFUSED/);
   });
 });
+
+describe('proxy: failure log', () => {
+  const h = proxyHarness();
+
+  it('logs a failure as it happens, without the request\'s secrets', async () => {
+    const lines: string[] = [];
+    const logged = await startProxy({ port: 0, store: h.store, config: { ...h.proxy.state.config, log: (line) => lines.push(line) } });
+    const answer = await httpRequest(`${logged.url}/v1/messages`, { headers: { ...anthropicHeaders, 'content-encoding': 'compress' }, body: anthropicBody(false) });
+    await logged.close(100);
+    assert.equal(answer.status, 200);
+    const seen = h.upstream.requests.at(-1)!;
+    assert.equal(seen.headers['content-encoding'], 'compress', 'the body went upstream as it came, with its encoding');
+    assert.equal(seen.body.toString(), anthropicBody(false));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /headroom: compression skipped for \/v1\/messages: unsupported content-encoding compress/);
+    assert.ok(!lines[0].includes(API_KEY));
+  });
+});

@@ -33,7 +33,7 @@ HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM.`,
     const proxy = await startProxy({
       port,
       store,
-      config: { anthropicUpstream, openaiUpstream, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT },
+      config: { anthropicUpstream, openaiUpstream, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, log: (line) => io.stderr.write(`${line}\n`) },
     });
     io.stdout.write(`Headroom proxy listening on ${proxy.url} (store ${file})\n`);
     await new Promise<void>((resolve) => {
