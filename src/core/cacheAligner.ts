@@ -84,3 +84,54 @@ export function alignAnthropicRequest<T extends Obj>(body: T): T {
   const content = typeof last.content === 'string' ? [{ type: 'text', text: last.content }, note] : [...(Array.isArray(last.content) ? last.content : []), note];
   return { ...body, system: alignedSystem, messages: [...(messages as unknown[]).slice(0, -1), { ...last, content }] };
 }
+
+const SYSTEM_ROLES = new Set(['system', 'developer']);
+
+/** Text of a chat or Responses message that sits in the prefix: system and developer messages. */
+function systemMessageSlots(messages: unknown[], partType: string): Array<{ index: number; texts: string[] }> {
+  return messages.flatMap((m, index) => {
+    if (!isObj(m) || !SYSTEM_ROLES.has(String(m.role))) return [];
+    if (typeof m.content === 'string') return [{ index, texts: [m.content] }];
+    const parts = Array.isArray(m.content) ? m.content.filter((p): p is Obj & { text: string } => isObj(p) && p.type === partType && typeof p.text === 'string') : [];
+    return parts.length ? [{ index, texts: parts.map((p) => p.text) }] : [];
+  });
+}
+
+function withTexts(message: Obj, texts: string[], partType: string): Obj {
+  if (typeof message.content === 'string') return { ...message, content: texts[0] };
+  let next = 0;
+  return { ...message, content: (message.content as unknown[]).map((p) => (isObj(p) && p.type === partType && typeof p.text === 'string' ? { ...p, text: texts[next++] } : p)) };
+}
+
+/**
+ * Aligns an OpenAI request (Chat Completions `messages`, or Responses `instructions` and
+ * `input`), whose prompt cache also matches on an exact prefix. The note goes at the very
+ * end: appended to a final user message, or, in Responses, as a user item of its own.
+ */
+export function alignOpenAIRequest<T extends Obj>(body: T, format: 'openai-chat' | 'openai-responses'): T {
+  const field = format === 'openai-chat' ? 'messages' : 'input';
+  const partType = format === 'openai-chat' ? 'text' : 'input_text';
+  const list = body[field];
+  if (!Array.isArray(list)) return body;
+  const slots = systemMessageSlots(list, partType);
+  const instructions = format === 'openai-responses' && typeof body.instructions === 'string' ? [body.instructions] : [];
+  const alignment = alignTexts([...instructions, ...slots.flatMap((s) => s.texts)]);
+  if (alignment.values.length === 0) return body;
+
+  const aligned = [...list];
+  let next = instructions.length;
+  for (const slot of slots) {
+    aligned[slot.index] = withTexts(list[slot.index] as Obj, alignment.texts.slice(next, next + slot.texts.length), partType);
+    next += slot.texts.length;
+  }
+  const note = valuesNote(alignment.values);
+  const last = aligned[aligned.length - 1];
+  if (isObj(last) && last.role === 'user' && (last.type === undefined || last.type === 'message')) {
+    aligned[aligned.length - 1] = typeof last.content === 'string' ? { ...last, content: `${last.content}\n\n${note}` } : { ...last, content: [...(last.content as unknown[]), { type: partType, text: note }] };
+  } else if (format === 'openai-responses') {
+    aligned.push({ role: 'user', content: [{ type: 'input_text', text: note }] });
+  } else {
+    return body;
+  }
+  return { ...body, ...(instructions.length ? { instructions: alignment.texts[0] } : {}), [field]: aligned };
+}

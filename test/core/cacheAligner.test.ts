@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alignAnthropicRequest, alignTexts } from '../../src/core/cacheAligner';
+import { alignAnthropicRequest, alignOpenAIRequest, alignTexts } from '../../src/core/cacheAligner';
 
 function request(time: string, requestId: string) {
   return {
@@ -51,5 +51,41 @@ describe('CacheAligner', () => {
     const { texts, values } = alignTexts(['at 12:30:01 and again at 12:30:01, build 42, version 2.1.3']);
     assert.equal(texts[0], 'at ⟦1⟧ and again at ⟦1⟧, build 42, version 2.1.3');
     assert.equal(values.length, 1);
+  });
+});
+
+describe('CacheAligner on OpenAI requests', () => {
+  function codexTurn(time: string) {
+    return {
+      model: 'gpt-5-codex',
+      instructions: `You are Codex, a coding agent. Session started ${time}.`,
+      input: [
+        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: `<environment_context><cwd>/tmp/codex-run-8f2k1/repo</cwd><now>${time}</now></environment_context>` }] },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Run the tests.' }] },
+        { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'ok' },
+      ],
+    };
+  }
+
+  it('keeps instructions and every input item byte-identical across Responses turns, the values in a final user item', () => {
+    const a = alignOpenAIRequest(codexTurn('2026-11-24T09:00:01Z'), 'openai-responses');
+    const b = alignOpenAIRequest(codexTurn('2026-11-24T09:03:17Z'), 'openai-responses');
+    assert.equal(a.instructions, b.instructions);
+    assert.equal(JSON.stringify(a.input.slice(0, -1)), JSON.stringify(b.input.slice(0, -1)));
+    assert.equal(a.input.length, 5);
+    const note = JSON.stringify(a.input.at(-1));
+    assert.match(note, /"role":"user"/);
+    assert.match(note, /2026-11-24T09:00:01Z/);
+    assert.match(note, /\/tmp\/codex-run-8f2k1\/repo/);
+  });
+
+  it('appends the note to a final user message in Chat Completions, and leaves a chat ending in a tool message alone', () => {
+    const chat = { messages: [{ role: 'system', content: 'Now is 2026-11-24T09:00:01Z.' }, { role: 'user', content: 'hi' }] };
+    const aligned = alignOpenAIRequest(chat, 'openai-chat');
+    assert.equal(aligned.messages[0].content, 'Now is ⟦1⟧.');
+    assert.match(aligned.messages[1].content, /^hi\n\n<headroom-values>[\s\S]*⟦1⟧ = 2026-11-24T09:00:01Z/);
+    const endsInTool = { messages: [...chat.messages, { role: 'assistant', content: null }, { role: 'tool', tool_call_id: 'x', content: 'ok' }] };
+    assert.equal(alignOpenAIRequest(endsInTool, 'openai-chat'), endsInTool);
   });
 });

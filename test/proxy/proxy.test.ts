@@ -308,3 +308,28 @@ describe('proxy: failure log', () => {
     assert.ok(!lines[0].includes(API_KEY));
   });
 });
+
+describe('proxy: Codex-shaped requests', () => {
+  const h = proxyHarness();
+
+  it('sends two turns with different timestamps upstream with byte-identical prefixes', async () => {
+    const turn = (time: string) => JSON.stringify({
+      model: 'gpt-5-codex', stream: false, store: false,
+      instructions: `You are Codex. Current time ${time}.`,
+      input: [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Why did the nodes fail?' }] },
+        { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{"cmd":"cat bgl.log"}' },
+        { type: 'function_call_output', call_id: 'c1', output: bigLog() },
+      ],
+    });
+    for (const time of ['2026-11-24T09:00:01Z', '2026-11-24T09:04:59Z']) {
+      const answer = await httpRequest(`${h.proxy.url}/v1/responses`, { headers: { 'content-type': 'application/json', authorization: 'Bearer sk-codex' }, body: turn(time) });
+      assert.equal(answer.status, 200);
+    }
+    const [first, second] = h.upstream.requests.slice(-2).map((r) => JSON.parse(r.body.toString()) as { instructions: string; input: unknown[]; tools: unknown[] });
+    assert.equal(first.instructions, second.instructions);
+    assert.equal(JSON.stringify([first.tools, first.input.slice(0, -1)]), JSON.stringify([second.tools, second.input.slice(0, -1)]));
+    assert.match(JSON.stringify(first.input[2]), /retrieve hash=/, 'the tool output was compressed too');
+    assert.match(JSON.stringify(second.input.at(-1)), /2026-11-24T09:04:59Z/);
+  });
+});

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { alignAnthropicRequest } from '../../core/cacheAligner';
+import { alignAnthropicRequest, alignOpenAIRequest } from '../../core/cacheAligner';
 import type { MessageFormat } from '../../core/messages/formats';
 import { compressRequestBody, type CompressedRequest } from '../compressRequest';
 import type { ProxyState } from '../proxyState';
@@ -81,9 +81,10 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     } else {
       const url = upstreamUrl(upstream, req.originalUrl);
       const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
+      const aligned = alignOpenAIRequest(parsed, format);
       usage = format === 'openai-chat'
-        ? await chatWithRetrieval({ res, state, url, headers, body: { ...parsed, tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool) } })
-        : await responsesWithRetrieval({ res, state, url, headers, body: { ...parsed, input: parsed.input as unknown[], tools: withRetrieveTool(parsed.tools, openaiResponsesRetrieveTool) } });
+        ? await chatWithRetrieval({ res, state, url, headers, body: { ...aligned, tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool) } })
+        : await responsesWithRetrieval({ res, state, url, headers, body: { ...aligned, input: aligned.input as unknown[], tools: withRetrieveTool(parsed.tools, openaiResponsesRetrieveTool) } });
     }
     if (req.path.endsWith('/count_tokens')) return;
     state.recordRequest(
