@@ -11,8 +11,7 @@ const CONVERSATION_FIELD: Record<MessageFormat, string> = {
 };
 
 export interface CompressedRequest {
-  body: Buffer;
-  /** The compressed body as an object, for routes that change it further (retrieve tool, CacheAligner). */
+  /** The compressed body as an object; routes change it further (retrieve tool, CacheAligner) before serialising it once. */
   parsed: Record<string, unknown>;
   items: ItemStats[];
   tokensBefore: number;
@@ -21,7 +20,7 @@ export interface CompressedRequest {
 
 export type RequestCompression =
   | { outcome: 'compressed'; request: CompressedRequest }
-  | { outcome: 'unchanged'; items: ItemStats[] }
+  | { outcome: 'unchanged'; items: ItemStats[]; parsed?: Record<string, unknown> }
   | { outcome: 'failed'; reason: string };
 
 /**
@@ -49,10 +48,9 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
       minTokens: config.minTokens,
       aggressiveness: config.aggressiveness,
     });
-    if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', items: result.items };
+    if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', items: result.items, parsed: body as Record<string, unknown> };
     const parsed = { ...(body as Record<string, unknown>), [field]: result.messages };
-    const rewritten = Buffer.from(JSON.stringify(parsed), 'utf8');
-    return { outcome: 'compressed', request: { body: rewritten, parsed, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter } };
+    return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter } };
   } catch (error) {
     return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
   }

@@ -29,7 +29,9 @@ HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM.`,
     const anthropicUpstream = checkedUrl(values['anthropic-upstream'] ?? io.env.HEADROOM_ANTHROPIC_UPSTREAM ?? DEFAULT_ANTHROPIC_UPSTREAM, '--anthropic-upstream');
     const openaiUpstream = checkedUrl(values['openai-upstream'] ?? io.env.HEADROOM_OPENAI_UPSTREAM ?? DEFAULT_OPENAI_UPSTREAM, '--openai-upstream');
     const file = values.store ?? defaultStorePath(io.env);
-    const store = await CcrStore.open({ file, onWarning: (m) => io.stderr.write(`${m}\n`) });
+    // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
+    // so under the proxy's steady writes the file is rewritten at most every two seconds.
+    const store = await CcrStore.open({ file, debounceMs: 2_000, onWarning: (m) => io.stderr.write(`${m}\n`) });
     const proxy = await startProxy({
       port,
       store,

@@ -44,21 +44,20 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     if (!raw) return;
     state.totals.requests++;
     const retrievalsBefore = state.totals.retrievals;
-    let body = raw;
-    let rewritten = false;
     let compressed: CompressedRequest | undefined;
+    let unchangedBody: Record<string, unknown> | undefined;
     let failure: string | undefined;
     if (state.compressionEnabled && raw.length > 0) {
       const compression = await compressRequestBody(format, raw, req.headers['content-encoding'], state);
       if (compression.outcome === 'compressed') {
         compressed = compression.request;
-        body = compressed.body;
-        rewritten = true;
         state.totals.compressedRequests++;
         state.totals.tokensBefore += compressed.tokensBefore;
         state.totals.tokensAfter += compressed.tokensAfter;
         state.totals.compressedItems += compressed.items.filter((i) => i.compressed).length;
-      } else if (compression.outcome === 'failed') {
+      } else if (compression.outcome === 'unchanged') {
+        unchangedBody = compression.parsed;
+      } else {
         failure = `compression skipped for ${req.path}: ${compression.reason}`;
         state.recordFailure(failure);
       }
@@ -66,10 +65,11 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
 
     const upstream = upstreamFor(state, provider);
     const offersRetrieval = state.compressionEnabled && retrieval !== 'none';
-    const parsed = !offersRetrieval ? undefined : (compressed?.parsed as AnthropicRequest['body'] | undefined) ?? parseConversation(raw, req.headers['content-encoding']);
+    const parsed = !offersRetrieval ? undefined : ((compressed?.parsed ?? unchangedBody) as AnthropicRequest['body'] | undefined) ?? parseConversation(raw, req.headers['content-encoding']);
     let usage: ProviderUsage | undefined;
     if (!parsed) {
-      usage = await forward(req, res, { upstream, body, rewritten });
+      const body = compressed ? Buffer.from(JSON.stringify(compressed.parsed), 'utf8') : raw;
+      usage = await forward(req, res, { upstream, body, rewritten: compressed !== undefined });
     } else if (format === 'anthropic') {
       const conversation = { ...alignAnthropicRequest(parsed), tools: withRetrieveTool(parsed.tools, anthropicRetrieveTool) };
       if (retrieval === 'retrieve-tool') {
@@ -89,7 +89,7 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     if (req.path.endsWith('/count_tokens')) return;
     state.recordRequest(
       {
-        at: Date.now(), provider, path: req.path, status: res.statusCode, model: usage?.model ?? modelOf(parsed ?? body),
+        at: Date.now(), provider, path: req.path, status: res.statusCode, model: usage?.model ?? modelOf(parsed ?? raw),
         tokensBefore: compressed?.tokensBefore ?? 0, tokensAfter: compressed?.tokensAfter ?? 0,
         inputTokens: usage?.input, outputTokens: usage?.output, cacheReadTokens: usage?.cacheRead, cacheWriteTokens: usage?.cacheWrite,
         latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure,
