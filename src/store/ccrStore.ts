@@ -21,7 +21,7 @@ const EVICTION_MEMORY = 10_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS originals (
-  hash TEXT PRIMARY KEY, content TEXT NOT NULL, kind TEXT NOT NULL, tool TEXT,
+  hash TEXT PRIMARY KEY, content BLOB NOT NULL, kind TEXT NOT NULL, tool TEXT,
   bytes INTEGER NOT NULL, created_at INTEGER NOT NULL, accessed_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS originals_accessed ON originals(accessed_at);
 CREATE TABLE IF NOT EXISTS compressions (
@@ -69,11 +69,13 @@ export class CcrStore implements CompressionStore {
 
   putOriginal(original: StoredOriginal): void {
     const now = this.now();
-    const bytes = Buffer.byteLength(original.content, 'utf8');
     const existing = this.scalar('SELECT bytes FROM originals WHERE hash = ?', [original.hash]);
     if (existing === undefined) {
+      // Bound as bytes: sql.js copies a Uint8Array into WASM memory natively, a string character by character.
+      const content = Buffer.from(original.content, 'utf8');
+      const bytes = content.length;
       this.db.run('INSERT INTO originals (hash, content, kind, tool, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        original.hash, original.content, original.kind, original.tool ?? null, bytes, now, now,
+        original.hash, content, original.kind, original.tool ?? null, bytes, now, now,
       ]);
       this.db.run('DELETE FROM evictions WHERE hash = ?', [original.hash]);
       this.totalBytes += bytes;
@@ -93,13 +95,13 @@ export class CcrStore implements CompressionStore {
     }
     this.db.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), hash]);
     this.file.markDirty();
-    return { hash, content: String(row.content), kind: row.kind as ContentKind, tool: row.tool === null ? undefined : String(row.tool) };
+    return { hash, content: asText(row.content), kind: row.kind as ContentKind, tool: row.tool === null ? undefined : String(row.tool) };
   }
 
   /** The first characters of an original, read without loading all of it. */
   preview(hash: string, length: number): string {
-    const value = this.scalar('SELECT substr(content, 1, ?) FROM originals WHERE hash = ?', [length, hash]);
-    return typeof value === 'string' ? value : '';
+    const value = this.scalar('SELECT substr(content, 1, ?) FROM originals WHERE hash = ?', [length * 4, hash]);
+    return value === undefined || value === null ? '' : asText(value).replace(/\uFFFD+$/, '').slice(0, length);
   }
 
   /** The original or the part of it asked for; an unknown or evicted hash gives an error message, never an exception. */
@@ -185,7 +187,7 @@ export class CcrStore implements CompressionStore {
     this.file.markDirty();
   }
 
-  private row(sql: string, params: Array<string | number | null> = []): Record<string, unknown> | undefined {
+  private row(sql: string, params: Array<string | number | null | Uint8Array> = []): Record<string, unknown> | undefined {
     const statement = this.db.prepare(sql);
     try {
       statement.bind(params);
@@ -195,7 +197,7 @@ export class CcrStore implements CompressionStore {
     }
   }
 
-  private scalar(sql: string, params: Array<string | number | null> = []): unknown {
+  private scalar(sql: string, params: Array<string | number | null | Uint8Array> = []): unknown {
     const row = this.row(sql, params);
     return row ? Object.values(row)[0] : undefined;
   }
@@ -204,4 +206,9 @@ export class CcrStore implements CompressionStore {
     const result = this.db.exec(sql, params);
     return result.length === 0 ? [] : result[0].values.map((v) => String(v[0]));
   }
+}
+
+/** Originals are stored as UTF-8 bytes; stores written by earlier versions hold text. */
+function asText(value: unknown): string {
+  return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8') : String(value);
 }
