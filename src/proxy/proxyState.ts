@@ -12,6 +12,8 @@ export interface ProxyConfig {
   aggressiveness?: Aggressiveness;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Whether compression starts on; the runtime toggle changes it afterwards. */
+  compression?: boolean;
   /** Where failures are reported as they happen (the CLI writes them to stderr). Never given headers or bodies. */
   log?: (line: string) => void;
 }
@@ -46,6 +48,7 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   ) {
     super();
     this.stats = new StatsStore(store.sqlite);
+    this.compressionEnabled = config.compression ?? true;
   }
 
   /** Persists a finished request and tells live listeners (the panel's event stream). */

@@ -77,6 +77,20 @@ describe('headroom proxy (the built bundle)', () => {
     assert.equal(await exited, 0);
   });
 
+  it('starts with compression off when told to, and says so', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', join(tempDir(), 'off.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HEADROOM_COMPRESSION: 'off' } });
+    const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    assert.match(line, /, compression off\)$/m);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
+    const health = (await (await fetch(`${url}/headroom/health`)).json()) as { compression: boolean };
+    assert.equal(health.compression, false);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    assert.equal(headroom(['proxy', '--compression', 'maybe']).code, 2);
+  });
+
   it('rejects a bad upstream URL', () => {
     const result = headroom(['proxy', '--anthropic-upstream', 'ftp://nope']);
     assert.equal(result.code, 2);

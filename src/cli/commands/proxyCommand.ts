@@ -8,11 +8,12 @@ import { parseCount, UsageError, type Command } from '../command';
 export const proxyCommand: Command = {
   name: 'proxy',
   summary: 'run the compression proxy on 127.0.0.1',
-  usage: `headroom proxy [--port ${DEFAULT_PORT}] [--store FILE] [--anthropic-upstream URL] [--openai-upstream URL]
+  usage: `headroom proxy [--port ${DEFAULT_PORT}] [--store FILE] [--anthropic-upstream URL] [--openai-upstream URL] [--compression on|off]
 
 Point agents at it: ANTHROPIC_BASE_URL=http://127.0.0.1:PORT, OPENAI_BASE_URL=http://127.0.0.1:PORT/v1.
 Each option can also come from the environment: HEADROOM_PORT, HEADROOM_STORE,
-HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM.`,
+HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM, HEADROOM_COMPRESSION. With compression off
+the proxy passes every request through unchanged; POST /headroom/toggle switches it at run time.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -21,6 +22,7 @@ HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM.`,
         store: { type: 'string' },
         'anthropic-upstream': { type: 'string' },
         'openai-upstream': { type: 'string' },
+        compression: { type: 'string' },
       },
       strict: true,
     });
@@ -28,6 +30,8 @@ HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM.`,
     if (port > 65_535) throw new UsageError('--port must be at most 65535');
     const anthropicUpstream = checkedUrl(values['anthropic-upstream'] ?? io.env.HEADROOM_ANTHROPIC_UPSTREAM ?? DEFAULT_ANTHROPIC_UPSTREAM, '--anthropic-upstream');
     const openaiUpstream = checkedUrl(values['openai-upstream'] ?? io.env.HEADROOM_OPENAI_UPSTREAM ?? DEFAULT_OPENAI_UPSTREAM, '--openai-upstream');
+    const compression = values.compression ?? io.env.HEADROOM_COMPRESSION ?? 'on';
+    if (compression !== 'on' && compression !== 'off') throw new UsageError(`--compression must be on or off, not "${compression}"`);
     const file = values.store ?? defaultStorePath(io.env);
     // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
     // so under the proxy's steady writes the file is rewritten at most every two seconds.
@@ -35,9 +39,9 @@ HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM.`,
     const proxy = await startProxy({
       port,
       store,
-      config: { anthropicUpstream, openaiUpstream, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, log: (line) => io.stderr.write(`${line}\n`) },
+      config: { anthropicUpstream, openaiUpstream, compression: compression === 'on', compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, log: (line) => io.stderr.write(`${line}\n`) },
     });
-    io.stdout.write(`Headroom proxy listening on ${proxy.url} (store ${file})\n`);
+    io.stdout.write(`Headroom proxy listening on ${proxy.url} (store ${file}${compression === 'off' ? ', compression off' : ''})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
