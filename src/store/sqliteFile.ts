@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import { FileLock } from './fileLock';
 
 export interface SqliteFileOptions {
   /** Where the database lives; without a file it is kept in memory only. */
@@ -36,15 +37,31 @@ export class SqliteFile {
   private dirty = false;
   private closed = false;
 
+  private lock: FileLock | undefined;
+
   private constructor(
     readonly db: Database,
     private readonly options: SqliteFileOptions,
   ) {}
 
+  /** Opens (or creates) the store; throws StoreLocked when another process holds the file. */
   static async open(options: SqliteFileOptions = {}): Promise<SqliteFile> {
     const SQL = await loadSqlJs();
-    if (!options.file) return new SqliteFile(new SQL.Database(), options);
-    await mkdir(dirname(options.file), { recursive: true });
+    const { file } = options;
+    if (!file) return new SqliteFile(new SQL.Database(), options);
+    await mkdir(dirname(file), { recursive: true });
+    const lock = FileLock.acquire(file);
+    try {
+      const opened = await SqliteFile.openFile(SQL, { ...options, file });
+      opened.lock = lock;
+      return opened;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static async openFile(SQL: SqlJsStatic, options: SqliteFileOptions & { file: string }): Promise<SqliteFile> {
     let bytes: Uint8Array | undefined;
     try {
       bytes = await readFile(options.file);
@@ -101,6 +118,7 @@ export class SqliteFile {
     await this.flush();
     this.closed = true;
     this.db.close();
+    this.lock?.release();
   }
 
   private async writeIfDirty(): Promise<void> {

@@ -91,6 +91,20 @@ describe('headroom proxy (the built bundle)', () => {
     assert.equal(headroom(['proxy', '--compression', 'maybe']).code, 2);
   });
 
+  it('keeps a second process off the store a running proxy holds, until the proxy stops', async () => {
+    const { spawn } = await import('node:child_process');
+    const store = join(tempDir(), 'shared.sqlite');
+    const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    const refused = headroom(['compress', '--store', store], bglLog().text);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`in use by another process \\(pid ${child.pid}\\)`));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    assert.equal(headroom(['compress', '--store', store], bglLog().text).code, 0);
+  });
+
   it('rejects a bad upstream URL', () => {
     const result = headroom(['proxy', '--anthropic-upstream', 'ftp://nope']);
     assert.equal(result.code, 2);

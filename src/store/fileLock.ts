@@ -1,0 +1,56 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+
+export class StoreLocked extends Error {
+  constructor(readonly file: string, readonly pid: number) {
+    super(`The Headroom store ${file} is in use by another process (pid ${pid}), such as a running Headroom proxy. Stop it, or use another store with --store.`);
+  }
+}
+
+/**
+ * An exclusive lock on a store file: `<file>.lock`, created with O_EXCL and holding the
+ * owner's pid. sql.js keeps the whole database in memory and writes it back whole, so two
+ * processes on one file would silently overwrite each other's work. A lock left by a
+ * process that no longer runs is taken over.
+ */
+export class FileLock {
+  private released = false;
+
+  private constructor(private readonly path: string) {}
+
+  static acquire(file: string): FileLock {
+    const path = `${file}.lock`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(path, 'wx', 0o600);
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        return new FileLock(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+        if (Number.isInteger(owner) && isRunning(owner)) throw new StoreLocked(file, owner);
+        unlinkSync(path);
+      }
+    }
+    throw new StoreLocked(file, -1);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

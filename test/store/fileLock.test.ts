@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CcrStore } from '../../src/store/ccrStore';
+import { StoreLocked } from '../../src/store/fileLock';
+import { tempDir } from '../helpers/tempDir';
+
+describe('store lock', () => {
+  it('refuses a second open of a store that is open, and frees it on close', async () => {
+    const file = join(tempDir(), 'store.sqlite');
+    const first = await CcrStore.open({ file });
+    assert.equal(readFileSync(`${file}.lock`, 'utf8'), String(process.pid));
+    await assert.rejects(CcrStore.open({ file }), (error: unknown) => error instanceof StoreLocked && /in use by another process \(pid \d+\)/.test((error as Error).message));
+    await first.close();
+    assert.equal(existsSync(`${file}.lock`), false);
+    const second = await CcrStore.open({ file });
+    await second.close();
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const file = join(tempDir(), 'store.sqlite');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(`${file}.lock`, dead.stdout);
+    const store = await CcrStore.open({ file });
+    assert.equal(readFileSync(`${file}.lock`, 'utf8'), String(process.pid));
+    await store.close();
+  });
+});
