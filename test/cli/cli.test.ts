@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CcrStore } from '../../src/store/ccrStore';
+import { StoreLocked } from '../../src/store/fileLock';
 import { bglLog } from '../helpers/corpora';
 import { tempDir } from '../helpers/tempDir';
 
@@ -61,7 +64,6 @@ describe('headroom CLI (the built bundle)', () => {
 
 describe('headroom proxy (the built bundle)', () => {
   it('prints where it listens, serves health, and stops cleanly on SIGTERM', async () => {
-    const { spawn } = await import('node:child_process');
     const store = join(tempDir(), 'proxy-cli.sqlite');
     const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
     const line = await new Promise<string>((resolve, reject) => {
@@ -78,7 +80,6 @@ describe('headroom proxy (the built bundle)', () => {
   });
 
   it('starts with compression off when told to, and says so', async () => {
-    const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', join(tempDir(), 'off.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HEADROOM_COMPRESSION: 'off' } });
     const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
     assert.match(line, /, compression off\)$/m);
@@ -91,18 +92,27 @@ describe('headroom proxy (the built bundle)', () => {
     assert.equal(headroom(['proxy', '--compression', 'maybe']).code, 2);
   });
 
-  it('keeps a second process off the store a running proxy holds, until the proxy stops', async () => {
-    const { spawn } = await import('node:child_process');
+  it('goes through the running proxy that holds the store, and uses the store itself once the proxy stops', async () => {
     const store = join(tempDir(), 'shared.sqlite');
     const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise((resolve) => child.stdout.once('data', resolve));
-    const refused = headroom(['compress', '--store', store], bglLog().text);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, new RegExp(`in use by another process \\(pid ${child.pid}\\)`));
+    await assert.rejects(CcrStore.open({ file: store }), StoreLocked, 'one writer per store');
+    assert.ok(existsSync(`${store}.proxy.json`));
+
+    const compressed = headroom(['compress', '--store', store, '--stats'], bglLog().text);
+    assert.equal(compressed.code, 0, compressed.stderr);
+    const { hash } = JSON.parse(compressed.stderr.trim()) as { hash: string };
+    const viaProxy = headroom(['retrieve', hash, '--store', store, '--query', 'data TLB error interrupt', '--limit', '1']);
+    assert.equal(viaProxy.code, 0, viaProxy.stderr);
+    assert.match(viaProxy.stdout, /data TLB error interrupt/);
+
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
-    assert.equal(headroom(['compress', '--store', store], bglLog().text).code, 0);
+    assert.equal(existsSync(`${store}.proxy.json`), false, 'the discovery file goes with the proxy');
+    const local = headroom(['retrieve', hash, '--store', store]);
+    assert.equal(local.code, 0, local.stderr);
+    assert.equal(local.stdout, bglLog().text, 'what the proxy stored was flushed to the file');
   });
 
   it('rejects a bad upstream URL', () => {

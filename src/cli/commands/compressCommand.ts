@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { compressText } from '../../core/compressText';
 import { CONTENT_KINDS, type Aggressiveness, type ContentKind } from '../../core/types';
-import { CcrStore } from '../../store/ccrStore';
 import { defaultStorePath } from '../../store/paths';
 import { parseCount, readAll, UsageError, type Command } from '../command';
+import { openStoreAccess } from '../storeAccess';
 
 const AGGRESSIVENESS: readonly Aggressiveness[] = ['conservative', 'balanced', 'aggressive'];
 
@@ -40,23 +39,17 @@ With --stats, one JSON line of figures goes to stderr.`,
     if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');
 
     const input = (await readAll(io.stdin)).toString('utf8');
-    const store = await CcrStore.open({ file: values.store ?? defaultStorePath(io.env), onWarning: (m) => io.stderr.write(`${m}\n`) });
+    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
     try {
       const started = performance.now();
-      const result = await compressText(input, {
-        query: values.query,
-        kind: values.kind as ContentKind | undefined,
-        minTokens,
-        aggressiveness: values.aggressiveness as Aggressiveness | undefined,
-        store,
-      });
+      const result = await access.compress({ content: input, query: values.query, kind: values.kind, minTokens, aggressiveness: values.aggressiveness });
       io.stdout.write(result.text);
       if (values.stats) {
         const { text: _text, ...stats } = result;
         io.stderr.write(`${JSON.stringify({ ...stats, ms: Math.round(performance.now() - started) })}\n`);
       }
     } finally {
-      await store.close();
+      await access.close();
     }
     return 0;
   },

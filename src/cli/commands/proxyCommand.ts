@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_ANTHROPIC_UPSTREAM, DEFAULT_BODY_LIMIT, DEFAULT_OPENAI_UPSTREAM } from '../../proxy/proxyState';
+import { removeDiscovery, writeDiscovery } from '../../proxy/discovery';
 import { DEFAULT_PORT, startProxy } from '../../proxy/server';
 import { CcrStore } from '../../store/ccrStore';
 import { defaultStorePath } from '../../store/paths';
@@ -41,11 +42,13 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
       store,
       config: { anthropicUpstream, openaiUpstream, compression: compression === 'on', compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, log: (line) => io.stderr.write(`${line}\n`) },
     });
+    writeDiscovery(file, { url: proxy.url, port: proxy.port });
     io.stdout.write(`Headroom proxy listening on ${proxy.url} (store ${file}${compression === 'off' ? ', compression off' : ''})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        removeDiscovery(file);
         void proxy.close().then(() => store.close()).then(resolve);
       };
       process.on('SIGINT', stop);

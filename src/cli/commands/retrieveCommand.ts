@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CcrStore } from '../../store/ccrStore';
+import { openStoreAccess } from '../storeAccess';
 import { defaultStorePath } from '../../store/paths';
 import { parseCount, UsageError, type Command } from '../command';
 
@@ -25,9 +25,9 @@ rows or lines relevant to it; --offset and --limit page through them.`,
     if (positionals.length !== 1) throw new UsageError('give exactly one hash');
     const offset = parseCount(values.offset, '--offset');
     const limit = parseCount(values.limit, '--limit');
-    const store = await CcrStore.open({ file: values.store ?? defaultStorePath(io.env), onWarning: (m) => io.stderr.write(`${m}\n`) });
+    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
     try {
-      const outcome = await store.retrieve(positionals[0], { query: values.query, offset, limit });
+      const outcome = await access.retrieve(positionals[0], { query: values.query, offset, limit });
       if (!outcome.ok) {
         io.stderr.write(`headroom retrieve: ${outcome.error}\n`);
         return 1;
@@ -39,7 +39,7 @@ rows or lines relevant to it; --offset and --limit page through them.`,
       }
       return 0;
     } finally {
-      await store.close();
+      await access.close();
     }
   },
 };

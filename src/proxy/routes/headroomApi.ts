@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
-import { ENGINE_VERSION } from '../../core/compressText';
+import { compressText, ENGINE_VERSION } from '../../core/compressText';
+import { CONTENT_KINDS, type Aggressiveness, type ContentKind } from '../../core/types';
 import type { ProxyState } from '../proxyState';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -52,6 +53,30 @@ export function headroomApi(state: ProxyState): Router {
     const wanted = (req.body as { enabled?: unknown } | undefined)?.enabled;
     state.compressionEnabled = typeof wanted === 'boolean' ? wanted : !state.compressionEnabled;
     res.json({ compression: state.compressionEnabled });
+  });
+
+  router.get('/headroom/retrieve/:hash', async (req, res) => {
+    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const count = (name: string) => (text(name) !== undefined && /^\d+$/.test(text(name)!) ? Number(text(name)) : undefined);
+    const outcome = await state.store.retrieve(req.params.hash, { query: text('query'), offset: count('offset'), limit: count('limit') });
+    res.status(outcome.ok ? 200 : 404).json(outcome);
+  });
+
+  router.post('/headroom/compress', express.json({ limit: state.config.bodyLimit }), async (req, res) => {
+    const body = req.body as { content?: unknown; query?: unknown; kind?: unknown; minTokens?: unknown; aggressiveness?: unknown } | undefined;
+    if (typeof body?.content !== 'string') {
+      res.status(400).json({ error: 'POST /headroom/compress takes {"content": string, "query"?: string, "kind"?: string}.' });
+      return;
+    }
+    const kind = typeof body.kind === 'string' && (CONTENT_KINDS as readonly string[]).includes(body.kind) ? (body.kind as ContentKind) : undefined;
+    const result = await compressText(body.content, {
+      query: typeof body.query === 'string' ? body.query : undefined,
+      kind,
+      minTokens: typeof body.minTokens === 'number' ? body.minTokens : state.config.minTokens,
+      aggressiveness: ['conservative', 'balanced', 'aggressive'].includes(String(body.aggressiveness)) ? (body.aggressiveness as Aggressiveness) : state.config.aggressiveness,
+      store: state.store,
+    });
+    res.json(result);
   });
 
   router.get('/headroom/items/:hash', async (req, res) => {

@@ -1,0 +1,36 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { ENGINE_VERSION } from '../core/compressText';
+
+/** What a running proxy says about itself, next to the store it holds. */
+export interface ProxyDiscovery {
+  url: string;
+  port: number;
+  pid: number;
+  engineVersion: number;
+}
+
+/** The discovery file of the proxy that holds `storeFile`. */
+export function discoveryPath(storeFile: string): string {
+  return `${storeFile}.proxy.json`;
+}
+
+export function writeDiscovery(storeFile: string, info: Omit<ProxyDiscovery, 'pid' | 'engineVersion'>): void {
+  const path = discoveryPath(storeFile);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ ...info, pid: process.pid, engineVersion: ENGINE_VERSION }), { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+export function removeDiscovery(storeFile: string): void {
+  rmSync(discoveryPath(storeFile), { force: true });
+}
+
+/** The proxy holding `storeFile`, if its discovery file names the given pid (the lock holder). */
+export function readDiscovery(storeFile: string, pid: number): ProxyDiscovery | undefined {
+  try {
+    const info = JSON.parse(readFileSync(discoveryPath(storeFile), 'utf8')) as ProxyDiscovery;
+    return info.pid === pid && typeof info.url === 'string' ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
