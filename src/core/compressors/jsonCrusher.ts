@@ -259,7 +259,8 @@ function analyseColumns(rows: unknown[]): Map<string, Column> {
   const columns = new Map<string, Column>();
   rows.forEach((row, i) => {
     if (!isObject(row)) return;
-    for (const [key, value] of Object.entries(row)) {
+    for (const key in row) {
+      const value = row[key];
       let column = columns.get(key);
       if (!column) {
         column = { present: 0, numbers: [], categories: new Map(), sequence: [], constant: undefined, firstValue: value };
@@ -309,7 +310,19 @@ function changePoints(sequence: Array<{ row: number; value: string }>): number[]
 
 /** Rows whose set of keys is rare while one shape dominates: a missing or extra field is a signal. */
 function schemaAnomalies(rows: unknown[]): number[] {
-  const shapes = rows.map((row) => (isObject(row) ? Object.keys(row).sort().join('\u0000') : ''));
+  // Records of one shape mostly list their keys in one order: sort each distinct order once.
+  const sortedShape = new Map<string, string>();
+  const shapes = rows.map((row) => {
+    if (!isObject(row)) return '';
+    const keys = Object.keys(row);
+    const inOrder = keys.join('\u0000');
+    let shape = sortedShape.get(inOrder);
+    if (shape === undefined) {
+      shape = keys.sort().join('\u0000');
+      sortedShape.set(inOrder, shape);
+    }
+    return shape;
+  });
   const counts = new Map<string, number>();
   for (const shape of shapes) counts.set(shape, (counts.get(shape) ?? 0) + 1);
   const dominant = maxOf([...counts.values()]);
