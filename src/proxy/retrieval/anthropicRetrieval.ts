@@ -1,25 +1,16 @@
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
 import type { ProxyState } from '../proxyState';
 import { formatEvent, SseParser, type SseEvent } from '../sse';
 import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
-import { guardLoop, startStreamRound, type ErrorShapes } from './loopSupport';
+import { guardLoop, MAX_ROUNDS, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
 import { writeWithBackpressure } from './streamWriter';
 import { addUsage, type Usage } from './usage';
 
-/** At most this many upstream calls answer one client request; the last one's retrieve calls are dropped. */
-export const MAX_ROUNDS = 3;
-
-export interface AnthropicRequest {
-  res: Response;
-  state: ProxyState;
-  url: URL;
-  headers: OutgoingHttpHeaders;
-  body: Record<string, unknown> & { messages: unknown[]; stream?: unknown };
-}
+export type AnthropicRequest = LoopRequest<Record<string, unknown> & { messages: unknown[]; stream?: unknown }>;
 
 const ERRORS: ErrorShapes = {
   json: (message) => ({ type: 'error', error: { type: 'api_error', message } }),

@@ -1,8 +1,20 @@
 import type { Response } from 'express';
 import type { ProxyState } from '../proxyState';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { copyHeaders, readResponseText, relay, replyUnreachable, UpstreamUnreachable } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
+
+/** At most this many upstream calls answer one client request; the last one's retrieve calls are dropped. */
+export const MAX_ROUNDS = 3;
+
+/** One client request a retrieval loop answers: where to send it upstream, with which headers, and its parsed body. */
+export interface LoopRequest<Body> {
+  res: Response;
+  state: ProxyState;
+  url: URL;
+  headers: OutgoingHttpHeaders;
+  body: Body;
+}
 
 /** How a failure inside a retrieval loop is told to the client, in its API's own error shapes. */
 export interface ErrorShapes {

@@ -1,10 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { SseParser } from '../sse';
 import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
-import { guardLoop, startStreamRound, type ErrorShapes } from './loopSupport';
+import { guardLoop, MAX_ROUNDS, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
-import type { AnthropicRequest } from './anthropicRetrieval';
-import { MAX_ROUNDS } from './anthropicRetrieval';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
 import { writeWithBackpressure } from './streamWriter';
 import { addUsage, type Usage } from './usage';
@@ -16,7 +14,7 @@ const ERRORS: ErrorShapes = {
   event: (message) => `data: ${JSON.stringify({ error: { type: 'server_error', message } })}\n\n`,
 };
 
-export type ChatRequest = Omit<AnthropicRequest, 'body'> & { body: Json & { messages: unknown[] } };
+export type ChatRequest = LoopRequest<Json & { messages: unknown[] }>;
 
 /**
  * The Chat Completions counterpart of the Anthropic loop: the model's headroom_retrieve

@@ -2,15 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { formatEvent, SseParser } from '../sse';
 import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
-import { MAX_ROUNDS, type AnthropicRequest } from './anthropicRetrieval';
-import { guardLoop, startStreamRound, type ErrorShapes } from './loopSupport';
+import { guardLoop, MAX_ROUNDS, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
 import { writeWithBackpressure } from './streamWriter';
 import { addUsage, type Usage } from './usage';
 
 type Json = Record<string, unknown>;
 type Item = Json & { type: string; name?: string; call_id?: string; arguments?: string };
-export type ResponsesRequest = Omit<AnthropicRequest, 'body'> & { body: Json & { input: unknown[] } };
+export type ResponsesRequest = LoopRequest<Json & { input: unknown[] }>;
 
 const ERRORS: ErrorShapes = {
   json: (message) => ({ error: { type: 'server_error', message } }),
