@@ -12,6 +12,8 @@ export interface ProxyConfig {
   aggressiveness?: Aggressiveness;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** How often expired originals are dropped while the proxy runs (default hourly). */
+  pruneIntervalMs?: number;
   /** Whether compression starts on; the runtime toggle changes it afterwards. */
   compression?: boolean;
   /** Where failures are reported as they happen (the CLI writes them to stderr). Never given headers or bodies. */

@@ -52,11 +52,17 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port) : error));
   });
   const port = (server.address() as AddressInfo).port;
+  // Expiry is otherwise checked only when a store opens or an original is read; a proxy runs for weeks.
+  const pruning = setInterval(() => options.store.prune(), options.config.pruneIntervalMs ?? 60 * 60 * 1000);
+  pruning.unref();
   return {
     url: `http://${LISTEN_HOST}:${port}`,
     port,
     state,
-    close: (graceMs = 10_000) => shutDown(server, sockets, options.store, graceMs),
+    close: (graceMs = 10_000) => {
+      clearInterval(pruning);
+      return shutDown(server, sockets, options.store, graceMs);
+    },
   };
 }
 

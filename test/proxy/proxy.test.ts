@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { PortInUse, startProxy } from '../../src/proxy/server';
+import { CcrStore } from '../../src/store/ccrStore';
 import { httpRequest } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { tempDir } from '../helpers/tempDir';
@@ -331,5 +332,19 @@ describe('proxy: Codex-shaped requests', () => {
     assert.equal(JSON.stringify([first.tools, first.input.slice(0, -1)]), JSON.stringify([second.tools, second.input.slice(0, -1)]));
     assert.match(JSON.stringify(first.input[2]), /retrieve hash=/, 'the tool output was compressed too');
     assert.match(JSON.stringify(second.input.at(-1)), /2026-11-24T09:04:59Z/);
+  });
+});
+
+describe('proxy: a long-running store', () => {
+  it('drops expired originals while it runs', async () => {
+    const store = await CcrStore.open({ ttlMs: 40 });
+    store.putOriginal({ hash: 'a'.repeat(24), content: 'old tool output', kind: 'log' });
+    const proxy = await startProxy({ port: 0, store, config: { anthropicUpstream: 'http://127.0.0.1:9', openaiUpstream: 'http://127.0.0.1:9', compressionBudgetMs: 100, bodyLimit: 1024, pruneIntervalMs: 20 } });
+    const deadline = Date.now() + 2_000;
+    while (store.summary().originals > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await proxy.close(100);
+    assert.equal(store.summary().originals, 0);
+    const outcome = await store.retrieve('a'.repeat(24));
+    assert.match(!outcome.ok ? outcome.error : '', /no longer stored \(expired/);
   });
 });
