@@ -1,6 +1,7 @@
 import { selectFromOriginal, type RetrievedPart, type RetrieveOptions } from '../core/retrieve';
 import type { CachedCompression, CompressionStore, ContentKind, StoredOriginal } from '../core/types';
 import { SqliteFile, type SqliteFileOptions } from './sqliteFile';
+import { Statements } from './statements';
 
 export interface CcrStoreOptions extends SqliteFileOptions {
   /** Originals unused for this long are dropped (default 7 days). */
@@ -40,14 +41,17 @@ export class CcrStore implements CompressionStore {
   private readonly maxBytes: number;
   private readonly now: () => number;
 
+  private readonly sql: Statements;
+
   private constructor(
     private readonly file: SqliteFile,
     options: CcrStoreOptions,
   ) {
+    this.sql = new Statements(file.db);
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.now = options.now ?? Date.now;
-    this.totalBytes = Number(this.scalar('SELECT COALESCE(SUM(bytes), 0) FROM originals') ?? 0);
+    this.totalBytes = Number(this.sql.scalar('SELECT COALESCE(SUM(bytes), 0) FROM originals') ?? 0);
   }
 
   static async open(options: CcrStoreOptions = {}): Promise<CcrStore> {
@@ -69,38 +73,38 @@ export class CcrStore implements CompressionStore {
 
   putOriginal(original: StoredOriginal): void {
     const now = this.now();
-    const existing = this.scalar('SELECT bytes FROM originals WHERE hash = ?', [original.hash]);
+    const existing = this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [original.hash]);
     if (existing === undefined) {
       // Bound as bytes: sql.js copies a Uint8Array into WASM memory natively, a string character by character.
       const content = Buffer.from(original.content, 'utf8');
       const bytes = content.length;
-      this.db.run('INSERT INTO originals (hash, content, kind, tool, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      this.sql.run('INSERT INTO originals (hash, content, kind, tool, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         original.hash, content, original.kind, original.tool ?? null, bytes, now, now,
       ]);
-      this.db.run('DELETE FROM evictions WHERE hash = ?', [original.hash]);
+      this.sql.run('DELETE FROM evictions WHERE hash = ?', [original.hash]);
       this.totalBytes += bytes;
       this.evictOverCap(original.hash);
     } else {
-      this.db.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, original.hash]);
+      this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, original.hash]);
     }
     this.file.markDirty();
   }
 
   getOriginal(hash: string): StoredOriginal | undefined {
-    const row = this.row('SELECT hash, content, kind, tool, accessed_at FROM originals WHERE hash = ?', [hash]);
+    const row = this.sql.row('SELECT hash, content, kind, tool, accessed_at FROM originals WHERE hash = ?', [hash]);
     if (!row) return undefined;
     if (Number(row.accessed_at) < this.now() - this.ttlMs) {
       this.evict(hash, 'expired');
       return undefined;
     }
-    this.db.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), hash]);
+    this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), hash]);
     this.file.markDirty();
     return { hash, content: asText(row.content), kind: row.kind as ContentKind, tool: row.tool === null ? undefined : String(row.tool) };
   }
 
   /** The first characters of an original, read without loading all of it. */
   preview(hash: string, length: number): string {
-    const value = this.scalar('SELECT substr(content, 1, ?) FROM originals WHERE hash = ?', [length * 4, hash]);
+    const value = this.sql.scalar('SELECT substr(content, 1, ?) FROM originals WHERE hash = ?', [length * 4, hash]);
     return value === undefined || value === null ? '' : asText(value).replace(/\uFFFD+$/, '').slice(0, length);
   }
 
@@ -110,7 +114,7 @@ export class CcrStore implements CompressionStore {
     if (!/^[0-9a-f]{8,64}$/.test(clean)) return { ok: false, error: `"${hash}" is not a Headroom hash (expected hex characters, as in "retrieve hash=…" markers).` };
     const original = this.getOriginal(clean);
     if (original) return { ok: true, part: await selectFromOriginal(original, options) };
-    const eviction = this.row('SELECT reason, at FROM evictions WHERE hash = ?', [clean]);
+    const eviction = this.sql.row('SELECT reason, at FROM evictions WHERE hash = ?', [clean]);
     if (eviction) {
       const when = new Date(Number(eviction.at)).toISOString();
       return { ok: false, error: `The original for hash ${clean} is no longer stored (${String(eviction.reason)} at ${when}). Re-run the tool to get it again.` };
@@ -119,25 +123,25 @@ export class CcrStore implements CompressionStore {
   }
 
   getCompression(key: string): CachedCompression | undefined {
-    const row = this.row('SELECT value, marker_hashes, accessed_at FROM compressions WHERE key = ?', [key]);
+    const row = this.sql.row('SELECT value, marker_hashes, accessed_at FROM compressions WHERE key = ?', [key]);
     if (!row) return undefined;
     const value = JSON.parse(String(row.value)) as CachedCompression;
     const needed = String(row.marker_hashes).split(' ').filter(Boolean);
-    if (Number(row.accessed_at) < this.now() - this.ttlMs || needed.some((h) => this.scalar('SELECT 1 FROM originals WHERE hash = ?', [h]) === undefined)) {
-      this.db.run('DELETE FROM compressions WHERE key = ?', [key]);
+    if (Number(row.accessed_at) < this.now() - this.ttlMs || needed.some((h) => this.sql.scalar('SELECT 1 FROM originals WHERE hash = ?', [h]) === undefined)) {
+      this.sql.run('DELETE FROM compressions WHERE key = ?', [key]);
       this.file.markDirty();
       return undefined;
     }
     const now = this.now();
-    this.db.run('UPDATE compressions SET accessed_at = ? WHERE key = ?', [now, key]);
-    for (const h of needed) this.db.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, h]);
+    this.sql.run('UPDATE compressions SET accessed_at = ? WHERE key = ?', [now, key]);
+    for (const h of needed) this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, h]);
     this.file.markDirty();
     return value;
   }
 
   putCompression(key: string, value: CachedCompression): void {
     const hash = key.split(':')[0];
-    this.db.run('INSERT OR REPLACE INTO compressions (key, hash, marker_hashes, value, accessed_at) VALUES (?, ?, ?, ?, ?)', [
+    this.sql.run('INSERT OR REPLACE INTO compressions (key, hash, marker_hashes, value, accessed_at) VALUES (?, ?, ?, ?, ?)', [
       key, hash, value.markerHashes.join(' '), JSON.stringify(value), this.now(),
     ]);
     this.file.markDirty();
@@ -148,16 +152,16 @@ export class CcrStore implements CompressionStore {
     const cutoff = this.now() - this.ttlMs;
     const expired = this.column('SELECT hash FROM originals WHERE accessed_at < ?', [cutoff]);
     for (const hash of expired) this.evict(hash, 'expired');
-    this.db.run('DELETE FROM compressions WHERE accessed_at < ?', [cutoff]);
-    this.db.run(`DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`);
+    this.sql.run('DELETE FROM compressions WHERE accessed_at < ?', [cutoff]);
+    this.sql.run(`DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`);
     this.file.markDirty();
   }
 
   summary(): { originals: number; bytes: number; compressions: number } {
     return {
-      originals: Number(this.scalar('SELECT COUNT(*) FROM originals') ?? 0),
+      originals: Number(this.sql.scalar('SELECT COUNT(*) FROM originals') ?? 0),
       bytes: this.totalBytes,
-      compressions: Number(this.scalar('SELECT COUNT(*) FROM compressions') ?? 0),
+      compressions: Number(this.sql.scalar('SELECT COUNT(*) FROM compressions') ?? 0),
     };
   }
 
@@ -171,7 +175,7 @@ export class CcrStore implements CompressionStore {
 
   private evictOverCap(keep: string): void {
     while (this.totalBytes > this.maxBytes) {
-      const oldest = this.scalar('SELECT hash FROM originals WHERE hash != ? ORDER BY accessed_at ASC LIMIT 1', [keep]);
+      const oldest = this.sql.scalar('SELECT hash FROM originals WHERE hash != ? ORDER BY accessed_at ASC LIMIT 1', [keep]);
       if (oldest === undefined) return;
       this.evict(String(oldest), 'evicted to keep the store under its size cap');
     }
@@ -179,27 +183,12 @@ export class CcrStore implements CompressionStore {
 
   /** Removes an original and every memo entry whose markers point at it. */
   private evict(hash: string, reason: string): void {
-    const bytes = Number(this.scalar('SELECT bytes FROM originals WHERE hash = ?', [hash]) ?? 0);
-    this.db.run('DELETE FROM originals WHERE hash = ?', [hash]);
-    this.db.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [hash, hash]);
-    this.db.run('INSERT OR REPLACE INTO evictions (hash, reason, at) VALUES (?, ?, ?)', [hash, reason, this.now()]);
+    const bytes = Number(this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [hash]) ?? 0);
+    this.sql.run('DELETE FROM originals WHERE hash = ?', [hash]);
+    this.sql.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [hash, hash]);
+    this.sql.run('INSERT OR REPLACE INTO evictions (hash, reason, at) VALUES (?, ?, ?)', [hash, reason, this.now()]);
     this.totalBytes -= bytes;
     this.file.markDirty();
-  }
-
-  private row(sql: string, params: Array<string | number | null | Uint8Array> = []): Record<string, unknown> | undefined {
-    const statement = this.db.prepare(sql);
-    try {
-      statement.bind(params);
-      return statement.step() ? (statement.getAsObject() as Record<string, unknown>) : undefined;
-    } finally {
-      statement.free();
-    }
-  }
-
-  private scalar(sql: string, params: Array<string | number | null | Uint8Array> = []): unknown {
-    const row = this.row(sql, params);
-    return row ? Object.values(row)[0] : undefined;
   }
 
   private column(sql: string, params: Array<string | number | null> = []): string[] {

@@ -1,5 +1,6 @@
 import { PRICES_AS_OF, priceOf } from '../core/pricing';
 import type { SqliteFile } from './sqliteFile';
+import { Statements } from './statements';
 
 /** One proxied request, as the stats API and the panel see it. */
 export interface RequestRecord {
@@ -84,8 +85,11 @@ const RETENTION_MS = 90 * 24 * HOUR;
  * headers are never given to it: records hold counts, model names and paths only.
  */
 export class StatsStore {
+  private readonly sql: Statements;
+
   constructor(private readonly file: SqliteFile) {
     file.db.exec(SCHEMA);
+    this.sql = new Statements(file.db);
     file.db.run('DELETE FROM requests WHERE at < ?', [Date.now() - RETENTION_MS]);
     file.db.run('DELETE FROM items WHERE at < ?', [Date.now() - RETENTION_MS]);
   }
@@ -93,16 +97,16 @@ export class StatsStore {
   record(request: RequestRecord, items: readonly ItemRecord[]): number {
     const saved = request.tokensBefore - request.tokensAfter;
     const dollarsSaved = (saved * priceOf(request.model).input) / 1e6;
-    this.file.db.run(
+    this.sql.run(
       `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure, dollars_saved)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [request.at, request.provider, request.model ?? null, request.path, request.status, request.tokensBefore, request.tokensAfter,
         request.inputTokens ?? null, request.outputTokens ?? null, request.cacheReadTokens ?? null, request.cacheWriteTokens ?? null,
         Math.round(request.latencyMs), request.retrievals, request.failure ?? null, dollarsSaved],
     );
-    const id = Number(this.file.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+    const id = Number(this.sql.scalar('SELECT last_insert_rowid()'));
     for (const item of items) {
-      this.file.db.run('INSERT INTO items (request_id, at, hash, tool, kind, tokens_before, tokens_after, preview) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      this.sql.run('INSERT INTO items (request_id, at, hash, tool, kind, tokens_before, tokens_after, preview) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
         id, request.at, item.hash, item.tool ?? null, item.kind, item.tokensBefore, item.tokensAfter, item.preview,
       ]);
     }
