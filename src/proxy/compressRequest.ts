@@ -12,23 +12,29 @@ const CONVERSATION_FIELD: Record<MessageFormat, string> = {
 
 export interface CompressedRequest {
   /** The compressed body as an object; routes change it further (retrieve tool, CacheAligner) before serialising it once. */
-  parsed: Record<string, unknown>;
+  parsed: Conversation;
   items: ItemStats[];
   tokensBefore: number;
   tokensAfter: number;
 }
 
+/** A request body holding a conversation: `messages` (Anthropic, Chat Completions) or `input` (Responses). */
+export type Conversation = Record<string, unknown>;
+
+/** What came of compressing a request; `parsed` is the conversation whenever the body could be read as one. */
 export type RequestCompression =
   | { outcome: 'compressed'; request: CompressedRequest }
-  | { outcome: 'unchanged'; items: ItemStats[]; parsed?: Record<string, unknown> }
-  | { outcome: 'failed'; reason: string };
+  | { outcome: 'unchanged'; parsed?: Conversation }
+  | { outcome: 'failed'; reason: string; parsed?: Conversation };
 
 /**
- * Compresses the tool outputs in a request body. Anything it cannot read (unknown encoding,
- * malformed JSON, an unexpected shape) or any failure leaves the request as it came: the
- * caller forwards the original bytes, so the upstream answers exactly as it would have.
+ * Reads a request body once and compresses the tool outputs in its conversation. Anything
+ * it cannot read (unknown encoding, malformed JSON, an unexpected shape) or any failure
+ * leaves the request as it came: without a parsed conversation the caller forwards the
+ * original bytes, so the upstream answers exactly as it would have.
  */
 export async function compressRequestBody(format: MessageFormat, raw: Buffer, contentEncoding: string | undefined, state: ProxyState): Promise<RequestCompression> {
+  let conversation: Conversation | undefined;
   try {
     const text = decodeBody(raw, contentEncoding);
     if (text === undefined) return { outcome: 'failed', reason: `unsupported content-encoding ${contentEncoding}` };
@@ -36,22 +42,23 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
     try {
       body = JSON.parse(text);
     } catch {
-      return { outcome: 'unchanged', items: [] };
+      return { outcome: 'unchanged' };
     }
     const field = CONVERSATION_FIELD[format];
-    if (typeof body !== 'object' || body === null || !Array.isArray((body as Record<string, unknown>)[field])) return { outcome: 'unchanged', items: [] };
+    if (typeof body !== 'object' || body === null || !Array.isArray((body as Conversation)[field])) return { outcome: 'unchanged' };
+    conversation = body as Conversation;
     const { config, store } = state;
-    const result = await compress((body as Record<string, unknown[]>)[field], {
+    const result = await compress(conversation[field] as unknown[], {
       format,
       store,
       deadline: Date.now() + config.compressionBudgetMs,
       minTokens: config.minTokens,
       aggressiveness: config.aggressiveness,
     });
-    if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', items: result.items, parsed: body as Record<string, unknown> };
-    const parsed = { ...(body as Record<string, unknown>), [field]: result.messages };
+    if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', parsed: conversation };
+    const parsed = { ...conversation, [field]: result.messages };
     return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter } };
   } catch (error) {
-    return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error), parsed: conversation };
   }
 }

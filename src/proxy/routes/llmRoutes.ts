@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { alignAnthropicRequest, alignOpenAIRequest } from '../../core/cacheAligner';
 import type { MessageFormat } from '../../core/messages/formats';
-import { compressRequestBody, type CompressedRequest } from '../compressRequest';
+import { compressRequestBody, type CompressedRequest, type Conversation } from '../compressRequest';
 import type { ProxyState } from '../proxyState';
 import { BodyTooLarge, readBody } from '../readBody';
-import { decodeBody } from '../requestBody';
 import { messagesWithRetrieval, type AnthropicRequest } from '../retrieval/anthropicRetrieval';
 import { chatWithRetrieval } from '../retrieval/openaiChatRetrieval';
 import { responsesWithRetrieval } from '../retrieval/responsesRetrieval';
@@ -32,12 +31,12 @@ export function llmRoutes(state: ProxyState): Router {
 }
 
 /**
- * How a route offers the model the retrieve tool: not at all, in the tool list only (what
- * count_tokens counts), or with the proxy answering the model's calls.
+ * How a route offers the model the retrieve tool: in the tool list only (what count_tokens
+ * counts), or with the proxy answering the model's calls.
  */
-type Retrieval = 'none' | 'retrieve-tool' | 'retrieval-loop';
+type Retrieval = 'retrieve-tool' | 'retrieval-loop';
 
-function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat, retrieval: Retrieval = 'none') {
+function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat, retrieval: Retrieval) {
   return async (req: Request, res: Response) => {
     const started = performance.now();
     const raw = await bodyOrReply(req, res, state);
@@ -45,51 +44,51 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     state.totals.requests++;
     const retrievalsBefore = state.totals.retrievals;
     let compressed: CompressedRequest | undefined;
-    let unchangedBody: Record<string, unknown> | undefined;
+    let conversation: Conversation | undefined;
     let failure: string | undefined;
     if (state.compressionEnabled && raw.length > 0) {
       const compression = await compressRequestBody(format, raw, req.headers['content-encoding'], state);
       if (compression.outcome === 'compressed') {
         compressed = compression.request;
+        conversation = compressed.parsed;
         state.totals.compressedRequests++;
         state.totals.tokensBefore += compressed.tokensBefore;
         state.totals.tokensAfter += compressed.tokensAfter;
         state.totals.compressedItems += compressed.items.filter((i) => i.compressed).length;
-      } else if (compression.outcome === 'unchanged') {
-        unchangedBody = compression.parsed;
       } else {
-        failure = `compression skipped for ${req.path}: ${compression.reason}`;
-        state.recordFailure(failure);
+        conversation = compression.parsed;
+        if (compression.outcome === 'failed') {
+          failure = `compression skipped for ${req.path}: ${compression.reason}`;
+          state.recordFailure(failure);
+        }
       }
     }
 
+    // Without a readable conversation (compression off, or a body it could not read) the request goes as it came.
     const upstream = upstreamFor(state, provider);
-    const offersRetrieval = state.compressionEnabled && retrieval !== 'none';
-    const parsed = !offersRetrieval ? undefined : ((compressed?.parsed ?? unchangedBody) as AnthropicRequest['body'] | undefined) ?? parseConversation(raw, req.headers['content-encoding']);
     let usage: ProviderUsage | undefined;
-    if (!parsed) {
-      const body = compressed ? Buffer.from(JSON.stringify(compressed.parsed), 'utf8') : raw;
-      usage = await forward(req, res, { upstream, body, rewritten: compressed !== undefined });
+    if (!conversation) {
+      usage = await forward(req, res, { upstream, body: raw, rewritten: false });
     } else if (format === 'anthropic') {
-      const conversation = { ...alignAnthropicRequest(parsed), tools: withRetrieveTool(parsed.tools, anthropicRetrieveTool) };
+      const body = { ...alignAnthropicRequest(conversation as AnthropicRequest['body']), tools: withRetrieveTool(conversation.tools, anthropicRetrieveTool) };
       if (retrieval === 'retrieve-tool') {
-        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(conversation)), rewritten: true });
+        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(body)), rewritten: true });
       } else {
         const url = upstreamUrl(upstream, req.originalUrl);
-        usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body: conversation });
+        usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body });
       }
     } else {
       const url = upstreamUrl(upstream, req.originalUrl);
       const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
-      const aligned = alignOpenAIRequest(parsed, format);
+      const aligned = alignOpenAIRequest(conversation, format);
       usage = format === 'openai-chat'
-        ? await chatWithRetrieval({ res, state, url, headers, body: { ...aligned, tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool) } })
-        : await responsesWithRetrieval({ res, state, url, headers, body: { ...aligned, input: aligned.input as unknown[], tools: withRetrieveTool(parsed.tools, openaiResponsesRetrieveTool) } });
+        ? await chatWithRetrieval({ res, state, url, headers, body: { ...aligned, messages: aligned.messages as unknown[], tools: withRetrieveTool(conversation.tools, openaiChatRetrieveTool) } })
+        : await responsesWithRetrieval({ res, state, url, headers, body: { ...aligned, input: aligned.input as unknown[], tools: withRetrieveTool(conversation.tools, openaiResponsesRetrieveTool) } });
     }
     if (req.path.endsWith('/count_tokens')) return;
     state.recordRequest(
       {
-        at: Date.now(), provider, path: req.path, status: res.statusCode, model: usage?.model ?? modelOf(parsed ?? raw),
+        at: Date.now(), provider, path: req.path, status: res.statusCode, model: usage?.model ?? modelOf(conversation ?? raw),
         tokensBefore: compressed?.tokensBefore ?? 0, tokensAfter: compressed?.tokensAfter ?? 0,
         inputTokens: usage?.input, outputTokens: usage?.output, cacheReadTokens: usage?.cacheRead, cacheWriteTokens: usage?.cacheWrite,
         latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure,
@@ -106,18 +105,6 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
 function modelOf(body: Buffer | Record<string, unknown>): string | undefined {
   if (!Buffer.isBuffer(body)) return typeof body.model === 'string' ? body.model : undefined;
   return /"model"\s*:\s*"([^"]{1,100})"/.exec(body.subarray(0, 4096).toString('utf8'))?.[1];
-}
-
-/** The request as an object with a conversation (messages, or Responses input items), or undefined when it is not one (it then passes through as it came). */
-function parseConversation(body: Buffer, contentEncoding: string | undefined): AnthropicRequest['body'] | undefined {
-  try {
-    const text = decodeBody(body, contentEncoding);
-    const value = text === undefined ? undefined : (JSON.parse(text) as unknown);
-    const conversation = value as { messages?: unknown; input?: unknown } | null;
-    return typeof conversation === 'object' && conversation !== null && (Array.isArray(conversation.messages) || Array.isArray(conversation.input)) ? (value as AnthropicRequest['body']) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function bodyOrReply(req: Request, res: Response, state: ProxyState): Promise<Buffer | undefined> {
