@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
 import type { ProxyState } from '../proxyState';
 import { formatEvent, SseParser, type SseEvent } from '../sse';
-import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
-import { guardLoop, MAX_ROUNDS, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
+import { openUpstream, readResponseText, relay } from '../upstream';
+import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
@@ -66,9 +66,7 @@ async function whole(request: AnthropicRequest): Promise<ProviderUsage | undefin
       const visible = message.content.filter((b) => !isRetrieveCall(b));
       const answer: Record<string, unknown> = { ...message, content: [...shown, ...visible], usage: round === 0 ? message.usage : usage };
       if (calls.length > 0 && !visible.some(isClientToolCall)) answer.stop_reason = 'end_turn';
-      res.status(200);
-      copyHeaders(response, res, ['content-length', 'content-encoding']);
-      res.json(answer);
+      sendFinal(response, res, answer);
       return normaliseUsage(answer.usage, typeof message.model === 'string' ? message.model : undefined);
     }
     shown.push(...message.content.filter((b) => b.type !== 'tool_use'));

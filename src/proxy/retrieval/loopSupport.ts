@@ -65,3 +65,10 @@ export async function startStreamRound(response: IncomingMessage, res: Response,
   res.end(shapes.event(`Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail}`));
   return { kind: 'done' };
 }
+
+/** Answers the client with a loop's final JSON, under the last upstream answer's headers. */
+export function sendFinal(response: IncomingMessage, res: Response, answer: unknown): void {
+  res.status(200);
+  copyHeaders(response, res, ['content-length', 'content-encoding']);
+  res.json(answer);
+}

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { SseParser } from '../sse';
-import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
-import { guardLoop, MAX_ROUNDS, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
+import { openUpstream, readResponseText, relay } from '../upstream';
+import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
 import { writeWithBackpressure } from './streamWriter';
@@ -69,9 +69,7 @@ async function whole(request: ChatRequest): Promise<ProviderUsage | undefined> {
         if (calls.length > 0 && clientCalls.length === 0 && choice.finish_reason === 'tool_calls') choice.finish_reason = 'stop';
       }
       const answer = round === 0 ? completion : { ...completion, usage };
-      res.status(200);
-      copyHeaders(response, res, ['content-length', 'content-encoding']);
-      res.json(answer);
+      sendFinal(response, res, answer);
       return normaliseUsage(answer.usage, typeof completion.model === 'string' ? completion.model : undefined);
     }
     shownText += choice.message.content ?? '';

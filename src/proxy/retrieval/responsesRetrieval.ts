@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { formatEvent, SseParser } from '../sse';
-import { copyHeaders, openUpstream, readResponseText, relay } from '../upstream';
+import { openUpstream, readResponseText, relay } from '../upstream';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
-import { guardLoop, MAX_ROUNDS, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
+import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
 import { writeWithBackpressure } from './streamWriter';
 import { addUsage, type Usage } from './usage';
@@ -73,9 +73,7 @@ async function whole(request: ResponsesRequest): Promise<ProviderUsage | undefin
     const calls = output.filter(isRetrieve);
     if (calls.length === 0 || round === MAX_ROUNDS - 1) {
       const answer = finalResponse(body, shown, usage, round + 1, firstId);
-      res.status(200);
-      copyHeaders(response, res, ['content-length', 'content-encoding']);
-      res.json(answer);
+      sendFinal(response, res, answer);
       return normaliseUsage(answer.usage, typeof body.model === 'string' ? body.model : undefined);
     }
     shown.push(...output.filter((item) => !isRetrieve(item) && !isClientCall(item)));

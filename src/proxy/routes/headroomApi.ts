@@ -1,9 +1,20 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { compressText, ENGINE_VERSION } from '../../core/compressText';
 import { CONTENT_KINDS, type Aggressiveness, type ContentKind } from '../../core/types';
 import type { ProxyState } from '../proxyState';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+function queryText(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A whole number from the query string, or undefined when absent or not one. */
+function queryCount(req: Request, name: string): number | undefined {
+  const value = queryText(req, name);
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
 import { refuseBrowsers } from '../security';
 
 /** Headroom's own loopback API, for the extension panel, the MCP server and the CLI. */
@@ -32,9 +43,7 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.get('/headroom/items', (req, res) => {
-    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
-    const count = (name: string) => (text(name) !== undefined && /^\d+$/.test(text(name)!) ? Number(text(name)) : undefined);
-    res.json(state.stats.items({ limit: count('limit'), offset: count('offset'), kind: text('kind'), tool: text('tool'), search: text('search') }));
+    res.json(state.stats.items({ limit: queryCount(req, 'limit'), offset: queryCount(req, 'offset'), kind: queryText(req, 'kind'), tool: queryText(req, 'tool'), search: queryText(req, 'search') }));
   });
 
   router.get('/headroom/events', (req, res) => {
@@ -56,9 +65,7 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.get('/headroom/retrieve/:hash', async (req, res) => {
-    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
-    const count = (name: string) => (text(name) !== undefined && /^\d+$/.test(text(name)!) ? Number(text(name)) : undefined);
-    const outcome = await state.store.retrieve(req.params.hash, { query: text('query'), offset: count('offset'), limit: count('limit') });
+    const outcome = await state.store.retrieve(req.params.hash, { query: queryText(req, 'query'), offset: queryCount(req, 'offset'), limit: queryCount(req, 'limit') });
     res.status(outcome.ok ? 200 : 404).json(outcome);
   });
 
