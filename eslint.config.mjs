@@ -22,6 +22,20 @@ export default tseslint.config(
     },
   },
   {
+    // The panel runs in a browser sandbox and shared code runs on both sides: no editor, no Node,
+    // and only the types of server-side modules.
+    files: ['webview-ui/**/*.ts', 'src/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: ['vscode'],
+        patterns: [
+          { group: ['node:*', 'fs', 'http', 'express', 'sql.js'], message: 'The webview has no Node.' },
+          { group: ['**/src/extension/*', '**/src/store/*', '**/src/proxy/*', '../extension/*', '../store/*', '../proxy/*'], allowTypeImports: true, message: 'Only types cross into the webview.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,5 +1,7 @@
-// Bundles the CLI and the library into dist/ with esbuild; tsc has already type-checked
-// and emitted out/ for the tests.
+// Bundles with esbuild into dist/: the CLI and proxy (dist/cli.js, also the process the
+// extension forks), the library (dist/index.js), the extension host (dist/extension.js) and
+// the savings panel's webview (dist/webview/). tsc has already type-checked and emitted
+// out/ for the tests.
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -7,14 +9,17 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 // sqliteFile.ts resolves sql.js's wasm only when running unbundled; bundles find it beside them in dist/.
-const common = {
-  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', external: ['vscode'],
+const node = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify: true, keepNames: true, logLevel: 'warning', external: ['vscode'],
   logOverride: { 'require-resolve-not-external': 'silent' },
 };
 
-await mkdir('dist', { recursive: true });
+await mkdir('dist/webview', { recursive: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
+  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', minify: false }),
+  build({ ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
+  build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true, logLevel: 'warning', entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview/panel.js' }),
+  copyFile('webview-ui/panel.css', 'dist/webview/panel.css'),
   copyFile(join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm'),
 ]);

@@ -1,6 +1,7 @@
 /** The engine as a library: `compress(messages, options)` and `compressText(content, options)`. */
 export { compress, type CompressOptions, type CompressResult, type ItemStats } from './core/compress';
-export { compressText, DEFAULT_MIN_SAVINGS, DEFAULT_MIN_TOKENS, ENGINE_VERSION } from './core/compressText';
+export { compressText, DEFAULT_MIN_SAVINGS, DEFAULT_MIN_TOKENS } from './core/compressText';
+export { ENGINE_VERSION } from './core/engineVersion';
 export { detectFormat, type MessageFormat } from './core/messages/formats';
 export { MemoryStore } from './core/memoryStore';
 export { markerHashes, MARKER_PREFIX } from './core/marker';

@@ -2,10 +2,10 @@ import { compressText } from '../core/compressText';
 import type { Aggressiveness, ContentKind, TextCompression } from '../core/types';
 import type { RetrieveOptions } from '../core/retrieve';
 import { readDiscovery } from '../proxy/discovery';
+import { LoopbackClient, type CompressRequest } from '../proxy/loopbackClient';
 import { CcrStore, type RetrieveOutcome } from '../store/ccrStore';
 import { StoreLocked } from '../store/fileLock';
 
-export type CompressRequest = { content: string; query?: string; kind?: string; minTokens?: number; aggressiveness?: string };
 
 /**
  * The store, opened here, or, when a running proxy holds it, that proxy's loopback API: one
@@ -36,18 +36,10 @@ function local(store: CcrStore): StoreAccess {
 }
 
 function viaProxy(url: string): StoreAccess {
-  const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${url}${path}`, init);
-    if (!response.ok && response.status !== 404) throw new Error(`the Headroom proxy at ${url} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const client = new LoopbackClient(url);
   return {
-    compress: (request) => call<TextCompression>('/headroom/compress', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }),
-    retrieve: (hash, options) => {
-      const query = new URLSearchParams();
-      for (const [key, value] of Object.entries(options)) if (value !== undefined) query.set(key, String(value));
-      return call<RetrieveOutcome>(`/headroom/retrieve/${encodeURIComponent(hash)}?${query.toString()}`);
-    },
+    compress: (request) => client.compress(request),
+    retrieve: (hash, options) => client.retrieve(hash, options),
     close: async () => undefined,
   };
 }

@@ -11,11 +11,10 @@ import { markerHashes } from './marker';
 import { defaultStore } from './memoryStore';
 import { bm25Scorer } from './relevance/bm25Scorer';
 import { countTokens } from './tokens';
+import { ENGINE_VERSION } from './engineVersion';
 import { tuningFor } from './tuning';
 import type { CachedCompression, ContentKind, EngineOptions, StoredOriginal, TextCompression } from './types';
 
-/** Bumped whenever compressed output changes for the same input, so old memo entries are not replayed. */
-export const ENGINE_VERSION = 1;
 export const DEFAULT_MIN_TOKENS = 500;
 export const DEFAULT_MIN_SAVINGS = 0.1;
 

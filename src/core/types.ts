@@ -2,7 +2,12 @@
 export const CONTENT_KINDS = ['json', 'log', 'search', 'diff', 'code', 'prose'] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
 
-export type Aggressiveness = 'conservative' | 'balanced' | 'aggressive';
+export const AGGRESSIVENESS_LEVELS = ['conservative', 'balanced', 'aggressive'] as const;
+export type Aggressiveness = (typeof AGGRESSIVENESS_LEVELS)[number];
+
+export function isAggressiveness(value: unknown): value is Aggressiveness {
+  return (AGGRESSIVENESS_LEVELS as readonly unknown[]).includes(value);
+}
 
 /** An original that a compressor dropped content from, kept so it can be retrieved by hash. */
 export interface StoredOriginal {

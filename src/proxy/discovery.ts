@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { ENGINE_VERSION } from '../core/compressText';
+import { ENGINE_VERSION } from '../core/engineVersion';
+import { FileLock } from '../store/fileLock';
 
 /** What a running proxy says about itself, next to the store it holds. */
 export interface ProxyDiscovery {
@@ -33,4 +34,10 @@ export function readDiscovery(storeFile: string, pid: number): ProxyDiscovery | 
   } catch {
     return undefined;
   }
+}
+
+/** The running proxy that holds `storeFile`, if any: the lock's live holder, confirmed by its discovery file. */
+export function findRunningProxy(storeFile: string): ProxyDiscovery | undefined {
+  const holder = FileLock.holder(storeFile);
+  return holder === undefined ? undefined : readDiscovery(storeFile, holder);
 }

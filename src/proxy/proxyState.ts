@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Aggressiveness } from '../core/types';
 import type { CcrStore } from '../store/ccrStore';
-import { StatsStore, type ItemRecord, type RequestRecord } from '../store/statsStore';
+import type { ItemRecord, RequestRecord } from '../store/records';
+import { StatsStore } from '../store/statsStore';
+import type { ProxyTotals } from './api';
 
 export interface ProxyConfig {
   anthropicUpstream: string;
@@ -23,17 +25,6 @@ export interface ProxyConfig {
 export const DEFAULT_ANTHROPIC_UPSTREAM = 'https://api.anthropic.com';
 export const DEFAULT_OPENAI_UPSTREAM = 'https://api.openai.com';
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
-
-export interface ProxyTotals {
-  requests: number;
-  compressedRequests: number;
-  tokensBefore: number;
-  tokensAfter: number;
-  compressedItems: number;
-  /** headroom_retrieve calls the proxy answered for the model. */
-  retrievals: number;
-  failures: number;
-}
 
 /** What one proxy instance knows at run time: its settings, its store, whether compression is on, and its counters. */
 export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: number; items: number }] }> {

@@ -35,6 +35,16 @@ export class FileLock {
     throw new StoreLocked(file, -1);
   }
 
+  /** The pid of the running process that holds `file`, if one does. */
+  static holder(file: string): number | undefined {
+    try {
+      const owner = Number.parseInt(readFileSync(`${file}.lock`, 'utf8'), 10);
+      return Number.isInteger(owner) && isRunning(owner) ? owner : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;

@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
-import { CONTENT_KINDS, type Aggressiveness, type ContentKind } from '../../core/types';
+import { AGGRESSIVENESS_LEVELS, CONTENT_KINDS, isAggressiveness, type ContentKind } from '../../core/types';
 import { defaultStorePath } from '../../store/paths';
 import { parseCount, readAll, UsageError, type Command } from '../command';
 import { openStoreAccess } from '../storeAccess';
-
-const AGGRESSIVENESS: readonly Aggressiveness[] = ['conservative', 'balanced', 'aggressive'];
 
 export const compressCommand: Command = {
   name: 'compress',
@@ -32,8 +30,8 @@ With --stats, one JSON line of figures goes to stderr.`,
     if (values.kind !== undefined && !CONTENT_KINDS.includes(values.kind as ContentKind)) {
       throw new UsageError(`--kind must be one of ${CONTENT_KINDS.join(', ')}, not "${values.kind}"`);
     }
-    if (values.aggressiveness !== undefined && !AGGRESSIVENESS.includes(values.aggressiveness as Aggressiveness)) {
-      throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS.join(', ')}`);
+    if (values.aggressiveness !== undefined && !isAggressiveness(values.aggressiveness)) {
+      throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS_LEVELS.join(', ')}`);
     }
     const minTokens = parseCount(values['min-tokens'], '--min-tokens');
     if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');

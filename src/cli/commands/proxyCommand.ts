@@ -1,19 +1,29 @@
 import { parseArgs } from 'node:util';
+import { AGGRESSIVENESS_LEVELS, isAggressiveness } from '../../core/types';
 import { DEFAULT_ANTHROPIC_UPSTREAM, DEFAULT_BODY_LIMIT, DEFAULT_OPENAI_UPSTREAM } from '../../proxy/proxyState';
 import { removeDiscovery, writeDiscovery } from '../../proxy/discovery';
-import { DEFAULT_PORT, startProxy } from '../../proxy/server';
-import { CcrStore } from '../../store/ccrStore';
+import { DEFAULT_PORT, PortInUse, startProxy, type RunningProxy } from '../../proxy/server';
+import { CcrStore, DEFAULT_TTL_MS } from '../../store/ccrStore';
+import { StoreLocked } from '../../store/fileLock';
 import { defaultStorePath } from '../../store/paths';
 import { parseCount, UsageError, type Command } from '../command';
+import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED } from '../exitCodes';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_TTL_DAYS = DEFAULT_TTL_MS / DAY_MS;
 
 export const proxyCommand: Command = {
   name: 'proxy',
   summary: 'run the compression proxy on 127.0.0.1',
   usage: `headroom proxy [--port ${DEFAULT_PORT}] [--store FILE] [--anthropic-upstream URL] [--openai-upstream URL] [--compression on|off]
+               [--min-tokens N] [--aggressiveness ${AGGRESSIVENESS_LEVELS.join('|')}] [--ttl-days N]
 
 Point agents at it: ANTHROPIC_BASE_URL=http://127.0.0.1:PORT, OPENAI_BASE_URL=http://127.0.0.1:PORT/v1.
 Each option can also come from the environment: HEADROOM_PORT, HEADROOM_STORE,
-HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM, HEADROOM_COMPRESSION. With compression off
+HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM, HEADROOM_COMPRESSION, HEADROOM_MIN_TOKENS,
+HEADROOM_AGGRESSIVENESS, HEADROOM_TTL_DAYS. --ttl-days is how long an unused original stays
+retrievable (default ${DEFAULT_TTL_DAYS}). Exit status ${EXIT_PORT_IN_USE}: the port is taken; ${EXIT_STORE_LOCKED}: another process holds
+the store. Started with an IPC channel (a supervisor's fork), it stops when the channel closes. With compression off
 the proxy passes every request through unchanged; POST /headroom/toggle switches it at run time.`,
   async run(args, io) {
     const { values } = parseArgs({
@@ -24,6 +34,9 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         'anthropic-upstream': { type: 'string' },
         'openai-upstream': { type: 'string' },
         compression: { type: 'string' },
+        'min-tokens': { type: 'string' },
+        aggressiveness: { type: 'string' },
+        'ttl-days': { type: 'string' },
       },
       strict: true,
     });
@@ -33,26 +46,50 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
     const openaiUpstream = checkedUrl(values['openai-upstream'] ?? io.env.HEADROOM_OPENAI_UPSTREAM ?? DEFAULT_OPENAI_UPSTREAM, '--openai-upstream');
     const compression = values.compression ?? io.env.HEADROOM_COMPRESSION ?? 'on';
     if (compression !== 'on' && compression !== 'off') throw new UsageError(`--compression must be on or off, not "${compression}"`);
+    const minTokens = parseCount(values['min-tokens'] ?? io.env.HEADROOM_MIN_TOKENS, '--min-tokens');
+    const aggressiveness = values.aggressiveness ?? io.env.HEADROOM_AGGRESSIVENESS;
+    if (aggressiveness !== undefined && !isAggressiveness(aggressiveness)) throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS_LEVELS.join(', ')}`);
+    const ttlDays = parseCount(values['ttl-days'] ?? io.env.HEADROOM_TTL_DAYS, '--ttl-days') ?? DEFAULT_TTL_DAYS;
+    if (ttlDays < 1) throw new UsageError('--ttl-days must be at least 1');
     const file = values.store ?? defaultStorePath(io.env);
     // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
     // so under the proxy's steady writes the file is rewritten at most every two seconds.
-    const store = await CcrStore.open({ file, debounceMs: 2_000, onWarning: (m) => io.stderr.write(`${m}\n`) });
-    const proxy = await startProxy({
-      port,
-      store,
-      config: { anthropicUpstream, openaiUpstream, compression: compression === 'on', compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, log: (line) => io.stderr.write(`${line}\n`) },
-    });
+    let store: CcrStore;
+    try {
+      store = await CcrStore.open({ file, debounceMs: 2_000, ttlMs: ttlDays * DAY_MS, onWarning: (m) => io.stderr.write(`${m}\n`) });
+    } catch (error) {
+      if (!(error instanceof StoreLocked)) throw error;
+      io.stderr.write(`headroom proxy: ${error.message}\n`);
+      return EXIT_STORE_LOCKED;
+    }
+    let proxy: RunningProxy;
+    try {
+      proxy = await startProxy({
+        port,
+        store,
+        config: { anthropicUpstream, openaiUpstream, compression: compression === 'on', minTokens, aggressiveness, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, log: (line) => io.stderr.write(`${line}\n`) },
+      });
+    } catch (error) {
+      await store.close();
+      if (!(error instanceof PortInUse)) throw error;
+      io.stderr.write(`headroom proxy: ${error.message}\n`);
+      return EXIT_PORT_IN_USE;
+    }
     writeDiscovery(file, { url: proxy.url, port: proxy.port });
     io.stdout.write(`Headroom proxy listening on ${proxy.url} (store ${file}${compression === 'off' ? ', compression off' : ''})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        process.off('disconnect', stop);
+        if (process.connected) process.disconnect();
         removeDiscovery(file);
         void proxy.close().then(() => store.close()).then(resolve);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // A supervisor that dies, or lets go, takes its proxy with it instead of leaving an orphan holding the store.
+      if (process.connected) process.on('disconnect', stop);
     });
     return 0;
   },

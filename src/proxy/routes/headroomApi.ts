@@ -1,6 +1,8 @@
 import express, { Router, type Request } from 'express';
-import { compressText, ENGINE_VERSION } from '../../core/compressText';
-import { CONTENT_KINDS, type Aggressiveness, type ContentKind } from '../../core/types';
+import { compressText } from '../../core/compressText';
+import { ENGINE_VERSION } from '../../core/engineVersion';
+import { CONTENT_KINDS, isAggressiveness, type ContentKind } from '../../core/types';
+import type { HealthResponse, ItemsResponse, StatsResponse, ToggleResponse } from '../api';
 import type { ProxyState } from '../proxyState';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -23,7 +25,7 @@ export function headroomApi(state: ProxyState): Router {
   router.use('/headroom', refuseBrowsers);
 
   router.get('/headroom/health', (_req, res) => {
-    res.json({ ok: true, engineVersion: ENGINE_VERSION, compression: state.compressionEnabled, uptimeMs: Date.now() - state.startedAt, pid: process.pid });
+    res.json({ ok: true, engineVersion: ENGINE_VERSION, compression: state.compressionEnabled, uptimeMs: Date.now() - state.startedAt, pid: process.pid } satisfies HealthResponse);
   });
 
   router.get('/headroom/stats', (req, res) => {
@@ -39,11 +41,11 @@ export function headroomApi(state: ProxyState): Router {
       byTool: stats.savingsBy('tool'),
       lastError: state.lastError ?? null,
       store: state.store.summary(),
-    });
+    } satisfies StatsResponse);
   });
 
   router.get('/headroom/items', (req, res) => {
-    res.json(state.stats.items({ limit: queryCount(req, 'limit'), offset: queryCount(req, 'offset'), kind: queryText(req, 'kind'), tool: queryText(req, 'tool'), search: queryText(req, 'search') }));
+    res.json(state.stats.items({ limit: queryCount(req, 'limit'), offset: queryCount(req, 'offset'), kind: queryText(req, 'kind'), tool: queryText(req, 'tool'), search: queryText(req, 'search') }) satisfies ItemsResponse);
   });
 
   router.get('/headroom/events', (req, res) => {
@@ -61,7 +63,7 @@ export function headroomApi(state: ProxyState): Router {
   router.post('/headroom/toggle', express.json({ limit: '1kb' }), (req, res) => {
     const wanted = (req.body as { enabled?: unknown } | undefined)?.enabled;
     state.compressionEnabled = typeof wanted === 'boolean' ? wanted : !state.compressionEnabled;
-    res.json({ compression: state.compressionEnabled });
+    res.json({ compression: state.compressionEnabled } satisfies ToggleResponse);
   });
 
   router.get('/headroom/retrieve/:hash', async (req, res) => {
@@ -80,7 +82,7 @@ export function headroomApi(state: ProxyState): Router {
       query: typeof body.query === 'string' ? body.query : undefined,
       kind,
       minTokens: typeof body.minTokens === 'number' ? body.minTokens : state.config.minTokens,
-      aggressiveness: ['conservative', 'balanced', 'aggressive'].includes(String(body.aggressiveness)) ? (body.aggressiveness as Aggressiveness) : state.config.aggressiveness,
+      aggressiveness: isAggressiveness(body.aggressiveness) ? body.aggressiveness : state.config.aggressiveness,
       store: state.store,
     });
     res.json(result);

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { AgentRouting } from './agentRouting';
+import { registerCommands } from './commands';
+import { OriginalDocuments, SCHEME } from './originalDocuments';
+import { PANEL_VIEW_TYPE, SavingsPanel } from './panel/savingsPanel';
+import { ProxySupervisor, type ProxyStatus } from './proxySupervisor';
+import { proxyLaunch, RESTART_SETTINGS, routesTerminals, SECTION } from './settings';
+import { HeadroomStatusBar } from './statusBar';
+import { StatsFeed } from './statsFeed';
+import { TerminalEnvironment } from './terminalEnvironment';
+
+let supervisor: ProxySupervisor | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Headroom', { log: true });
+  supervisor = new ProxySupervisor({ cliPath: context.asAbsolutePath('dist/cli.js'), log: (line) => log.info(line) });
+  const proxy = supervisor;
+  const feed = new StatsFeed();
+  const statusBar = new HeadroomStatusBar();
+  const terminals = new TerminalEnvironment(context.environmentVariableCollection);
+  const routing = new AgentRouting(context.globalState, (line) => log.info(line));
+
+  const onStatus = (status: ProxyStatus) => {
+    if (status.state === 'running') feed.connect(status.url);
+    else if (status.state !== 'restarting') feed.disconnect();
+    terminals.update(status.state === 'running' && routesTerminals() ? status.url : undefined);
+    statusBar.update(status, status.state === 'running' ? feed.latest : undefined);
+    SavingsPanel.proxyChanged();
+    if (status.state === 'failed') void reportFailure(status.error, log);
+  };
+  proxy.on('status', onStatus);
+  feed.on('stats', (stats) => statusBar.update(proxy.status, stats));
+
+  context.subscriptions.push(
+    log,
+    statusBar,
+    { dispose: () => feed.disconnect() },
+    ...registerCommands({ extensionUri: context.extensionUri, supervisor: proxy, feed, routing, log }),
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, new OriginalDocuments(() => feed.proxy)),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => SavingsPanel.revive(panel, context.extensionUri, feed, () => proxy.status),
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key))) void proxy.start(proxyLaunch());
+      else if (event.affectsConfiguration(`${SECTION}.enabled`)) void applyCompressionSetting(feed);
+      if (event.affectsConfiguration(`${SECTION}.routing.terminals`)) onStatus(proxy.status);
+    }),
+  );
+  statusBar.update(proxy.status, undefined);
+  void proxy.start(proxyLaunch());
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return supervisor?.stop();
+}
+
+async function applyCompressionSetting(feed: StatsFeed): Promise<void> {
+  const wanted = proxyLaunch().compression;
+  if (feed.proxy && feed.latest?.compression !== wanted) {
+    await feed.proxy.toggle(wanted);
+    feed.schedule(0);
+  }
+}
+
+async function reportFailure(error: string, log: vscode.LogOutputChannel): Promise<void> {
+  log.error(error);
+  const choice = await vscode.window.showErrorMessage(`Headroom proxy: ${error}`, 'Change Port', 'Retry', 'Show Log');
+  if (choice === 'Change Port') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.port`);
+  else if (choice === 'Retry') await vscode.commands.executeCommand('headroom.restartProxy');
+  else if (choice === 'Show Log') log.show();
+}

@@ -1,0 +1,210 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED } from '../cli/exitCodes';
+import { findRunningProxy } from '../proxy/discovery';
+import { LoopbackClient } from '../proxy/loopbackClient';
+
+/** What the supervised proxy is doing; `owned` is false when another window's proxy serves the store. */
+export type ProxyStatus =
+  | { state: 'starting' }
+  | { state: 'running'; url: string; owned: boolean }
+  | { state: 'restarting'; error: string; retryInMs: number }
+  | { state: 'failed'; error: string }
+  | { state: 'stopped' };
+
+/** The `headroom proxy` options the extension's settings control. */
+export interface ProxyLaunch {
+  port: number;
+  store: string;
+  anthropicUpstream: string;
+  openaiUpstream: string;
+  compression: boolean;
+  minTokens: number;
+  aggressiveness: string;
+  ttlDays: number;
+}
+
+export interface SupervisorOptions {
+  /** The bundled CLI (`dist/cli.js`). */
+  cliPath: string;
+  /** Waits before each restart after a crash; the last one repeats. */
+  restartDelaysMs?: readonly number[];
+  /** This many crashes within `crashWindowMs` and the supervisor gives up and reports it. */
+  maxCrashes?: number;
+  crashWindowMs?: number;
+  /** How often a proxy another window owns is checked, so this one can take over when it goes. */
+  attachedCheckMs?: number;
+  log?: (line: string) => void;
+}
+
+const LISTENING = /^Headroom proxy listening on (http:\/\/\S+)/m;
+const STDERR_KEPT = 4_000;
+
+/**
+ * Runs `headroom proxy` in its own Node process (a fork with the editor's runtime, so
+ * compression never blocks the extension host), restarts it with back-off when it dies,
+ * and gives up visibly after repeated crashes. When another window's proxy already holds
+ * the store, it uses that one instead of starting a second writer.
+ */
+export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
+  private current: ProxyStatus = { state: 'stopped' };
+  private child: ChildProcess | undefined;
+  private launch: ProxyLaunch | undefined;
+  private crashes: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+  private readonly restartDelaysMs: readonly number[];
+  private readonly maxCrashes: number;
+  private readonly crashWindowMs: number;
+  private readonly attachedCheckMs: number;
+
+  constructor(private readonly options: SupervisorOptions) {
+    super();
+    this.restartDelaysMs = options.restartDelaysMs ?? [1_000, 2_000, 5_000, 10_000, 30_000];
+    this.maxCrashes = options.maxCrashes ?? 5;
+    this.crashWindowMs = options.crashWindowMs ?? 5 * 60_000;
+    this.attachedCheckMs = options.attachedCheckMs ?? 5_000;
+  }
+
+  get status(): ProxyStatus {
+    return this.current;
+  }
+
+  /** Starts (or restarts with new options) and resolves once the proxy runs or has failed. */
+  async start(launch: ProxyLaunch): Promise<ProxyStatus> {
+    await this.stop();
+    this.launch = launch;
+    this.crashes = [];
+    return this.bringUp(++this.generation);
+  }
+
+  /** Stops the proxy this window owns, letting in-flight requests finish; a proxy it only uses is left alone. */
+  async stop(): Promise<void> {
+    this.generation++;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // Closing the IPC channel is the proxy's cue to shut down gracefully on every platform.
+      if (child.connected) child.disconnect();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 12_000);
+      await exited;
+      clearTimeout(kill);
+    }
+    if (this.current.state !== 'stopped') this.setStatus({ state: 'stopped' });
+  }
+
+  private async bringUp(generation: number): Promise<ProxyStatus> {
+    const launch = this.launch;
+    if (!launch) return this.current;
+    this.setStatus({ state: 'starting' });
+    if (await this.attach(launch, generation)) return this.current;
+    const outcome = await this.spawn(launch, generation);
+    if (generation !== this.generation) return this.current;
+    if (outcome.kind === 'listening') {
+      this.setStatus({ state: 'running', url: outcome.url, owned: true });
+    } else if (outcome.code === EXIT_STORE_LOCKED && (await this.attach(launch, generation))) {
+      // Another window started its proxy a moment before this one: use it.
+    } else if (outcome.code === EXIT_PORT_IN_USE || outcome.code === EXIT_STORE_LOCKED) {
+      this.setStatus({ state: 'failed', error: outcome.error });
+    } else {
+      this.crashed(outcome.error, generation);
+    }
+    return this.current;
+  }
+
+  /** Uses the live proxy that holds the store, watching it so this window takes over when it stops. */
+  private async attach(launch: ProxyLaunch, generation: number): Promise<boolean> {
+    const found = findRunningProxy(launch.store);
+    if (!found) return false;
+    try {
+      await new LoopbackClient(found.url).health();
+    } catch {
+      return false;
+    }
+    if (generation !== this.generation) return true;
+    this.setStatus({ state: 'running', url: found.url, owned: false });
+    const watch = async (): Promise<void> => {
+      if (generation !== this.generation) return;
+      try {
+        await new LoopbackClient(found.url).health();
+        this.timer = setTimeout(() => void watch(), this.attachedCheckMs);
+      } catch {
+        this.options.log?.(`The Headroom proxy at ${found.url} (pid ${found.pid}) stopped; starting one here.`);
+        if (generation === this.generation) void this.bringUp(generation);
+      }
+    };
+    this.timer = setTimeout(() => void watch(), this.attachedCheckMs);
+    return true;
+  }
+
+  private spawn(launch: ProxyLaunch, generation: number): Promise<{ kind: 'listening'; url: string } | { kind: 'exited'; code: number | null; error: string }> {
+    const child = fork(this.options.cliPath, ['proxy', ...proxyArguments(launch)], {
+      silent: true,
+      // Inside the editor the runtime is Electron; this makes it behave as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    this.child = child;
+    let stdout = '';
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_KEPT);
+      for (const line of chunk.split('\n')) if (line.trim()) this.options.log?.(line);
+    });
+    return new Promise((resolve) => {
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = LISTENING.exec(stdout);
+        if (match) {
+          this.options.log?.(match[0]);
+          resolve({ kind: 'listening', url: match[1] });
+        }
+      });
+      child.once('exit', (code, signal) => {
+        const error = lastLines(stderr) || `the proxy process exited (${signal ?? `code ${code}`})`;
+        resolve({ kind: 'exited', code, error });
+        // A proxy that was running and dies on its own is restarted.
+        if (generation === this.generation && this.child === child && this.current.state === 'running') {
+          this.child = undefined;
+          this.crashed(error, generation);
+        }
+      });
+    });
+  }
+
+  private crashed(error: string, generation: number): void {
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((at) => now - at < this.crashWindowMs), now];
+    if (this.crashes.length >= this.maxCrashes) {
+      this.setStatus({ state: 'failed', error: `The Headroom proxy crashed ${this.crashes.length} times in a row. Last error: ${error}` });
+      return;
+    }
+    const retryInMs = this.restartDelaysMs[Math.min(this.crashes.length - 1, this.restartDelaysMs.length - 1)];
+    this.setStatus({ state: 'restarting', error, retryInMs });
+    this.timer = setTimeout(() => void this.bringUp(generation), retryInMs);
+  }
+
+  private setStatus(status: ProxyStatus): void {
+    this.current = status;
+    this.emit('status', status);
+  }
+}
+
+export function proxyArguments(launch: ProxyLaunch): string[] {
+  return [
+    '--port', String(launch.port),
+    '--store', launch.store,
+    '--anthropic-upstream', launch.anthropicUpstream,
+    '--openai-upstream', launch.openaiUpstream,
+    '--compression', launch.compression ? 'on' : 'off',
+    '--min-tokens', String(launch.minTokens),
+    '--aggressiveness', launch.aggressiveness,
+    '--ttl-days', String(launch.ttlDays),
+  ];
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-3).join('\n');
+}

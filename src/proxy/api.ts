@@ -1,0 +1,66 @@
+/**
+ * The shapes of Headroom's loopback API (`/headroom/*`): what the routes send and what
+ * the extension, the MCP server and the CLI read. Types only, so clients import no server code.
+ */
+import type { ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from '../store/records';
+
+/** The proxy's counters since it started. */
+export interface ProxyTotals {
+  requests: number;
+  compressedRequests: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  compressedItems: number;
+  /** headroom_retrieve calls the proxy answered for the model. */
+  retrievals: number;
+  failures: number;
+}
+
+export interface HealthResponse {
+  ok: true;
+  engineVersion: number;
+  compression: boolean;
+  uptimeMs: number;
+  pid: number;
+}
+
+export type SeriesBucket = 'hour' | 'day';
+
+export interface Savings {
+  key: string;
+  tokensSaved: number;
+  items: number;
+}
+
+export interface StatsResponse {
+  compression: boolean;
+  session: ProxyTotals & { tokensSaved: number; since: number };
+  allTime: StatsSummary;
+  series: { bucket: SeriesBucket; points: SeriesPoint[] };
+  byKind: Savings[];
+  byTool: Savings[];
+  lastError: string | null;
+  store: { originals: number; bytes: number; compressions: number };
+}
+
+export type ListedItem = ItemRecord & { at: number };
+
+export interface ItemsResponse {
+  total: number;
+  items: ListedItem[];
+}
+
+export interface ItemsQuery {
+  limit?: number;
+  offset?: number;
+  kind?: string;
+  tool?: string;
+  search?: string;
+}
+
+/** One finished request, as the event stream announces it. */
+export type RequestEvent = RequestRecord & { id: number; items: number };
+
+export interface ToggleResponse {
+  compression: boolean;
+}

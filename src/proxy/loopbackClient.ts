@@ -1,0 +1,100 @@
+import type { RetrieveOptions } from '../core/retrieve';
+import type { TextCompression } from '../core/types';
+import type { RetrieveOutcome } from '../store/ccrStore';
+import { SseParser } from './sse';
+import type { HealthResponse, ItemsQuery, ItemsResponse, RequestEvent, SeriesBucket, StatsResponse, ToggleResponse } from './api';
+
+export interface CompressRequest {
+  content: string;
+  query?: string;
+  kind?: string;
+  minTokens?: number;
+  aggressiveness?: string;
+}
+
+/** The proxy answered, but not with success; `status` and the proxy's own words are kept. */
+export class LoopbackError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * A typed client for a running proxy's `/headroom/*` API. The extension, the MCP server and
+ * the CLI use it so that one process, the proxy, writes the store.
+ */
+export class LoopbackClient {
+  constructor(readonly url: string) {}
+
+  health(timeoutMs = 2_000): Promise<HealthResponse> {
+    return this.json('/headroom/health', { signal: AbortSignal.timeout(timeoutMs) });
+  }
+
+  stats(bucket: SeriesBucket = 'hour'): Promise<StatsResponse> {
+    return this.json(`/headroom/stats?bucket=${bucket}`);
+  }
+
+  items(query: ItemsQuery = {}): Promise<ItemsResponse> {
+    return this.json(`/headroom/items?${searchParams(query)}`);
+  }
+
+  /** The whole original behind a hash, or undefined when the store no longer has it. */
+  async original(hash: string): Promise<string | undefined> {
+    const response = await fetch(`${this.url}/headroom/items/${encodeURIComponent(hash)}`);
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new LoopbackError(response.status, await response.text());
+    return response.text();
+  }
+
+  /** Turns compression on or off, or flips it when `enabled` is not given. */
+  toggle(enabled?: boolean): Promise<ToggleResponse> {
+    return this.json('/headroom/toggle', postJson(enabled === undefined ? {} : { enabled }));
+  }
+
+  compress(request: CompressRequest): Promise<TextCompression> {
+    return this.json('/headroom/compress', postJson(request));
+  }
+
+  /** The original or a part of it; an unknown hash is an outcome (`ok: false`), not an error. */
+  retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
+    return this.json(`/headroom/retrieve/${encodeURIComponent(hash)}?${searchParams(options)}`, {}, [404]);
+  }
+
+  /**
+   * Calls `onRequest` for every request the proxy finishes until `signal` aborts or the
+   * proxy goes away; resolves then (the caller decides whether to reconnect).
+   */
+  async events(onRequest: (event: RequestEvent) => void, signal: AbortSignal): Promise<void> {
+    const response = await fetch(`${this.url}/headroom/events`, { signal });
+    if (!response.ok || !response.body) throw new LoopbackError(response.status, 'the proxy refused its event stream');
+    const decoder = new TextDecoder();
+    const parser = new SseParser();
+    try {
+      for await (const chunk of response.body) {
+        for (const event of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
+          if (event.event === 'request') onRequest(JSON.parse(event.data) as RequestEvent);
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
+  }
+
+  private async json<T>(path: string, init: RequestInit = {}, acceptedStatuses: readonly number[] = []): Promise<T> {
+    const response = await fetch(`${this.url}${path}`, init);
+    if (!response.ok && !acceptedStatuses.includes(response.status)) {
+      throw new LoopbackError(response.status, `the Headroom proxy at ${this.url} answered ${response.status}: ${await response.text()}`);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+function postJson(body: unknown): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function searchParams(values: object): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') query.set(key, String(value));
+  return query.toString();
+}

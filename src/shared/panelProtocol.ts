@@ -1,0 +1,35 @@
+/**
+ * Every message between the extension host and the savings panel's webview. Both sides
+ * import these types, so a message one side sends is a message the other understands.
+ */
+import type { ItemsResponse, SeriesBucket, StatsResponse } from '../proxy/api';
+
+export interface ItemsFilter {
+  search: string;
+  kind: string;
+  offset: number;
+}
+
+/** Where the proxy is, as the panel shows it. */
+export type ProxyView =
+  | { state: 'running'; url: string; compression: boolean }
+  | { state: 'starting' }
+  | { state: 'down'; error: string };
+
+/** Host → webview. */
+export type HostMessage =
+  | { type: 'proxy'; proxy: ProxyView }
+  | { type: 'stats'; stats: StatsResponse }
+  | { type: 'items'; filter: ItemsFilter; items: ItemsResponse }
+  | { type: 'original'; hash: string; content: string | null; error?: string };
+
+/** Webview → host. */
+export type PanelMessage =
+  | { type: 'ready' }
+  | { type: 'bucket'; bucket: SeriesBucket }
+  | { type: 'items'; filter: ItemsFilter }
+  | { type: 'expand'; hash: string }
+  | { type: 'openOriginal'; hash: string; kind: string }
+  | { type: 'copyOriginal'; hash: string }
+  | { type: 'toggleCompression' }
+  | { type: 'routeAgents' };

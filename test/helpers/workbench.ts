@@ -1,0 +1,120 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Where scripts/e2eTools.mjs put code-server and its Node 24. */
+interface E2eTools {
+  nodeBin: string;
+  codeServerBin: string;
+}
+
+export const REPO = resolve(__dirname, '..', '..', '..');
+export const VSIX = join(REPO, 'headroom.vsix');
+export const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
+
+export interface Workbench {
+  page: Page;
+  userDataDir: string;
+  /** The Headroom log the extension wrote in this workbench. */
+  headroomLog(): string;
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+function tools(): E2eTools {
+  try {
+    return JSON.parse(readFileSync(join(REPO, '.e2e-tools', 'tools.json'), 'utf8')) as E2eTools;
+  } catch {
+    throw new Error('code-server is not installed for the end-to-end tests: run `node scripts/e2eTools.mjs` (npm test does it first).');
+  }
+}
+
+/**
+ * The real VS Code workbench (code-server) with the packaged .vsix installed into a fresh
+ * extensions directory, opened in Debian's chromium by playwright.
+ */
+export async function openWorkbench(dir: string, settings: Record<string, unknown>): Promise<Workbench> {
+  const { nodeBin, codeServerBin } = tools();
+  const userDataDir = join(dir, 'user-data');
+  const extensionsDir = join(dir, 'extensions');
+  const workspace = join(dir, 'workspace');
+  for (const path of [join(userDataDir, 'User'), extensionsDir, workspace]) mkdirSync(path, { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'chat.disableAIFeatures': true,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    ...settings,
+  }));
+  // The test runner's own variables (NODE_TEST_CONTEXT) would make code-server's extension host act as a test child.
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_TEST'))), HOME: dir };
+  const codeServer = (args: string[]) => [codeServerBin, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', ...args];
+  const install = spawnSync(nodeBin, codeServer(['--install-extension', VSIX]), { encoding: 'utf8', env });
+  if (install.status !== 0 || !/successfully installed/.test(install.stdout)) throw new Error(`installing ${VSIX} failed: ${install.stdout}${install.stderr}`);
+
+  const port = await freePort();
+  const server = spawn(nodeBin, codeServer(['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-workspace-trust', workspace]), {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await listening(server);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector('.statusbar', { timeout: 60_000 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    page,
+    userDataDir,
+    headroomLog: () => findHeadroomLog(userDataDir),
+    screenshot: async (name) => {
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    },
+    close: () => closeAll(browser, server),
+  };
+}
+
+async function listening(server: ChildProcess): Promise<void> {
+  let output = '';
+  await new Promise<void>((resolveListening, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/HTTP server listening on/.test(output)) {
+        clearTimeout(timer);
+        resolveListening();
+      }
+    };
+    server.stdout?.on('data', onData);
+    server.stderr?.on('data', onData);
+    server.once('exit', (code) => reject(new Error(`code-server exited (${code}):\n${output}`)));
+  });
+}
+
+async function closeAll(browser: Browser, server: ChildProcess): Promise<void> {
+  await browser.close();
+  const exited = new Promise((done) => server.once('exit', done));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function findHeadroomLog(userDataDir: string): string {
+  const found = spawnSync('find', [join(userDataDir, 'logs'), '-name', '*Headroom.log'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  return found.map((file) => readFileSync(file, 'utf8')).join('\n');
+}
