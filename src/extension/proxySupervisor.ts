@@ -141,6 +141,7 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
   }
 
   private spawn(launch: ProxyLaunch, generation: number): Promise<{ kind: 'listening'; url: string } | { kind: 'exited'; code: number | null; error: string }> {
+    const forkedAt = performance.now();
     const child = fork(this.options.cliPath, ['proxy', ...proxyArguments(launch)], {
       silent: true,
       // Inside the editor the runtime is Electron; this makes it behave as plain Node.
@@ -158,7 +159,7 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
         stdout += chunk;
         const match = LISTENING.exec(stdout);
         if (match) {
-          this.options.log?.(match[0]);
+          this.options.log?.(`${match[0]} (ready ${Math.round(performance.now() - forkedAt)} ms after the fork)`);
           resolve({ kind: 'listening', url: match[1] });
         }
       });

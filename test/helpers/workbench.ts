@@ -20,6 +20,10 @@ export interface Workbench {
   /** The Headroom log the extension wrote in this workbench. */
   headroomLog(): string;
   screenshot(name: string): Promise<void>;
+  /** Runs a command from the palette by its exact title. */
+  runCommand(title: string): Promise<void>;
+  /** Filters the open quick pick by `label` and picks the entry with exactly that label. */
+  pick(label: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,8 +88,25 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
     screenshot: async (name) => {
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     },
+    runCommand: async (title) => {
+      // The main frame gets the key even when a webview has focus.
+      await page.locator('.statusbar').click({ position: { x: 500, y: 5 } });
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill(`>${title}`);
+      await pickExactly(page, title);
+    },
+    pick: async (label) => {
+      await page.locator('.quick-input-widget input').fill(label);
+      await pickExactly(page, label);
+    },
     close: () => closeAll(browser, server),
   };
+}
+
+/** Clicks the entry whose label is `label`: a row may go on with a key binding or "recently used", but not with more words. */
+async function pickExactly(page: Page, label: string): Promise<void> {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${escaped}(?! \\w)`) }).first().click({ timeout: 30_000 });
 }
 
 async function listening(server: ChildProcess): Promise<void> {

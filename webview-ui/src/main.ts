@@ -57,7 +57,10 @@ function showProxy(proxy: ProxyView): void {
   }
 }
 
+let lastStats: StatsResponse | undefined;
+
 function showStats(stats: StatsResponse): void {
+  lastStats = stats;
   tileRow.replaceChildren(
     ...tiles(stats).map((tile) =>
       element('div', { className: 'tile', id: `tile-${tile.id}` }, element('span', { className: 'label' }, tile.label), element('span', { className: 'value' }, tile.value), element('span', { className: 'detail' }, tile.detail)),
@@ -88,6 +91,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
   }
 });
+
+// Canvas colours are read from the theme when drawn, so a theme change redraws the charts.
+new MutationObserver(() => lastStats && charts.update(lastStats)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 post({ type: 'ready' });
 if (persisted.bucket !== 'hour') post({ type: 'bucket', bucket: persisted.bucket });

@@ -40,7 +40,7 @@ export class SavingsCharts {
       data: { labels: [], datasets: [] },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
-        scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: (value) => formatTokens(Number(value)) } } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, suggestedMax: 1_000, ticks: { precision: 0, callback: (value) => formatTokens(Number(value)) } } },
         plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatTokens(Number(item.raw))} tokens` } } },
       },
     });
@@ -56,6 +56,8 @@ export class SavingsCharts {
 
   private doughnut(chart: Chart<'doughnut'> | undefined, canvas: HTMLCanvasElement, savings: StatsResponse['byKind']): Chart<'doughnut'> {
     canvas.dataset.points = String(savings.length);
+    const box = canvas.parentElement as HTMLElement;
+    box.classList.toggle('no-data', savings.length === 0);
     const result = chart ?? new Chart(canvas, {
       type: 'doughnut',
       data: { labels: [], datasets: [] },

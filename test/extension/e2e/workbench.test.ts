@@ -70,12 +70,8 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
   }
 
   async function panel(): Promise<FrameLocator> {
-    const { page } = workbench;
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Headroom: Show Savings');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: TIMEOUT });
-    await page.keyboard.press('Enter');
-    return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await workbench.runCommand('Headroom: Show Savings');
+    return workbench.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }
 
   it('starts its proxy, compresses a real request, and shows the savings in the status bar', async () => {
@@ -105,6 +101,32 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await original.waitFor({ timeout: TIMEOUT });
     assert.equal(await original.textContent(), log, 'the inline original is the tool output exactly as the agent sent it');
     await workbench.screenshot('3-item-expanded');
+
+    const expand = row.locator('vscode-button.expand');
+    await expand.focus();
+    await workbench.page.keyboard.press('Enter');
+    await frame.locator('tr.original').first().waitFor({ state: 'hidden', timeout: TIMEOUT });
+    assert.equal(await expand.getAttribute('aria-expanded'), 'false', 'the keyboard collapses it again');
+
+    await row.locator('vscode-button.open').click();
+    const hash = await row.getAttribute('data-hash');
+    const tab = workbench.page.locator('.tabs-container .tab').filter({ hasText: `${hash}.log` });
+    await tab.waitFor({ timeout: TIMEOUT });
+    await workbench.page.locator('.editor-group-container .view-lines').filter({ hasText: log.split('\n')[0].slice(0, 40) }).first().waitFor({ timeout: TIMEOUT });
+    await workbench.screenshot('4-original-in-editor');
+  });
+
+  it('the panel follows light, dark and high-contrast themes', async () => {
+    const frame = await panel();
+    const colors: Record<string, string> = {};
+    for (const [theme, bodyClass] of [['Dark Modern', 'vscode-dark'], ['Dark High Contrast', 'vscode-high-contrast'], ['Light Modern', 'vscode-light']]) {
+      await workbench.runCommand('Preferences: Color Theme');
+      await workbench.pick(theme);
+      await frame.locator(`body.${bodyClass}`).waitFor({ timeout: TIMEOUT });
+      colors[theme] = await frame.locator('#tile-tokens-saved .value').evaluate((node) => (globalThis as unknown as { getComputedStyle(target: unknown): { color: string } }).getComputedStyle(node).color);
+      await workbench.screenshot(`5-theme-${bodyClass}`);
+    }
+    assert.equal(new Set(Object.values(colors)).size, 3, `each theme colours the panel its own way: ${JSON.stringify(colors)}`);
   });
 
   it('a click on the status bar turns compression off, and the next request passes unchanged', async () => {
@@ -114,6 +136,6 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     const answer = await httpRequest(`${proxyUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' }, body: agentRequest(log) });
     assert.equal(answer.status, 200);
     assert.equal(toolResultSent(upstream), log);
-    await workbench.screenshot('4-compression-off');
+    await workbench.screenshot('6-compression-off');
   });
 });
