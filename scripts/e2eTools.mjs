@@ -4,8 +4,8 @@
 // chromium and the headers code-server's native modules build against are installed by
 // .ci/run (apt-get), since npm cannot provide them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const NODE_VERSION = '24.21.0';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -16,11 +16,15 @@ const wanted = { node: NODE_VERSION, codeServer: CODE_SERVER_VERSION };
 const installed = existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')) : undefined;
 if (installed?.node === NODE_VERSION && installed?.codeServer === CODE_SERVER_VERSION && existsSync(installed.codeServerBin) && existsSync(installed.nodeBin)) process.exit(0);
 
-const npmInstall = (dir, spec, env = process.env) => {
+// npm prepends the directory of the node that runs it to the PATH of install scripts, so
+// code-server's install runs npm itself on Node 24 (under `npm test` the outer npm's Node 20
+// would come first otherwise, and code-server refuses it).
+const npmCli = process.env.npm_execpath?.endsWith('.js') ? process.env.npm_execpath : join(dirname(realpathSync(process.execPath)), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+const npmInstall = (dir, spec, node = process.execPath, env = process.env) => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, allowScripts: { 'code-server': true, '@vscode/spdlog': true, 'node-pty': true, '@parcel/watcher': true, argon2: true, kerberos: true, 'native-watchdog': true } }));
   console.log(`e2e tools: installing ${spec} into ${dir}`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir, stdio: 'inherit', env });
+  execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir, stdio: 'inherit', env });
 };
 
 npmInstall(join(root, 'node'), `node@${NODE_VERSION}`);
@@ -28,9 +32,12 @@ const nodeHome = join(root, 'node', 'node_modules', 'node', 'node_modules', 'nod
 const nodeBin = join(nodeHome, 'bin', 'node');
 if (!existsSync(nodeBin)) throw new Error(`node@${NODE_VERSION} did not install its binary at ${nodeBin}`);
 // code-server's native modules build against Node 24's headers, which the node package ships.
-const env = { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
+// code-server's postinstall reads the Node version from npm_config_user_agent; the outer npm's
+// (Node 20) would be inherited as configuration, so it is dropped for the inner npm to set.
+const { npm_config_user_agent: _outerAgent, ...outer } = process.env;
+const env = { ...outer, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
 try {
-  npmInstall(join(root, 'code-server'), `code-server@${CODE_SERVER_VERSION}`, env);
+  npmInstall(join(root, 'code-server'), `code-server@${CODE_SERVER_VERSION}`, nodeBin, env);
 } catch (error) {
   console.error('e2e tools: code-server did not install. Its native modules need the Debian packages libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config (.ci/run installs them).');
   throw error;

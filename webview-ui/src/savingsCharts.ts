@@ -31,8 +31,10 @@ export class SavingsCharts {
   }
 
   update(stats: StatsResponse): void {
-    Chart.defaults.color = themeColor('foreground', '#888');
-    Chart.defaults.borderColor = themeColor('widget-border', 'rgba(128,128,128,0.3)');
+    const text = themeColor('foreground', '#888');
+    const lines = themeColor('widget-border', 'rgba(128,128,128,0.3)');
+    Chart.defaults.color = text;
+    Chart.defaults.borderColor = lines;
     const series = timeline(stats.series.points, stats.series.bucket, Date.now());
     this.timelineCanvas.dataset.points = String(stats.series.points.length);
     this.timelineChart = this.timelineChart ?? new Chart(this.timelineCanvas, {
@@ -44,6 +46,12 @@ export class SavingsCharts {
         plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatTokens(Number(item.raw))} tokens` } } },
       },
     });
+    // Scales keep the colours they were built with, so a theme change sets them again.
+    for (const scale of Object.values(this.timelineChart.options.scales ?? {})) {
+      if (!scale) continue;
+      scale.ticks = { ...scale.ticks, color: text };
+      scale.grid = { ...scale.grid, color: lines };
+    }
     this.timelineChart.data.labels = series.labels;
     this.timelineChart.data.datasets = [
       { label: 'Sent', data: series.sent, backgroundColor: themeColor('charts-blue', '#3794ff') },
