@@ -1,9 +1,10 @@
 import { compressCommand } from './commands/compressCommand';
+import { mcpCommand } from './commands/mcpCommand';
 import { proxyCommand } from './commands/proxyCommand';
 import { retrieveCommand } from './commands/retrieveCommand';
 import { UsageError, type CliIo, type Command } from './command';
 
-const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand];
+const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand, mcpCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AgentRouting } from './agentRouting';
+import type { ClaudeCodeMcp } from './mcp/claudeCodeMcp';
 import { originalUri } from './originalDocuments';
 import { SavingsPanel } from './panel/savingsPanel';
 import type { ProxySupervisor } from './proxySupervisor';
@@ -11,6 +12,7 @@ export interface CommandDeps {
   supervisor: ProxySupervisor;
   feed: StatsFeed;
   routing: AgentRouting;
+  claudeMcp: ClaudeCodeMcp;
   log: vscode.LogOutputChannel;
 }
 
@@ -38,6 +40,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (url) await routing.route(url, routedAgents());
     },
     'headroom.stopRouting': () => routing.stop(),
+    'headroom.addMcpServer': () => deps.claudeMcp.add(),
+    'headroom.removeMcpServer': () => deps.claudeMcp.remove(),
     'headroom.restartProxy': () => supervisor.start(proxyLaunch()),
     'headroom.showLog': () => log.show(),
     'headroom.copyBaseUrl': async () => {
@@ -56,6 +60,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         { label: '$(graph) Show savings', command: 'headroom.showPanel' },
         { label: '$(plug) Route agents through Headroom', command: 'headroom.routeAgents' },
         { label: '$(debug-disconnect) Stop routing', command: 'headroom.stopRouting' },
+        { label: '$(server-process) Add MCP server to Claude Code', command: 'headroom.addMcpServer', detail: 'headroom_compress, headroom_retrieve, headroom_stats as tools' },
         { label: '$(copy) Copy proxy base URL', command: 'headroom.copyBaseUrl' },
         { label: '$(file-code) Open a compressed original…', command: 'headroom.openOriginal' },
         { label: '$(debug-restart) Restart proxy', command: 'headroom.restartProxy' },

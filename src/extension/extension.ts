@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { AgentRouting } from './agentRouting';
 import { registerCommands } from './commands';
+import { ClaudeCodeMcp } from './mcp/claudeCodeMcp';
+import { McpDefinitions } from './mcp/mcpDefinitions';
+import { writeMcpLauncher } from './mcp/mcpLauncher';
 import { OriginalDocuments, SCHEME } from './originalDocuments';
 import { PANEL_VIEW_TYPE, SavingsPanel } from './panel/savingsPanel';
 import { ProxySupervisor, type ProxyStatus } from './proxySupervisor';
@@ -16,12 +19,18 @@ const evaluatedAt = performance.now();
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Headroom', { log: true });
-  supervisor = new ProxySupervisor({ cliPath: context.asAbsolutePath('dist/cli.js'), log: (line) => log.info(line) });
+  const cliPath = context.asAbsolutePath('dist/cli.js');
+  supervisor = new ProxySupervisor({ cliPath, log: (line) => log.info(line) });
   const proxy = supervisor;
   const feed = new StatsFeed();
   const statusBar = new HeadroomStatusBar();
   const terminals = new TerminalEnvironment(context.environmentVariableCollection);
   const routing = new AgentRouting(context.globalState, (line) => log.info(line));
+  // Refreshed on every start and store change, so MCP clients configured earlier run this version on the proxy's store.
+  const mcpCommandLine = () => writeMcpLauncher(context.globalStorageUri.fsPath, cliPath, proxyLaunch().store);
+  mcpCommandLine();
+  const mcpDefinitions = new McpDefinitions(mcpCommandLine, String(context.extension.packageJSON.version));
+  const claudeMcp = new ClaudeCodeMcp(context.globalState, (line) => log.info(line), mcpCommandLine);
 
   const onStatus = (status: ProxyStatus) => {
     if (status.state === 'running') feed.connect(status.url);
@@ -38,12 +47,17 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     statusBar,
     { dispose: () => feed.disconnect() },
-    ...registerCommands({ extensionUri: context.extensionUri, supervisor: proxy, feed, routing, log }),
+    mcpDefinitions,
+    ...registerCommands({ extensionUri: context.extensionUri, supervisor: proxy, feed, routing, claudeMcp, log }),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new OriginalDocuments(() => feed.proxy)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => SavingsPanel.revive(panel, context.extensionUri, feed, () => proxy.status),
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${SECTION}.storePath`)) {
+        mcpCommandLine();
+        mcpDefinitions.changed();
+      }
       if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key))) void proxy.start(proxyLaunch());
       else if (event.affectsConfiguration(`${SECTION}.enabled`)) void applyCompressionSetting(feed);
       if (event.affectsConfiguration(`${SECTION}.routing.terminals`)) onStatus(proxy.status);

@@ -4,6 +4,8 @@
  */
 import type { ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from '../store/records';
 
+export type { SharedEntry, SharedListing, SharedPut } from '../store/records';
+
 /** The proxy's counters since it started. */
 export interface ProxyTotals {
   requests: number;
@@ -32,6 +34,12 @@ export interface Savings {
   items: number;
 }
 
+export interface StoreSummary {
+  originals: number;
+  bytes: number;
+  compressions: number;
+}
+
 export interface StatsResponse {
   compression: boolean;
   session: ProxyTotals & { tokensSaved: number; since: number };
@@ -40,7 +48,36 @@ export interface StatsResponse {
   byKind: Savings[];
   byTool: Savings[];
   lastError: string | null;
-  store: { originals: number; bytes: number; compressions: number };
+  store: StoreSummary;
+}
+
+/** The savings summary the MCP server reports: from the running proxy, or read from the store when none runs. */
+export interface SavingsReport {
+  source: 'proxy' | 'store';
+  /** Whether the proxy compresses now; null when no proxy runs. */
+  compression: boolean | null;
+  allTime: StatsSummary;
+  byKind: Savings[];
+  byTool: Savings[];
+  store: StoreSummary;
+}
+
+export interface CompressRequest {
+  content: string;
+  query?: string;
+  kind?: string;
+  minTokens?: number;
+  aggressiveness?: string;
+  /** Who asked (`cli`, `mcp`…), as the stats and the panel list it. */
+  tool?: string;
+}
+
+export interface ShareRequest {
+  key: string;
+  content: string;
+  agent: string;
+  query?: string;
+  kind?: string;
 }
 
 export type ListedItem = ItemRecord & { at: number };

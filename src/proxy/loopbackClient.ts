@@ -2,15 +2,9 @@ import type { RetrieveOptions } from '../core/retrieve';
 import type { TextCompression } from '../core/types';
 import type { RetrieveOutcome } from '../store/ccrStore';
 import { SseParser } from './sse';
-import type { HealthResponse, ItemsQuery, ItemsResponse, RequestEvent, SeriesBucket, StatsResponse, ToggleResponse } from './api';
-
-export interface CompressRequest {
-  content: string;
-  query?: string;
-  kind?: string;
-  minTokens?: number;
-  aggressiveness?: string;
-}
+import type {
+  CompressRequest, HealthResponse, ItemsQuery, ItemsResponse, RequestEvent, SeriesBucket, SharedEntry, SharedListing, SharedPut, ShareRequest, StatsResponse, ToggleResponse,
+} from './api';
 
 /** The proxy answered, but not with success; `status` and the proxy's own words are kept. */
 export class LoopbackError extends Error {
@@ -60,6 +54,21 @@ export class LoopbackClient {
     return this.json(`/headroom/retrieve/${encodeURIComponent(hash)}?${searchParams(options)}`, {}, [404]);
   }
 
+  share(request: ShareRequest): Promise<SharedPut> {
+    const { key, ...rest } = request;
+    return this.json(`/headroom/shared/${encodeURIComponent(key)}`, { ...postJson(rest), method: 'PUT' });
+  }
+
+  /** The shared entry under `key`, or undefined when there is none. */
+  async shared(key: string, options: { original?: boolean } = {}): Promise<SharedEntry | undefined> {
+    const found = await this.json<SharedEntry | { error: string }>(`/headroom/shared/${encodeURIComponent(key)}${options.original ? '?original=1' : ''}`, {}, [404]);
+    return 'error' in found ? undefined : found;
+  }
+
+  sharedList(): Promise<SharedListing[]> {
+    return this.json('/headroom/shared');
+  }
+
   /**
    * Calls `onRequest` for every request the proxy finishes until `signal` aborts or the
    * proxy goes away; resolves then (the caller decides whether to reconnect).
@@ -82,11 +91,21 @@ export class LoopbackClient {
 
   private async json<T>(path: string, init: RequestInit = {}, acceptedStatuses: readonly number[] = []): Promise<T> {
     const response = await fetch(`${this.url}${path}`, init);
-    if (!response.ok && !acceptedStatuses.includes(response.status)) {
-      throw new LoopbackError(response.status, `the Headroom proxy at ${this.url} answered ${response.status}: ${await response.text()}`);
-    }
+    if (!response.ok && !acceptedStatuses.includes(response.status)) throw new LoopbackError(response.status, await refusal(response));
     return (await response.json()) as T;
   }
+}
+
+/** The proxy's own words when it says why (`{"error": …}`), else the status and body. */
+async function refusal(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const { error } = JSON.parse(text) as { error?: unknown };
+    if (typeof error === 'string') return error;
+  } catch {
+    // Not JSON: the body itself is the best account.
+  }
+  return `the Headroom proxy at ${response.url} answered ${response.status}: ${text}`;
 }
 
 function postJson(body: unknown): RequestInit {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Aggressiveness } from '../core/types';
 import type { CcrStore } from '../store/ccrStore';
 import type { ItemRecord, RequestRecord } from '../store/records';
+import { SharedContext } from '../store/sharedContext';
 import { StatsStore } from '../store/statsStore';
 import type { ProxyTotals } from './api';
 
@@ -34,6 +35,7 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   readonly startedAt = Date.now();
 
   readonly stats: StatsStore;
+  readonly shared: SharedContext;
 
   constructor(
     readonly config: ProxyConfig,
@@ -41,6 +43,7 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   ) {
     super();
     this.stats = new StatsStore(store.sqlite);
+    this.shared = new SharedContext(store);
     this.compressionEnabled = config.compression ?? true;
   }
 

@@ -35,6 +35,22 @@ export class FileLock {
     throw new StoreLocked(file, -1);
   }
 
+  /**
+   * Like `acquire`, but waits up to `waitMs` for a holder to let go: the CLI and the MCP
+   * server hold a store only for the moment of one call, so a proxy starting meanwhile waits.
+   */
+  static async acquireWithin(file: string, waitMs: number): Promise<FileLock> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return FileLock.acquire(file);
+      } catch (error) {
+        if (!(error instanceof StoreLocked) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
   /** The pid of the running process that holds `file`, if one does. */
   static holder(file: string): number | undefined {
     try {

@@ -3,7 +3,8 @@
 /** One proxied request, as the stats API and the panel see it. */
 export interface RequestRecord {
   at: number;
-  provider: 'anthropic' | 'openai';
+  /** `local`: a compression asked for directly (CLI, MCP server, loopback API), with no provider call. */
+  provider: 'anthropic' | 'openai' | 'local';
   model?: string;
   path: string;
   status: number;
@@ -59,4 +60,39 @@ export interface ItemQuery {
   kind?: string;
   tool?: string;
   search?: string;
+}
+
+/** One agent's put of a shared context. */
+export interface SharedProvenance {
+  agent: string;
+  key: string;
+  at: number;
+}
+
+/** A context shared between agents: its compressed form (or the original), and who put it when. */
+export interface SharedEntry {
+  key: string;
+  /** Content hash of the original; `headroom_retrieve` with it returns the original. */
+  hash: string;
+  /** The compressed form, or the original when it was asked for. */
+  content: string;
+  original: boolean;
+  kind: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  /** Every put of this content, under any key, oldest first. */
+  provenance: SharedProvenance[];
+}
+
+/** What a put did: `deduplicated` when the same content had been shared before and was not compressed again. */
+export type SharedPut = SharedEntry & { deduplicated: boolean };
+
+export interface SharedListing {
+  key: string;
+  hash: string;
+  kind: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  agents: string[];
+  updatedAt: number;
 }

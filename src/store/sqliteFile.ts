@@ -9,6 +9,8 @@ export interface SqliteFileOptions {
   file?: string;
   /** How long writes are gathered before the file is rewritten. */
   debounceMs?: number;
+  /** How long to wait for another process to release the file before giving up with StoreLocked (default 0). */
+  lockWaitMs?: number;
   /** Told about recoverable trouble, such as a corrupt file that was moved aside. */
   onWarning?: (message: string) => void;
 }
@@ -50,7 +52,7 @@ export class SqliteFile {
     const { file } = options;
     if (!file) return new SqliteFile(new SQL.Database(), options);
     await mkdir(dirname(file), { recursive: true });
-    const lock = FileLock.acquire(file);
+    const lock = await FileLock.acquireWithin(file, options.lockWaitMs ?? 0);
     try {
       const opened = await SqliteFile.openFile(SQL, { ...options, file });
       opened.lock = lock;

@@ -1,4 +1,6 @@
 import { PRICES_AS_OF, priceOf } from '../core/pricing';
+import type { TextCompression } from '../core/types';
+import type { CcrStore } from './ccrStore';
 import type { ItemQuery, ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from './records';
 import type { SqliteFile } from './sqliteFile';
 import { Statements } from './statements';
@@ -17,6 +19,8 @@ CREATE INDEX IF NOT EXISTS items_at ON items(at);
 `;
 
 const HOUR = 60 * 60 * 1000;
+/** Characters of an original shown in the items list. */
+export const PREVIEW_LENGTH = 240;
 /** Request history older than this is dropped. */
 const RETENTION_MS = 90 * 24 * HOUR;
 
@@ -123,4 +127,19 @@ export class StatsStore {
     }));
     return { total, items };
   }
+}
+
+/**
+ * The stats rows for a compression asked for directly (CLI, MCP server, loopback API), so it
+ * counts in the savings and its original can be expanded from the panel like a proxied one.
+ */
+export function directCompressionRecord(result: TextCompression, store: CcrStore, options: { tool: string; latencyMs: number }): [RequestRecord, ItemRecord[]] {
+  const request: RequestRecord = {
+    at: Date.now(), provider: 'local', path: options.tool, status: 200,
+    tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, latencyMs: options.latencyMs, retrievals: 0,
+  };
+  const items = result.compressed
+    ? [{ hash: result.hash, tool: options.tool, kind: result.kind, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, preview: store.preview(result.hash, PREVIEW_LENGTH) }]
+    : [];
+  return [request, items];
 }

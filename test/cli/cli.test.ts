@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CcrStore } from '../../src/store/ccrStore';
 import { StoreLocked } from '../../src/store/fileLock';
+import { headroom, startCliProxy } from '../helpers/cli';
 import { bglLog } from '../helpers/corpora';
 import { tempDir } from '../helpers/tempDir';
 
-const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-
-function headroom(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('headroom CLI (the built bundle)', () => {
   const store = join(tempDir(), 'cli-store.sqlite');
@@ -65,37 +59,25 @@ describe('headroom CLI (the built bundle)', () => {
 describe('headroom proxy (the built bundle)', () => {
   it('prints where it listens, serves health, and stops cleanly on SIGTERM', async () => {
     const store = join(tempDir(), 'proxy-cli.sqlite');
-    const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const line = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-    });
-    assert.match(line, /^Headroom proxy listening on http:\/\/127\.0\.0\.1:\d+ \(store .*proxy-cli\.sqlite\)\n$/);
-    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
-    const health = (await (await fetch(`${url}/headroom/health`)).json()) as { ok: boolean };
+    const proxy = await startCliProxy(['--store', store]);
+    assert.match(proxy.line, /^Headroom proxy listening on http:\/\/127\.0\.0\.1:\d+ \(store .*proxy-cli\.sqlite\)\n$/);
+    const health = (await (await fetch(`${proxy.url}/headroom/health`)).json()) as { ok: boolean };
     assert.equal(health.ok, true);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await proxy.stop(), 0);
   });
 
   it('starts with compression off when told to, and says so', async () => {
-    const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', join(tempDir(), 'off.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HEADROOM_COMPRESSION: 'off' } });
-    const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
-    assert.match(line, /, compression off\)$/m);
-    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
-    const health = (await (await fetch(`${url}/headroom/health`)).json()) as { compression: boolean };
+    const proxy = await startCliProxy(['--store', join(tempDir(), 'off.sqlite')], { HEADROOM_COMPRESSION: 'off' });
+    assert.match(proxy.line, /, compression off\)$/m);
+    const health = (await (await fetch(`${proxy.url}/headroom/health`)).json()) as { compression: boolean };
     assert.equal(health.compression, false);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await proxy.stop();
     assert.equal(headroom(['proxy', '--compression', 'maybe']).code, 2);
   });
 
   it('goes through the running proxy that holds the store, and uses the store itself once the proxy stops', async () => {
     const store = join(tempDir(), 'shared.sqlite');
-    const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise((resolve) => child.stdout.once('data', resolve));
+    const proxy = await startCliProxy(['--store', store]);
     await assert.rejects(CcrStore.open({ file: store }), StoreLocked, 'one writer per store');
     assert.ok(existsSync(`${store}.proxy.json`));
 
@@ -106,9 +88,7 @@ describe('headroom proxy (the built bundle)', () => {
     assert.equal(viaProxy.code, 0, viaProxy.stderr);
     assert.match(viaProxy.stdout, /data TLB error interrupt/);
 
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await proxy.stop();
     assert.equal(existsSync(`${store}.proxy.json`), false, 'the discovery file goes with the proxy');
     const local = headroom(['retrieve', hash, '--store', store]);
     assert.equal(local.code, 0, local.stderr);

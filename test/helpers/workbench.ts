@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -16,6 +16,8 @@ export const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
 
 export interface Workbench {
   page: Page;
+  /** The environment code-server and its extension host run with. */
+  env: NodeJS.ProcessEnv;
   userDataDir: string;
   /** The Headroom log the extension wrote in this workbench. */
   headroomLog(): string;
@@ -62,7 +64,16 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
     ...settings,
   }));
   // The test runner's own variables (NODE_TEST_CONTEXT) would make code-server's extension host act as a test child.
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_TEST'))), HOME: dir };
+  // The claude CLI from devDependencies sits where Claude Code's native installer puts it, in
+  // this HOME, which also holds its configuration; quiet, without update checks.
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_TEST'))),
+    HOME: dir,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+  };
+  mkdirSync(join(dir, '.local', 'bin'), { recursive: true });
+  symlinkSync(realpathSync(join(REPO, 'node_modules', '.bin', 'claude')), join(dir, '.local', 'bin', 'claude'));
   const codeServer = (args: string[]) => [codeServerBin, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', ...args];
   const install = spawnSync(nodeBin, codeServer(['--install-extension', VSIX]), { encoding: 'utf8', env });
   if (install.status !== 0 || !/successfully installed/.test(install.stdout)) throw new Error(`installing ${VSIX} failed: ${install.stdout}${install.stderr}`);
@@ -83,6 +94,7 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     page,
+    env,
     userDataDir,
     headroomLog: () => findHeadroomLog(userDataDir),
     screenshot: async (name) => {

@@ -27,4 +27,14 @@ describe('store lock', () => {
     assert.equal(readFileSync(`${file}.lock`, 'utf8'), String(process.pid));
     await store.close();
   });
+
+  it('waits for a holder that lets go within lockWaitMs, and gives up on one that does not', async () => {
+    const file = join(tempDir(), 'store.sqlite');
+    const first = await CcrStore.open({ file });
+    setTimeout(() => void first.close(), 150);
+    const second = await CcrStore.open({ file, lockWaitMs: 5_000 });
+    assert.equal(readFileSync(`${file}.lock`, 'utf8'), String(process.pid));
+    await assert.rejects(CcrStore.open({ file, lockWaitMs: 200 }), StoreLocked);
+    await second.close();
+  });
 });

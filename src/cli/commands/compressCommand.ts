@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { AGGRESSIVENESS_LEVELS, CONTENT_KINDS, isAggressiveness, type ContentKind } from '../../core/types';
 import { defaultStorePath } from '../../store/paths';
 import { parseCount, readAll, UsageError, type Command } from '../command';
-import { openStoreAccess } from '../storeAccess';
+import { STORE_LOCK_WAIT_MS, openStoreAccess } from '../../proxy/storeAccess';
 
 export const compressCommand: Command = {
   name: 'compress',
@@ -37,10 +37,10 @@ With --stats, one JSON line of figures goes to stderr.`,
     if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');
 
     const input = (await readAll(io.stdin)).toString('utf8');
-    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
+    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), { onWarning: (m) => io.stderr.write(`${m}\n`), lockWaitMs: STORE_LOCK_WAIT_MS });
     try {
       const started = performance.now();
-      const result = await access.compress({ content: input, query: values.query, kind: values.kind, minTokens, aggressiveness: values.aggressiveness });
+      const result = await access.compress({ content: input, query: values.query, kind: values.kind, minTokens, aggressiveness: values.aggressiveness, tool: 'cli' });
       io.stdout.write(result.text);
       if (values.stats) {
         const { text: _text, ...stats } = result;

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { AGGRESSIVENESS_LEVELS, isAggressiveness } from '../../core/types';
 import { DEFAULT_ANTHROPIC_UPSTREAM, DEFAULT_BODY_LIMIT, DEFAULT_OPENAI_UPSTREAM } from '../../proxy/proxyState';
-import { removeDiscovery, writeDiscovery } from '../../proxy/discovery';
+import { findRunningProxy, removeDiscovery, writeDiscovery } from '../../proxy/discovery';
 import { DEFAULT_PORT, PortInUse, startProxy, type RunningProxy } from '../../proxy/server';
+import { STORE_LOCK_WAIT_MS } from '../../proxy/storeAccess';
 import { CcrStore, DEFAULT_TTL_MS } from '../../store/ccrStore';
 import { StoreLocked } from '../../store/fileLock';
 import { defaultStorePath } from '../../store/paths';
@@ -56,7 +57,9 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
     // so under the proxy's steady writes the file is rewritten at most every two seconds.
     let store: CcrStore;
     try {
-      store = await CcrStore.open({ file, debounceMs: 2_000, ttlMs: ttlDays * DAY_MS, onWarning: (m) => io.stderr.write(`${m}\n`) });
+      // Another proxy keeps its store for good: say so at once. Anyone else (the CLI, the MCP server) lets go within a call.
+      const lockWaitMs = findRunningProxy(file) ? 0 : STORE_LOCK_WAIT_MS;
+      store = await CcrStore.open({ file, debounceMs: 2_000, ttlMs: ttlDays * DAY_MS, lockWaitMs, onWarning: (m) => io.stderr.write(`${m}\n`) });
     } catch (error) {
       if (!(error instanceof StoreLocked)) throw error;
       io.stderr.write(`headroom proxy: ${error.message}\n`);

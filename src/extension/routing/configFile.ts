@@ -18,3 +18,29 @@ export function writeWithBackup(file: string, text: string): void {
   writeFileSync(temporary, text);
   renameSync(temporary, file);
 }
+
+/**
+ * A JSON configuration file as an object ({} when absent or empty). Anything unexpected (not
+ * JSON, not an object, `objectKey` present but not an object) throws, and the file is left as it is.
+ */
+export function readJsonConfig<T extends Record<string, unknown>>(file: string, objectKey: string): T {
+  const text = readIfPresent(file);
+  if (!text?.trim()) return {} as T;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}); Headroom left it unchanged.`, { cause: error });
+  }
+  if (!isObject(parsed)) throw new Error(`${file} does not hold a JSON object; Headroom left it unchanged.`);
+  if (parsed[objectKey] !== undefined && !isObject(parsed[objectKey])) throw new Error(`"${objectKey}" in ${file} is not an object; Headroom left the file unchanged.`);
+  return parsed as T;
+}
+
+export function writeJsonConfig(file: string, value: unknown): void {
+  writeWithBackup(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

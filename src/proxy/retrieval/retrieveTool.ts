@@ -45,8 +45,11 @@ export interface RetrieveAnswer {
   isError: boolean;
 }
 
-/** Answers one retrieve call from the store, with a header saying which part of the original this is. */
-export async function answerRetrieve(input: unknown, store: CcrStore): Promise<RetrieveAnswer> {
+/**
+ * Answers one retrieve call, with a header saying which part of the original this is. The
+ * proxy answers from its store; the MCP server from whatever store access it has.
+ */
+export async function answerRetrieve(input: unknown, store: Pick<CcrStore, 'retrieve'>): Promise<RetrieveAnswer> {
   const args = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   if (typeof args.hash !== 'string') return { content: 'headroom_retrieve needs a "hash" string from a "retrieve hash=…" marker.', isError: true };
   const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined);

@@ -10,6 +10,7 @@ import { responsesWithRetrieval } from '../retrieval/responsesRetrieval';
 import { anthropicRetrieveTool, openaiChatRetrieveTool, openaiResponsesRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
 import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
+import { PREVIEW_LENGTH } from '../../store/statsStore';
 
 type Provider = 'anthropic' | 'openai';
 
@@ -95,7 +96,7 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
       },
       (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({
         hash: i.hash, tool: i.tool, kind: i.kind, tokensBefore: i.tokensBefore, tokensAfter: i.tokensAfter,
-        preview: state.store.preview(i.hash, 240),
+        preview: state.store.preview(i.hash, PREVIEW_LENGTH),
       })),
     );
   };

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { LoopbackClient } from '../../../src/proxy/loopbackClient';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream';
@@ -9,6 +14,12 @@ import { bigLog } from '../../helpers/toolOutputs';
 import { freePort, openWorkbench, type Workbench } from '../../helpers/workbench';
 
 const TIMEOUT = 60_000;
+
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + TIMEOUT; !condition(); await new Promise((done) => setTimeout(done, 200))) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${condition.toString()}`);
+  }
+}
 
 /** An Anthropic request whose tool result is a long log: what an agent sends after running a build. */
 function agentRequest(log: string): string {
@@ -46,6 +57,8 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
       'headroom.storePath': `${dir}/store.sqlite`,
       'headroom.anthropicUpstream': upstream.url,
       'headroom.openaiUpstream': upstream.url,
+      // On, so VS Code's MCP support (which Copilot's agent mode uses) lists the servers extensions provide.
+      'chat.disableAIFeatures': false,
     });
   });
 
@@ -127,6 +140,50 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
       await workbench.screenshot(`5-theme-${bodyClass}`);
     }
     assert.equal(new Set(Object.values(colors)).size, 3, `each theme colours the panel its own way: ${JSON.stringify(colors)}`);
+  });
+
+  it('adds its MCP server to Claude Code, where the real claude CLI connects to it, and takes it out again', async () => {
+    const workspace = join(dir, 'workspace');
+    const mcpJson = join(workspace, '.mcp.json');
+    await workbench.runCommand('Headroom: Add MCP Server to Claude Code');
+    await workbench.pick('This project');
+    await until(() => existsSync(mcpJson));
+    const entry = (JSON.parse(readFileSync(mcpJson, 'utf8')) as { mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }> }).mcpServers.headroom;
+    assert.match(entry.args[0], /headroom-mcp\.js$/);
+    const client = new Client({ name: 'e2e', version: '1' });
+    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...(workbench.env as Record<string, string>), ...entry.env } }));
+    try {
+      const stats = await client.callTool({ name: 'headroom_stats' });
+      assert.equal((stats.structuredContent as { source: string }).source, 'proxy', 'the MCP server Claude Code starts talks to the extension\'s proxy');
+    } finally {
+      await client.close();
+    }
+    await workbench.runCommand('Headroom: Remove MCP Server from Claude Code');
+    await until(() => !existsSync(mcpJson));
+
+    const claude = (...args: string[]) => spawnSync(join(dir, '.local', 'bin', 'claude'), args, { cwd: workspace, env: workbench.env, encoding: 'utf8' });
+    await workbench.runCommand('Headroom: Add MCP Server to Claude Code');
+    await workbench.pick('All your projects');
+    await until(() => claude('mcp', 'get', 'headroom').status === 0);
+    const listed = claude('mcp', 'list');
+    assert.match(listed.stdout, /headroom: .*headroom-mcp\.js mcp - ✔ Connected/, listed.stdout + listed.stderr);
+    await workbench.screenshot('7-mcp-added');
+    await workbench.runCommand('Headroom: Remove MCP Server from Claude Code');
+    await until(() => claude('mcp', 'get', 'headroom').status !== 0);
+  });
+
+  it('offers its MCP server to VS Code, which starts it and discovers its tools', async () => {
+    await workbench.runCommand('MCP: List Servers');
+    await workbench.pick('Headroom');
+    await workbench.pick('Start Server');
+    await workbench.runCommand('MCP: List Servers');
+    await workbench.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^HeadroomRunning/ }).first().waitFor({ timeout: TIMEOUT });
+    await workbench.pick('Headroom');
+    await workbench.pick('Show Output');
+    const output = workbench.page.locator('.part.panel .view-lines');
+    await output.filter({ hasText: /Discovered\s5\stools/ }).first().waitFor({ timeout: TIMEOUT });
+    await workbench.screenshot('8-mcp-in-vscode');
+    await workbench.page.keyboard.press('Escape');
   });
 
   it('a click on the status bar turns compression off, and the next request passes unchanged', async () => {

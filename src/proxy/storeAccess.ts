@@ -1,0 +1,92 @@
+import { compressText } from '../core/compressText';
+import type { RetrieveOptions } from '../core/retrieve';
+import type { Aggressiveness, ContentKind, TextCompression } from '../core/types';
+import { CcrStore, type RetrieveOutcome } from '../store/ccrStore';
+import { StoreLocked } from '../store/fileLock';
+import { SharedContext } from '../store/sharedContext';
+import { directCompressionRecord, StatsStore } from '../store/statsStore';
+import type { CompressRequest, SavingsReport, SharedEntry, SharedListing, SharedPut, ShareRequest } from './api';
+import { findRunningProxy, readDiscovery } from './discovery';
+import { LoopbackClient } from './loopbackClient';
+
+/**
+ * The store, opened here, or, when a running proxy holds it, that proxy's loopback API: one
+ * writer per store, and the CLI and the MCP server work the same whether a proxy runs or not.
+ */
+export interface StoreAccess {
+  readonly via: 'proxy' | 'store';
+  compress(request: CompressRequest): Promise<TextCompression>;
+  retrieve(hash: string, options: RetrieveOptions): Promise<RetrieveOutcome>;
+  savings(): Promise<SavingsReport>;
+  share(request: ShareRequest): Promise<SharedPut>;
+  shared(key: string, options?: { original?: boolean }): Promise<SharedEntry | undefined>;
+  sharedList(): Promise<SharedListing[]>;
+  close(): Promise<void>;
+}
+
+/** Long enough for another process's single call (a CLI compress, an MCP tool call) to finish. */
+export const STORE_LOCK_WAIT_MS = 5_000;
+
+export interface StoreAccessOptions {
+  onWarning: (message: string) => void;
+  /** How long to wait for another short-lived holder (a CLI call) to let go of the store. */
+  lockWaitMs?: number;
+}
+
+/** Through the proxy when one holds `file`, else by opening `file`; `close` releases the store for others. */
+export async function openStoreAccess(file: string, options: StoreAccessOptions): Promise<StoreAccess> {
+  const running = findRunningProxy(file);
+  if (running) return viaProxy(running.url);
+  try {
+    return local(await CcrStore.open({ file, onWarning: options.onWarning, lockWaitMs: options.lockWaitMs }));
+  } catch (error) {
+    // A proxy that started between the check and the open.
+    const proxy = error instanceof StoreLocked ? readDiscovery(file, error.pid) : undefined;
+    if (!proxy) throw error;
+    return viaProxy(proxy.url);
+  }
+}
+
+function local(store: CcrStore): StoreAccess {
+  const stats = new StatsStore(store.sqlite);
+  const shared = new SharedContext(store);
+  return {
+    via: 'store',
+    async compress({ content, kind, aggressiveness, tool = 'direct', ...rest }) {
+      const started = performance.now();
+      const result = await compressText(content, { ...rest, kind: kind as ContentKind | undefined, aggressiveness: aggressiveness as Aggressiveness | undefined, store, tool });
+      stats.record(...directCompressionRecord(result, store, { tool, latencyMs: performance.now() - started }));
+      return result;
+    },
+    retrieve: (hash, options) => store.retrieve(hash, options),
+    savings: async () => ({
+      source: 'store',
+      compression: null,
+      allTime: stats.summary(),
+      byKind: stats.savingsBy('kind'),
+      byTool: stats.savingsBy('tool'),
+      store: store.summary(),
+    }),
+    share: ({ key, content, kind, ...rest }) => shared.put(key, content, { ...rest, kind: kind as ContentKind | undefined }),
+    shared: async (key, options) => shared.get(key, options),
+    sharedList: async () => shared.list(),
+    close: () => store.close(),
+  };
+}
+
+function viaProxy(url: string): StoreAccess {
+  const client = new LoopbackClient(url);
+  return {
+    via: 'proxy',
+    compress: (request) => client.compress(request),
+    retrieve: (hash, options) => client.retrieve(hash, options),
+    async savings() {
+      const { compression, allTime, byKind, byTool, store } = await client.stats();
+      return { source: 'proxy', compression, allTime, byKind, byTool, store };
+    },
+    share: (request) => client.share(request),
+    shared: (key, options) => client.shared(key, options),
+    sharedList: () => client.sharedList(),
+    close: async () => undefined,
+  };
+}

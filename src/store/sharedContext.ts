@@ -1,0 +1,130 @@
+import { compressText } from '../core/compressText';
+import { contentHash } from '../core/hash';
+import type { Aggressiveness, ContentKind } from '../core/types';
+import type { CcrStore } from './ccrStore';
+import type { SharedEntry, SharedListing, SharedProvenance, SharedPut } from './records';
+import { Statements } from './statements';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS shared_keys (key TEXT PRIMARY KEY, hash TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS shared_content (
+  hash TEXT PRIMARY KEY, text TEXT NOT NULL, kind TEXT NOT NULL, tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS shared_puts (
+  hash TEXT NOT NULL, key TEXT NOT NULL, agent TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (hash, key, agent));
+`;
+
+const MAX_KEY_LENGTH = 200;
+const MAX_AGENT_LENGTH = 100;
+
+export interface SharePutOptions {
+  /** Who shares it: an agent's name ("claude-code", "codex", "my-script"). */
+  agent: string;
+  query?: string;
+  kind?: ContentKind;
+  minTokens?: number;
+  aggressiveness?: Aggressiveness;
+}
+
+/** A put or get the shared context refuses; the message says what to change. */
+export class InvalidShare extends Error {}
+
+/**
+ * Context shared between agents working on one project: one agent puts a tool output under a
+ * key, any agent gets its compressed form (or the original) back. Content is identified by
+ * its hash, so the same output put twice, by any agent under any key, is compressed once and
+ * the record of who put it when grows instead. Lives in the CCR store's database; an entry
+ * lasts as long as its original does there.
+ */
+export class SharedContext {
+  private readonly sql: Statements;
+
+  constructor(
+    private readonly store: CcrStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    store.db.exec(SCHEMA);
+    this.sql = new Statements(store.db);
+  }
+
+  async put(key: string, content: string, options: SharePutOptions): Promise<SharedPut> {
+    checkKey(key);
+    const agent = options.agent.trim();
+    if (!agent || agent.length > MAX_AGENT_LENGTH) throw new InvalidShare(`agent must be a name of 1 to ${MAX_AGENT_LENGTH} characters.`);
+    if (content.length === 0) throw new InvalidShare('content is empty: there is nothing to share.');
+    const hash = contentHash(content);
+    const deduplicated = this.content(hash) !== undefined;
+    if (!deduplicated) {
+      const result = await compressText(content, { query: options.query, kind: options.kind, minTokens: options.minTokens, aggressiveness: options.aggressiveness, store: this.store, tool: `shared:${agent}` });
+      const kind: ContentKind = result.kind === 'unknown' || result.kind === 'binary' ? 'prose' : result.kind;
+      this.store.putOriginal({ hash, content, kind, tool: `shared:${agent}` });
+      this.sql.run('INSERT OR REPLACE INTO shared_content (hash, text, kind, tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?)', [
+        hash, result.text, kind, result.tokensBefore, result.tokensAfter,
+      ]);
+    }
+    const at = this.now();
+    this.sql.run('INSERT OR REPLACE INTO shared_keys (key, hash, updated_at) VALUES (?, ?, ?)', [key, hash, at]);
+    this.sql.run('INSERT OR REPLACE INTO shared_puts (hash, key, agent, at) VALUES (?, ?, ?, ?)', [hash, key, agent, at]);
+    this.store.sqlite.markDirty();
+    const entry = this.get(key);
+    if (!entry) throw new Error(`the shared entry ${key} vanished while it was written`);
+    return { ...entry, deduplicated };
+  }
+
+  /** The entry under `key`, compressed unless `original` is asked for; undefined when none is stored (or it expired). */
+  get(key: string, options: { original?: boolean } = {}): SharedEntry | undefined {
+    checkKey(key);
+    const hash = this.sql.scalar('SELECT hash FROM shared_keys WHERE key = ?', [key]);
+    if (hash === undefined) return undefined;
+    const content = this.content(String(hash));
+    const original = content && this.store.getOriginal(content.hash);
+    if (!content || !original) {
+      this.forget(String(hash));
+      return undefined;
+    }
+    return {
+      key,
+      hash: content.hash,
+      content: options.original ? original.content : content.text,
+      original: options.original === true,
+      kind: content.kind,
+      tokensBefore: content.tokensBefore,
+      tokensAfter: content.tokensAfter,
+      provenance: this.provenance(content.hash),
+    };
+  }
+
+  /** Every shared key, most recently put first. */
+  list(): SharedListing[] {
+    const result = this.store.db.exec(
+      `SELECT k.key, k.hash, c.kind, c.tokens_before, c.tokens_after, k.updated_at,
+              (SELECT group_concat(agent, char(10)) FROM (SELECT DISTINCT agent FROM shared_puts p WHERE p.hash = k.hash ORDER BY agent))
+       FROM shared_keys k JOIN shared_content c ON c.hash = k.hash ORDER BY k.updated_at DESC, k.key`,
+    );
+    return (result[0]?.values ?? []).map(([key, hash, kind, before, after, updatedAt, agents]) => ({
+      key: String(key), hash: String(hash), kind: String(kind), tokensBefore: Number(before), tokensAfter: Number(after),
+      agents: String(agents ?? '').split('\n').filter(Boolean), updatedAt: Number(updatedAt),
+    }));
+  }
+
+  private content(hash: string): { hash: string; text: string; kind: string; tokensBefore: number; tokensAfter: number } | undefined {
+    const row = this.sql.row('SELECT text, kind, tokens_before, tokens_after FROM shared_content WHERE hash = ?', [hash]);
+    return row && { hash, text: String(row.text), kind: String(row.kind), tokensBefore: Number(row.tokens_before), tokensAfter: Number(row.tokens_after) };
+  }
+
+  private provenance(hash: string): SharedProvenance[] {
+    const result = this.store.db.exec('SELECT agent, key, at FROM shared_puts WHERE hash = ? ORDER BY at, agent, key', [hash]);
+    return (result[0]?.values ?? []).map(([agent, key, at]) => ({ agent: String(agent), key: String(key), at: Number(at) }));
+  }
+
+  /** The original expired from the store: the entries built on it go with it. */
+  private forget(hash: string): void {
+    for (const table of ['shared_keys', 'shared_content', 'shared_puts']) this.sql.run(`DELETE FROM ${table} WHERE hash = ?`, [hash]);
+    this.store.sqlite.markDirty();
+  }
+}
+
+function checkKey(key: string): void {
+  if (typeof key !== 'string' || key.trim().length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new InvalidShare(`key must be a name of 1 to ${MAX_KEY_LENGTH} characters, such as "build-log" or "src/api schema".`);
+  }
+}

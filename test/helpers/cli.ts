@@ -1,0 +1,40 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The built CLI bundle: tests run what users run. */
+export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+export function headroom(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface CliProxy {
+  url: string;
+  /** The line it printed on start. */
+  line: string;
+  child: ChildProcessWithoutNullStreams;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `headroom proxy --port 0 …` in a child process, once it says where it listens. */
+export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProxy> {
+  const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', ...args], { env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`headroom proxy exited with ${code}: ${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return {
+    url: /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0],
+    line,
+    child,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
