@@ -22,6 +22,23 @@ export default tseslint.config(
     },
   },
   {
+    // LangChain users get the engine alone: no editor, no disk store, no HTTP server.
+    files: ['src/langchain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', 'express', 'sql.js'],
+        patterns: ['../store/*', '../proxy/*', '../extension/*', '../mcp/*', '../learn/*', '../cli/*'],
+      }],
+    },
+  },
+  {
+    // Everything but the extension runs outside VS Code (CLI, forked proxy, MCP server).
+    files: ['src/store/**/*.ts', 'src/proxy/**/*.ts', 'src/mcp/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['../extension/*', '../../extension/*'] }],
+    },
+  },
+  {
     // The panel runs in a browser sandbox and shared code runs on both sides: no editor, no Node,
     // and only the types of server-side modules.
     files: ['webview-ui/**/*.ts', 'src/shared/**/*.ts'],

@@ -1,5 +1,5 @@
 // Bundles with esbuild into dist/: the CLI and proxy (dist/cli.js, also the process the
-// extension forks), the library (dist/index.js), the extension host (dist/extension.js) and
+// extension forks), the library (dist/index.js, dist/langchain.js), the extension host (dist/extension.js) and
 // the savings panel's webview (dist/webview/). tsc has already type-checked and emitted
 // out/ for the tests.
 import { build } from 'esbuild';
@@ -18,6 +18,8 @@ await mkdir('dist/webview', { recursive: true });
 await Promise.all([
   build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', minify: false }),
+  // A peer dependency: the user's own @langchain/core, so the model is an instance of their BaseChatModel.
+  build({ ...node, entryPoints: ['src/langchain/index.ts'], outfile: 'dist/langchain.js', minify: false, external: ['vscode', '@langchain/core', '@langchain/core/*'] }),
   // The banner timestamps the start of the bundle's evaluation, so the logged activation time includes loading it.
   build({ ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', banner: { js: 'globalThis.__headroomLoadStart = performance.now();' } }),
   build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true, logLevel: 'warning', entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview/panel.js' }),

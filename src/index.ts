@@ -11,3 +11,7 @@ export { hybridScorer, type WeightedScorer } from './core/relevance/hybridScorer
 export { countTokens } from './core/tokens';
 export type * from './core/types';
 export { CcrStore, type CcrStoreOptions } from './store/ccrStore';
+export { InvalidShare, SharedContext, type SharePutOptions } from './store/sharedContext';
+export type { SharedEntry, SharedListing, SharedProvenance, SharedPut } from './store/records';
+export { answerRetrieve, RETRIEVE_TOOL_NAME, type Retriever } from './core/retrieveAnswer';
+export type { RetrieveOutcome } from './core/retrieve';

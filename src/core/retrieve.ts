@@ -26,6 +26,9 @@ export interface RetrievedPart {
   returned: number;
 }
 
+/** A retrieval's result: an unknown or expired hash is an outcome with a message for the model, not an exception. */
+export type RetrieveOutcome = { ok: true; part: RetrievedPart } | { ok: false; error: string };
+
 /** Without a query, at most this many rows or lines come back unless a limit says otherwise. */
 const DEFAULT_QUERY_LIMIT = 50;
 

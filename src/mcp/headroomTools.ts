@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { CONTENT_KINDS } from '../core/types';
 import type { SavingsReport, SharedEntry } from '../proxy/api';
-import { answerRetrieve } from '../proxy/retrieval/retrieveTool';
+import { answerRetrieve } from '../core/retrieveAnswer';
 import { formatDollars, formatPercent, formatTokens } from '../shared/format';
 import type { StoreSession } from './storeSession';
 

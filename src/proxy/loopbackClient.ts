@@ -1,6 +1,5 @@
-import type { RetrieveOptions } from '../core/retrieve';
+import type { RetrieveOptions, RetrieveOutcome } from '../core/retrieve';
 import type { TextCompression } from '../core/types';
-import type { RetrieveOutcome } from '../store/ccrStore';
 import { SseParser } from './sse';
 import type {
   CompressRequest, HealthResponse, ItemsQuery, ItemsResponse, RequestEvent, SeriesBucket, SharedEntry, SharedListing, SharedPut, ShareRequest, StatsResponse, ToggleResponse,

@@ -1,7 +1,7 @@
 import { compressText } from '../core/compressText';
-import type { RetrieveOptions } from '../core/retrieve';
+import type { RetrieveOptions, RetrieveOutcome } from '../core/retrieve';
 import type { Aggressiveness, ContentKind, TextCompression } from '../core/types';
-import { CcrStore, type RetrieveOutcome } from '../store/ccrStore';
+import { CcrStore } from '../store/ccrStore';
 import { StoreLocked } from '../store/fileLock';
 import { SharedContext } from '../store/sharedContext';
 import { directCompressionRecord, StatsStore } from '../store/statsStore';

@@ -1,4 +1,4 @@
-import { selectFromOriginal, type RetrievedPart, type RetrieveOptions } from '../core/retrieve';
+import { selectFromOriginal, type RetrieveOptions, type RetrieveOutcome } from '../core/retrieve';
 import type { CachedCompression, CompressionStore, ContentKind, StoredOriginal } from '../core/types';
 import { SqliteFile, type SqliteFileOptions } from './sqliteFile';
 import { Statements } from './statements';
@@ -11,8 +11,6 @@ export interface CcrStoreOptions extends SqliteFileOptions {
   /** The clock, replaceable in tests. */
   now?: () => number;
 }
-
-export type RetrieveOutcome = { ok: true; part: RetrievedPart } | { ok: false; error: string };
 
 const DAY = 24 * 60 * 60 * 1000;
 export const DEFAULT_TTL_MS = 7 * DAY;

@@ -6,7 +6,7 @@ import { openUpstream, readResponseText, relay } from '../upstream';
 import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
 import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
-import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
+import { answerRetrieve, RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 import { writeWithBackpressure } from './streamWriter';
 import { addUsage, type Usage } from './usage';
 

@@ -3,7 +3,7 @@ import { SseParser } from '../sse';
 import { openUpstream, readResponseText, relay } from '../upstream';
 import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
-import { answerRetrieve, RETRIEVE_TOOL_NAME } from './retrieveTool';
+import { answerRetrieve, RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 import { writeWithBackpressure } from './streamWriter';
 import { addUsage, type Usage } from './usage';
 

@@ -1,24 +1,4 @@
-import type { CcrStore } from '../../store/ccrStore';
-
-export const RETRIEVE_TOOL_NAME = 'headroom_retrieve';
-/** Without a query or limit, a retrieval returns at most this many rows or lines, so one call cannot flood the context. */
-const DEFAULT_RETRIEVE_LIMIT = 400;
-
-const DESCRIPTION =
-  'Tool outputs in this conversation may be compressed: omitted content is marked "[headroom: … · retrieve hash=HASH]". ' +
-  'Call this tool with that HASH to get the omitted original; give "query" to get only the rows or lines about it, and "offset"/"limit" to page.';
-
-const PARAMETERS = {
-  type: 'object',
-  properties: {
-    hash: { type: 'string', description: 'The hash from a "retrieve hash=…" marker.' },
-    query: { type: 'string', description: 'Only return the rows or lines relevant to this.' },
-    offset: { type: 'integer', minimum: 0, description: 'First row or line to return (0-based).' },
-    limit: { type: 'integer', minimum: 1, description: 'Most rows or lines to return.' },
-  },
-  required: ['hash'],
-  additionalProperties: false,
-} as const;
+import { RETRIEVE_TOOL_DESCRIPTION as DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS as PARAMETERS } from '../../core/retrieveAnswer';
 
 export const anthropicRetrieveTool = { name: RETRIEVE_TOOL_NAME, description: DESCRIPTION, input_schema: PARAMETERS };
 export const openaiChatRetrieveTool = { type: 'function', function: { name: RETRIEVE_TOOL_NAME, description: DESCRIPTION, parameters: PARAMETERS } };
@@ -38,28 +18,4 @@ function isNamed(tool: unknown, name: string): boolean {
   if (typeof tool !== 'object' || tool === null) return false;
   const t = tool as { name?: unknown; function?: { name?: unknown } };
   return t.name === name || t.function?.name === name;
-}
-
-export interface RetrieveAnswer {
-  content: string;
-  isError: boolean;
-}
-
-/**
- * Answers one retrieve call, with a header saying which part of the original this is. The
- * proxy answers from its store; the MCP server from whatever store access it has.
- */
-export async function answerRetrieve(input: unknown, store: Pick<CcrStore, 'retrieve'>): Promise<RetrieveAnswer> {
-  const args = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  if (typeof args.hash !== 'string') return { content: 'headroom_retrieve needs a "hash" string from a "retrieve hash=…" marker.', isError: true };
-  const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined);
-  const query = typeof args.query === 'string' && args.query.trim() ? args.query : undefined;
-  const limit = number(args.limit) ?? (query ? undefined : DEFAULT_RETRIEVE_LIMIT);
-  const outcome = await store.retrieve(args.hash, { query, offset: number(args.offset), limit });
-  if (!outcome.ok) return { content: outcome.error, isError: true };
-  const { part } = outcome;
-  const range = part.returned === 0 ? `no ${part.unit}` : `${part.unit} ${part.offset + 1}–${part.offset + part.returned}`;
-  const scope = query ? ` of the ${part.matched} matching "${query}"` : '';
-  const more = part.offset + part.returned < part.matched ? `; more with offset=${part.offset + part.returned}` : '';
-  return { content: `[headroom: original ${part.hash}: ${range}${scope}, ${part.total} ${part.unit} in all${more}]\n${part.content}`, isError: false };
 }

@@ -1,0 +1,49 @@
+import type { RetrieveOptions, RetrieveOutcome } from './retrieve';
+
+/** The name of the tool that expands markers, wherever Headroom offers it (proxy, MCP, LangChain). */
+export const RETRIEVE_TOOL_NAME = 'headroom_retrieve';
+/** Without a query or limit, a retrieval returns at most this many rows or lines, so one call cannot flood the context. */
+const DEFAULT_RETRIEVE_LIMIT = 400;
+
+export const RETRIEVE_TOOL_DESCRIPTION =
+  'Tool outputs in this conversation may be compressed: omitted content is marked "[headroom: … · retrieve hash=HASH]". ' +
+  'Call this tool with that HASH to get the omitted original; give "query" to get only the rows or lines about it, and "offset"/"limit" to page.';
+
+/** The tool's arguments as JSON Schema. */
+export const RETRIEVE_TOOL_PARAMETERS = {
+  type: 'object',
+  properties: {
+    hash: { type: 'string', description: 'The hash from a "retrieve hash=…" marker.' },
+    query: { type: 'string', description: 'Only return the rows or lines relevant to this.' },
+    offset: { type: 'integer', minimum: 0, description: 'First row or line to return (0-based).' },
+    limit: { type: 'integer', minimum: 1, description: 'Most rows or lines to return.' },
+  },
+  required: ['hash'],
+  additionalProperties: false,
+} as const;
+
+/** Anything that can look up an original by hash: the sql.js store, the memory store, a proxy's loopback API. */
+export interface Retriever {
+  retrieve(hash: string, options: RetrieveOptions): Promise<RetrieveOutcome>;
+}
+
+export interface RetrieveAnswer {
+  content: string;
+  isError: boolean;
+}
+
+/** Answers one retrieve call, with a header saying which part of the original this is. */
+export async function answerRetrieve(input: unknown, store: Retriever): Promise<RetrieveAnswer> {
+  const args = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  if (typeof args.hash !== 'string') return { content: 'headroom_retrieve needs a "hash" string from a "retrieve hash=…" marker.', isError: true };
+  const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined);
+  const query = typeof args.query === 'string' && args.query.trim() ? args.query : undefined;
+  const limit = number(args.limit) ?? (query ? undefined : DEFAULT_RETRIEVE_LIMIT);
+  const outcome = await store.retrieve(args.hash, { query, offset: number(args.offset), limit });
+  if (!outcome.ok) return { content: outcome.error, isError: true };
+  const { part } = outcome;
+  const range = part.returned === 0 ? `no ${part.unit}` : `${part.unit} ${part.offset + 1}–${part.offset + part.returned}`;
+  const scope = query ? ` of the ${part.matched} matching "${query}"` : '';
+  const more = part.offset + part.returned < part.matched ? `; more with offset=${part.offset + part.returned}` : '';
+  return { content: `[headroom: original ${part.hash}: ${range}${scope}, ${part.total} ${part.unit} in all${more}]\n${part.content}`, isError: false };
+}
