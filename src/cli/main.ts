@@ -1,10 +1,11 @@
 import { compressCommand } from './commands/compressCommand';
+import { learnCommand } from './commands/learnCommand';
 import { mcpCommand } from './commands/mcpCommand';
 import { proxyCommand } from './commands/proxyCommand';
 import { retrieveCommand } from './commands/retrieveCommand';
 import { UsageError, type CliIo, type Command } from './command';
 
-const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand, mcpCommand];
+const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand, mcpCommand, learnCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

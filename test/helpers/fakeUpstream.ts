@@ -82,6 +82,7 @@ function scriptedContent(script: string | undefined, body: { tools?: Block[]; me
     if (results.length > 0) return { content: [text('HEADROOM-E2E-DONE: the log shows one error.')], stopReason: 'end_turn' };
     return { content: [text('Running it.'), { type: 'tool_use', id: 'toolu_cc_bash', name: 'Bash', input: { command: CLAUDE_CODE_COMMAND, description: 'Print the log' } }], stopReason: 'tool_use' };
   }
+  if (script === 'learn') return learnScript(body);
   if (!script) return { content: [text(fallback)], stopReason: 'end_turn' };
   const last = body.messages?.at(-1);
   const results = Array.isArray(last?.content) ? (last.content as Block[]).filter((b) => b.type === 'tool_result') : [];
@@ -92,6 +93,26 @@ function scriptedContent(script: string | undefined, body: { tools?: Block[]; me
   const client: Block = { type: 'tool_use', id: 'toolu_client_1', name: 'Bash', input: { command: 'ls' } };
   const content = script === 'retrieve+client-tool' ? [text('Let me look closer.'), client, retrieve] : [text('Let me look closer.'), retrieve];
   return { content, stopReason: 'tool_use' };
+}
+
+/**
+ * The fake model of the learn tests, as Claude Code drives it: a wrong npm script, then the
+ * right one; a config file at the wrong path, then at the right one; then done. Which step
+ * is next follows from how many tool results the conversation holds.
+ */
+function learnScript(body: { tools?: Block[]; messages?: Array<{ role: string; content: unknown }> }): { content: Block[]; stopReason: string } {
+  if (!(body.tools ?? []).some((t) => t.name === 'Bash')) return { content: [{ type: 'text', text: 'Learn run' }], stopReason: 'end_turn' };
+  // Claude Code states its working directory in the environment section it sends.
+  const cwd = /working directory: ([^\s"\\]+)/i.exec(JSON.stringify(body))?.[1] ?? '/';
+  const done = (body.messages ?? []).flatMap((m) => (Array.isArray(m.content) ? (m.content as Block[]) : [])).filter((b) => b.type === 'tool_result').length;
+  const steps: Block[] = [
+    { type: 'tool_use', id: 'toolu_learn_1', name: 'Bash', input: { command: 'npm run tests', description: 'Run the tests' } },
+    { type: 'tool_use', id: 'toolu_learn_2', name: 'Bash', input: { command: 'npm test', description: 'Run the tests' } },
+    { type: 'tool_use', id: 'toolu_learn_3', name: 'Read', input: { file_path: `${cwd}/config/app.json` } },
+    { type: 'tool_use', id: 'toolu_learn_4', name: 'Read', input: { file_path: `${cwd}/packages/app/config/app.json` } },
+  ];
+  if (done < steps.length) return { content: [{ type: 'text', text: 'Next step.' }, steps[done]], stopReason: 'tool_use' };
+  return { content: [{ type: 'text', text: 'LEARN-DONE' }], stopReason: 'end_turn' };
 }
 
 function anthropicEvents(content: Block[], stopReason: string): string[] {

@@ -1,0 +1,67 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { applyLearn, planLearn, type LearnAgent } from '../../learn/learn';
+import { formatTokens } from '../../shared/format';
+import { UsageError, type Command } from '../command';
+
+const AGENTS: readonly LearnAgent[] = ['claude', 'codex', 'all'];
+
+export const learnCommand: Command = {
+  name: 'learn',
+  summary: 'turn failed tool calls in agent transcripts into corrections in CLAUDE.md / AGENTS.md',
+  usage: `headroom learn [--apply] [--agent claude|codex|all] [--workspace DIR] [--all] [--local]
+                [--claude-dir DIR] [--codex-dir DIR]
+
+Reads Claude Code's and Codex's transcripts of this workspace (--all: of every project),
+finds the tool calls that failed and the calls that fixed them, and proposes corrections
+for CLAUDE.md (Claude Code) and AGENTS.md (Codex and others), between
+<!-- headroom:learn:start --> and <!-- headroom:learn:end --> markers. Nothing outside the
+markers changes. Without --apply it only shows the change; with it, it writes (a backup of
+each file is kept). --local writes CLAUDE.local.md / AGENTS.local.md instead.`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        apply: { type: 'boolean', default: false },
+        agent: { type: 'string', default: 'all' },
+        workspace: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        local: { type: 'boolean', default: false },
+        'claude-dir': { type: 'string' },
+        'codex-dir': { type: 'string' },
+      },
+      strict: true,
+    });
+    if (!AGENTS.includes(values.agent as LearnAgent)) throw new UsageError(`--agent must be one of ${AGENTS.join(', ')}, not "${values.agent}"`);
+    const home = io.env.HOME ?? homedir();
+    const report = await planLearn({
+      workspace: values.workspace ?? process.cwd(),
+      agent: values.agent as LearnAgent,
+      claudeDir: values['claude-dir'] ?? io.env.CLAUDE_CONFIG_DIR ?? join(home, '.claude'),
+      codexDir: values['codex-dir'] ?? io.env.CODEX_HOME ?? join(home, '.codex'),
+      allProjects: values.all,
+      local: values.local,
+    });
+    const out = (line = '') => io.stdout.write(`${line}\n`);
+    out(`Read ${report.transcripts} transcript(s): ${report.calls} tool calls, ${report.failures} failures with a correction${report.skippedLines ? `, ${report.skippedLines} line(s) that were not JSON skipped` : ''}.`);
+    if (report.findings.length === 0) {
+      out('Nothing to learn: no failed call was followed by one that fixed it.');
+      return 0;
+    }
+    out();
+    for (const finding of report.findings) out(`  ${String(finding.occurrences).padStart(3)}×  ~${formatTokens(finding.tokens).padStart(5)} tokens  ${finding.text}`);
+    for (const change of report.changes) {
+      out();
+      if (change.repaired) out(`${change.file}: ${change.repaired}`);
+      out(change.diff.trimEnd() || `${change.file}: already up to date`);
+    }
+    if (!values.apply) {
+      out('Dry run: nothing was written. Run with --apply to write these changes.');
+      return 0;
+    }
+    const written = applyLearn(report);
+    out(written.length ? `Wrote ${written.join(', ')} (backups: <file>.headroom-backup).` : 'Every file was already up to date.');
+    return 0;
+  },
+};

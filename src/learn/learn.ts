@@ -1,0 +1,95 @@
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { ClaudeTranscript } from './claudeTranscript';
+import { CodexTranscript } from './codexTranscript';
+import { deriveFindings, type Finding } from './corrections';
+import { mergeLearnBlock } from './learnBlock';
+import type { ToolCall } from './toolCall';
+import { claudeProjectFolder, jsonlFiles, transcriptRecords } from './transcriptFiles';
+
+export type LearnAgent = 'claude' | 'codex' | 'all';
+
+export interface LearnOptions {
+  workspace: string;
+  agent: LearnAgent;
+  /** Claude Code's home (default ~/.claude), holding `projects/`. */
+  claudeDir: string;
+  /** Codex's home (default ~/.codex), holding `sessions/`. */
+  codexDir: string;
+  /** Every project's transcripts, not only the workspace's. */
+  allProjects?: boolean;
+  /** Write CLAUDE.local.md / AGENTS.local.md, which are not meant to be committed. */
+  local?: boolean;
+}
+
+export interface FileChange {
+  file: string;
+  before: string | undefined;
+  after: string;
+  /** A unified diff of the change; empty when the file would not change. */
+  diff: string;
+  repaired?: string;
+}
+
+export interface LearnReport {
+  transcripts: number;
+  calls: number;
+  failures: number;
+  /** Transcript lines that were not JSON records, skipped. */
+  skippedLines: number;
+  findings: Finding[];
+  changes: FileChange[];
+}
+
+/** Reads the transcripts and proposes the change to each instructions file; writes nothing. */
+export async function planLearn(options: LearnOptions): Promise<LearnReport> {
+  const workspace = resolve(options.workspace);
+  const skipped = { lines: 0 };
+  const calls: ToolCall[] = [];
+  let transcripts = 0;
+  if (options.agent !== 'codex') {
+    const projects = join(options.claudeDir, 'projects');
+    for (const file of jsonlFiles(options.allProjects ? projects : join(projects, claudeProjectFolder(workspace)))) {
+      transcripts++;
+      const reader = new ClaudeTranscript(basename(file, '.jsonl'));
+      for await (const record of transcriptRecords(file, skipped)) calls.push(...reader.read(record));
+    }
+  }
+  if (options.agent !== 'claude') {
+    for (const file of jsonlFiles(join(options.codexDir, 'sessions'), /^rollout-.*\.jsonl$/)) {
+      const reader = new CodexTranscript(basename(file, '.jsonl'));
+      const found: ToolCall[] = [];
+      for await (const record of transcriptRecords(file, skipped)) found.push(...reader.read(record));
+      if (!options.allProjects && (reader.cwd === undefined || resolve(reader.cwd) !== workspace)) continue;
+      transcripts++;
+      calls.push(...found);
+    }
+  }
+  const findings = deriveFindings(calls, workspace);
+  const suffix = options.local ? '.local.md' : '.md';
+  const targets = [...(options.agent !== 'codex' ? [`CLAUDE${suffix}`] : []), ...(options.agent !== 'claude' ? [`AGENTS${suffix}`] : [])];
+  const changes = findings.length === 0 ? [] : targets.map((name) => plannedChange(join(workspace, name), findings));
+  return { transcripts, calls: calls.length, failures: findings.reduce((sum, f) => sum + f.occurrences, 0), skippedLines: skipped.lines, findings, changes };
+}
+
+/** Writes the planned changes, each file's former content kept beside it as `<file>.headroom-backup`. */
+export function applyLearn(report: LearnReport): string[] {
+  const written: string[] = [];
+  for (const change of report.changes) {
+    if (change.before === change.after) continue;
+    if (change.before !== undefined) copyFileSync(change.file, `${change.file}.headroom-backup`);
+    const temporary = `${change.file}.${process.pid}.tmp`;
+    writeFileSync(temporary, change.after);
+    renameSync(temporary, change.file);
+    written.push(change.file);
+  }
+  return written;
+}
+
+function plannedChange(file: string, findings: readonly Finding[]): FileChange {
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const { text: after, repaired } = mergeLearnBlock(before, findings.map((finding) => finding.text));
+  const diff = before === after ? '' : createTwoFilesPatch(file, file, before ?? '', after, before === undefined ? '(new file)' : undefined, undefined, { context: 2 });
+  return { file, before, after, diff, repaired };
+}

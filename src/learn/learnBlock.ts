@@ -1,0 +1,52 @@
+export const LEARN_START = '<!-- headroom:learn:start -->';
+export const LEARN_END = '<!-- headroom:learn:end -->';
+const HEADING = '## Learned from earlier agent sessions (headroom learn)';
+
+export interface MergedFile {
+  text: string;
+  /** Set when the file held a damaged marker pair, which was repaired. */
+  repaired?: string;
+}
+
+/**
+ * The file with Headroom's block holding `lines`: the lines already in the block stay in their
+ * order, new ones follow. Everything outside the markers is kept byte for byte. Without a
+ * block, one is appended; a damaged pair (one marker alone, the end before the start, more
+ * than one of either) loses only its marker lines and a fresh block is appended, so no text
+ * the user wrote is ever dropped.
+ */
+export function mergeLearnBlock(existing: string | undefined, lines: readonly string[]): MergedFile {
+  const text = existing ?? '';
+  const starts = markerLines(text, LEARN_START);
+  const ends = markerLines(text, LEARN_END);
+  if (starts.length === 1 && ends.length === 1 && starts[0].end <= ends[0].start) {
+    const inside = text.slice(starts[0].end, ends[0].start);
+    const earlier = inside.split('\n').flatMap((line) => (line.startsWith('- ') ? [line.slice(2)] : []));
+    return { text: text.slice(0, starts[0].start) + render(earlier, lines) + text.slice(ends[0].end) };
+  }
+  if (starts.length === 0 && ends.length === 0) return { text: appended(text, render([], lines)) };
+  const stray = [...starts, ...ends].sort((a, b) => b.start - a.start);
+  let cleaned = text;
+  for (const marker of stray) cleaned = cleaned.slice(0, marker.start) + cleaned.slice(marker.lineEnd);
+  return { text: appended(cleaned, render([], lines)), repaired: `found ${starts.length} start and ${ends.length} end marker(s) out of order; removed them and wrote a fresh block` };
+}
+
+function render(earlier: readonly string[], lines: readonly string[]): string {
+  const merged = [...earlier, ...lines.filter((line) => !earlier.includes(line))];
+  return [LEARN_START, HEADING, '', ...merged.map((line) => `- ${line}`), LEARN_END].join('\n');
+}
+
+function appended(text: string, block: string): string {
+  const base = text.replace(/\s+$/, '');
+  return base ? `${base}\n\n${block}\n` : `${block}\n`;
+}
+
+/** Where each occurrence of `marker` is: its own span, and the end of its line (newline included). */
+function markerLines(text: string, marker: string): Array<{ start: number; end: number; lineEnd: number }> {
+  const found: Array<{ start: number; end: number; lineEnd: number }> = [];
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) {
+    const newline = text.indexOf('\n', at);
+    found.push({ start: at, end: at + marker.length, lineEnd: newline === -1 ? text.length : newline + 1 });
+  }
+  return found;
+}
