@@ -2,6 +2,10 @@
 export const CONTENT_KINDS = ['json', 'log', 'search', 'diff', 'code', 'prose'] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
 
+export function isContentKind(value: unknown): value is ContentKind {
+  return (CONTENT_KINDS as readonly unknown[]).includes(value);
+}
+
 export const AGGRESSIVENESS_LEVELS = ['conservative', 'balanced', 'aggressive'] as const;
 export type Aggressiveness = (typeof AGGRESSIVENESS_LEVELS)[number];
 

@@ -44,7 +44,6 @@ export class ClaudeTranscript {
         output,
         isError: block.is_error === true,
         exitCode: exit ? Number(exit[1]) : command !== undefined && block.is_error !== true ? 0 : undefined,
-        size: JSON.stringify(call.input).length + output.length,
       });
     }
     return calls;

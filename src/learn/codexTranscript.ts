@@ -9,7 +9,7 @@ type CodexRecord = { timestamp?: string; type?: string; payload?: Payload };
  * its `*_output` item by `call_id`. The session's working directory comes from `session_meta`.
  */
 export class CodexTranscript {
-  private readonly pending = new Map<string, { tool: string; command?: string; path?: string; input: string }>();
+  private readonly pending = new Map<string, { tool: string; command?: string; path?: string }>();
   cwd: string | undefined;
   private session: string;
 
@@ -28,7 +28,7 @@ export class CodexTranscript {
     if (record.type !== 'response_item') return [];
     if ((item.type === 'function_call' || item.type === 'custom_tool_call' || item.type === 'local_shell_call') && item.call_id) {
       const input = item.arguments ?? item.input ?? JSON.stringify(item.action ?? {});
-      this.pending.set(item.call_id, { tool: item.name ?? 'shell', input, ...callTarget(item, input) });
+      this.pending.set(item.call_id, { tool: item.name ?? 'shell', ...callTarget(item, input) });
       return [];
     }
     if (!item.type?.endsWith('_output') || !item.call_id) return [];
@@ -38,7 +38,7 @@ export class CodexTranscript {
     const { text, exitCode } = outputOf(item.output);
     return [{
       agent: 'codex', session: this.session, at: record.timestamp ?? '', tool: call.tool, command: call.command, path: call.path, output: text,
-      isError: exitCode !== undefined ? exitCode !== 0 : /^(?:error|failed|apply_patch verification failed)/i.test(text), exitCode, size: call.input.length + text.length,
+      isError: exitCode !== undefined ? exitCode !== 0 : /^(?:error|failed|apply_patch verification failed)/i.test(text), exitCode,
     }];
   }
 }

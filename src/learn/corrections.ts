@@ -26,7 +26,11 @@ const FIX_WINDOW = 6;
  */
 export function deriveFindings(calls: readonly ToolCall[], workspace: string): Finding[] {
   const bySession = new Map<string, ToolCall[]>();
-  for (const call of calls) bySession.set(call.session, [...(bySession.get(call.session) ?? []), call]);
+  for (const call of calls) {
+    const list = bySession.get(call.session);
+    if (list) list.push(call);
+    else bySession.set(call.session, [call]);
+  }
   const groups = new Map<string, Finding & { sessionIds: Set<string> }>();
   for (const [session, list] of bySession) {
     list.forEach((call, index) => {

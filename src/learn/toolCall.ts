@@ -12,6 +12,4 @@ export interface ToolCall {
   output: string;
   isError: boolean;
   exitCode?: number;
-  /** Characters of the call's input and output: what the model read and wrote for it. */
-  size: number;
 }

@@ -1,4 +1,4 @@
-import { openStoreAccess, STORE_LOCK_WAIT_MS, type StoreAccess } from '../proxy/storeAccess';
+import { openStoreAccess, type StoreAccess } from '../proxy/storeAccess';
 
 /** How long an idle store stays open for the next call before it is let go. */
 const IDLE_RELEASE_MS = 250;
@@ -41,7 +41,7 @@ export class StoreSession {
   /** Calls in flight share one opening, so they never wait on each other's lock. */
   private access(): Promise<StoreAccess> {
     if (this.opened) return this.opened;
-    const opening = openStoreAccess(this.file, { onWarning: this.onWarning, lockWaitMs: STORE_LOCK_WAIT_MS }).then(
+    const opening = openStoreAccess(this.file, this.onWarning).then(
       (access) => {
         // A proxy's loopback API holds nothing open: the next call looks for the proxy afresh.
         if (access.via === 'proxy' && this.opened === opening) this.opened = undefined;

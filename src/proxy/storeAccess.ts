@@ -1,11 +1,11 @@
-import { compressText } from '../core/compressText';
 import type { RetrieveOptions, RetrieveOutcome } from '../core/retrieve';
-import type { Aggressiveness, ContentKind, TextCompression } from '../core/types';
+import { isContentKind, type TextCompression } from '../core/types';
 import { CcrStore } from '../store/ccrStore';
 import { StoreLocked } from '../store/fileLock';
 import { SharedContext } from '../store/sharedContext';
-import { directCompressionRecord, StatsStore } from '../store/statsStore';
+import { StatsStore } from '../store/statsStore';
 import type { CompressRequest, SavingsReport, SharedEntry, SharedListing, SharedPut, ShareRequest } from './api';
+import { compressDirectly } from './directCompression';
 import { findRunningProxy, readDiscovery } from './discovery';
 import { LoopbackClient } from './loopbackClient';
 
@@ -27,18 +27,15 @@ export interface StoreAccess {
 /** Long enough for another process's single call (a CLI compress, an MCP tool call) to finish. */
 export const STORE_LOCK_WAIT_MS = 5_000;
 
-export interface StoreAccessOptions {
-  onWarning: (message: string) => void;
-  /** How long to wait for another short-lived holder (a CLI call) to let go of the store. */
-  lockWaitMs?: number;
-}
-
-/** Through the proxy when one holds `file`, else by opening `file`; `close` releases the store for others. */
-export async function openStoreAccess(file: string, options: StoreAccessOptions): Promise<StoreAccess> {
+/**
+ * Through the proxy when one holds `file`, else by opening `file` (waiting for another CLI or
+ * MCP call to let go of it); `close` releases the store for others.
+ */
+export async function openStoreAccess(file: string, onWarning: (message: string) => void): Promise<StoreAccess> {
   const running = findRunningProxy(file);
   if (running) return viaProxy(running.url);
   try {
-    return local(await CcrStore.open({ file, onWarning: options.onWarning, lockWaitMs: options.lockWaitMs }));
+    return local(await CcrStore.open({ file, onWarning, lockWaitMs: STORE_LOCK_WAIT_MS }));
   } catch (error) {
     // A proxy that started between the check and the open.
     const proxy = error instanceof StoreLocked ? readDiscovery(file, error.pid) : undefined;
@@ -52,12 +49,7 @@ function local(store: CcrStore): StoreAccess {
   const shared = new SharedContext(store);
   return {
     via: 'store',
-    async compress({ content, kind, aggressiveness, tool = 'direct', ...rest }) {
-      const started = performance.now();
-      const result = await compressText(content, { ...rest, kind: kind as ContentKind | undefined, aggressiveness: aggressiveness as Aggressiveness | undefined, store, tool });
-      stats.record(...directCompressionRecord(result, store, { tool, latencyMs: performance.now() - started }));
-      return result;
-    },
+    compress: (request) => compressDirectly(request, store, (record, items) => stats.record(record, items)),
     retrieve: (hash, options) => store.retrieve(hash, options),
     savings: async () => ({
       source: 'store',
@@ -67,7 +59,7 @@ function local(store: CcrStore): StoreAccess {
       byTool: stats.savingsBy('tool'),
       store: store.summary(),
     }),
-    share: ({ key, content, kind, ...rest }) => shared.put(key, content, { ...rest, kind: kind as ContentKind | undefined }),
+    share: ({ key, content, kind, ...rest }) => shared.put(key, content, { ...rest, kind: isContentKind(kind) ? kind : undefined }),
     shared: async (key, options) => shared.get(key, options),
     sharedList: async () => shared.list(),
     close: () => store.close(),

@@ -14,6 +14,15 @@ CREATE TABLE IF NOT EXISTS shared_puts (
 `;
 
 const MAX_KEY_LENGTH = 200;
+
+/** A shared content's compressed form and figures, as the shared_content table keeps them. */
+interface StoredShare {
+  hash: string;
+  text: string;
+  kind: string;
+  tokensBefore: number;
+  tokensAfter: number;
+}
 const MAX_AGENT_LENGTH = 100;
 
 export interface SharePutOptions {
@@ -52,22 +61,24 @@ export class SharedContext {
     if (!agent || agent.length > MAX_AGENT_LENGTH) throw new InvalidShare(`agent must be a name of 1 to ${MAX_AGENT_LENGTH} characters.`);
     if (content.length === 0) throw new InvalidShare('content is empty: there is nothing to share.');
     const hash = contentHash(content);
-    const deduplicated = this.content(hash) !== undefined;
-    if (!deduplicated) {
-      const result = await compressText(content, { query: options.query, kind: options.kind, minTokens: options.minTokens, aggressiveness: options.aggressiveness, store: this.store, tool: `shared:${agent}` });
+    const tool = `shared:${agent}`;
+    let stored = this.content(hash);
+    const deduplicated = stored !== undefined;
+    if (!stored) {
+      const result = await compressText(content, { query: options.query, kind: options.kind, minTokens: options.minTokens, aggressiveness: options.aggressiveness, store: this.store, tool });
       const kind: ContentKind = result.kind === 'unknown' || result.kind === 'binary' ? 'prose' : result.kind;
-      this.store.putOriginal({ hash, content, kind, tool: `shared:${agent}` });
+      stored = { hash, text: result.text, kind, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter };
       this.sql.run('INSERT OR REPLACE INTO shared_content (hash, text, kind, tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?)', [
-        hash, result.text, kind, result.tokensBefore, result.tokensAfter,
+        hash, stored.text, kind, stored.tokensBefore, stored.tokensAfter,
       ]);
     }
+    // Stored again even when deduplicated: that refreshes its expiry, or brings back an original that expired meanwhile.
+    this.store.putOriginal({ hash, content, kind: stored.kind as ContentKind, tool });
     const at = this.now();
     this.sql.run('INSERT OR REPLACE INTO shared_keys (key, hash, updated_at) VALUES (?, ?, ?)', [key, hash, at]);
     this.sql.run('INSERT OR REPLACE INTO shared_puts (hash, key, agent, at) VALUES (?, ?, ?, ?)', [hash, key, agent, at]);
     this.store.sqlite.markDirty();
-    const entry = this.get(key);
-    if (!entry) throw new Error(`the shared entry ${key} vanished while it was written`);
-    return { ...entry, deduplicated };
+    return { ...this.entry(key, stored, stored.text, false), deduplicated };
   }
 
   /** The entry under `key`, compressed unless `original` is asked for; undefined when none is stored (or it expired). */
@@ -81,16 +92,7 @@ export class SharedContext {
       this.forget(String(hash));
       return undefined;
     }
-    return {
-      key,
-      hash: content.hash,
-      content: options.original ? original.content : content.text,
-      original: options.original === true,
-      kind: content.kind,
-      tokensBefore: content.tokensBefore,
-      tokensAfter: content.tokensAfter,
-      provenance: this.provenance(content.hash),
-    };
+    return options.original ? this.entry(key, content, original.content, true) : this.entry(key, content, content.text, false);
   }
 
   /** Every shared key, most recently put first. */
@@ -106,7 +108,12 @@ export class SharedContext {
     }));
   }
 
-  private content(hash: string): { hash: string; text: string; kind: string; tokensBefore: number; tokensAfter: number } | undefined {
+  private entry(key: string, stored: StoredShare, content: string, original: boolean): SharedEntry {
+    const { hash, kind, tokensBefore, tokensAfter } = stored;
+    return { key, hash, content, original, kind, tokensBefore, tokensAfter, provenance: this.provenance(hash) };
+  }
+
+  private content(hash: string): StoredShare | undefined {
     const row = this.sql.row('SELECT text, kind, tokens_before, tokens_after FROM shared_content WHERE hash = ?', [hash]);
     return row && { hash, text: String(row.text), kind: String(row.kind), tokensBefore: Number(row.tokens_before), tokensAfter: Number(row.tokens_after) };
   }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { AGGRESSIVENESS_LEVELS, CONTENT_KINDS, isAggressiveness, type ContentKind } from '../../core/types';
+import { AGGRESSIVENESS_LEVELS, CONTENT_KINDS, isAggressiveness, isContentKind } from '../../core/types';
 import { defaultStorePath } from '../../store/paths';
 import { parseCount, readAll, UsageError, type Command } from '../command';
-import { STORE_LOCK_WAIT_MS, openStoreAccess } from '../../proxy/storeAccess';
+import { openStoreAccess } from '../../proxy/storeAccess';
 
 export const compressCommand: Command = {
   name: 'compress',
@@ -27,7 +27,7 @@ With --stats, one JSON line of figures goes to stderr.`,
       strict: true,
       allowPositionals: false,
     });
-    if (values.kind !== undefined && !CONTENT_KINDS.includes(values.kind as ContentKind)) {
+    if (values.kind !== undefined && !isContentKind(values.kind)) {
       throw new UsageError(`--kind must be one of ${CONTENT_KINDS.join(', ')}, not "${values.kind}"`);
     }
     if (values.aggressiveness !== undefined && !isAggressiveness(values.aggressiveness)) {
@@ -37,7 +37,7 @@ With --stats, one JSON line of figures goes to stderr.`,
     if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');
 
     const input = (await readAll(io.stdin)).toString('utf8');
-    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), { onWarning: (m) => io.stderr.write(`${m}\n`), lockWaitMs: STORE_LOCK_WAIT_MS });
+    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
     try {
       const started = performance.now();
       const result = await access.compress({ content: input, query: values.query, kind: values.kind, minTokens, aggressiveness: values.aggressiveness, tool: 'cli' });

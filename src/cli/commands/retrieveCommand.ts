@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { STORE_LOCK_WAIT_MS, openStoreAccess } from '../../proxy/storeAccess';
+import { openStoreAccess } from '../../proxy/storeAccess';
 import { defaultStorePath } from '../../store/paths';
 import { parseCount, UsageError, type Command } from '../command';
 
@@ -25,7 +25,7 @@ rows or lines relevant to it; --offset and --limit page through them.`,
     if (positionals.length !== 1) throw new UsageError('give exactly one hash');
     const offset = parseCount(values.offset, '--offset');
     const limit = parseCount(values.limit, '--limit');
-    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), { onWarning: (m) => io.stderr.write(`${m}\n`), lockWaitMs: STORE_LOCK_WAIT_MS });
+    const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
     try {
       const outcome = await access.retrieve(positionals[0], { query: values.query, offset, limit });
       if (!outcome.ok) {

@@ -1,10 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { compressText } from '../../core/compressText';
 import { ENGINE_VERSION } from '../../core/engineVersion';
-import { CONTENT_KINDS, isAggressiveness, type ContentKind } from '../../core/types';
+import { isContentKind } from '../../core/types';
 import type { HealthResponse, ItemsResponse, StatsResponse, ToggleResponse } from '../api';
 import { InvalidShare } from '../../store/sharedContext';
-import { directCompressionRecord } from '../../store/statsStore';
+import { compressDirectly } from '../directCompression';
 import type { ProxyState } from '../proxyState';
 import { refuseBrowsers } from '../security';
 
@@ -12,13 +11,13 @@ const DAY = 24 * 60 * 60 * 1000;
 /** Direct compressions and shares take one tool output each, up to the size the MCP server accepts, JSON-escaped. */
 const DIRECT_BODY_LIMIT = '256mb';
 
-function contentKind(value: unknown): ContentKind | undefined {
-  return typeof value === 'string' && (CONTENT_KINDS as readonly string[]).includes(value) ? (value as ContentKind) : undefined;
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function queryText(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  return typeof value === 'string' ? value : undefined;
+  return optionalString(req.query[name]);
 }
 
 /** A whole number from the query string, or undefined when absent or not one. */
@@ -85,18 +84,11 @@ export function headroomApi(state: ProxyState): Router {
       res.status(400).json({ error: 'POST /headroom/compress takes {"content": string, "query"?: string, "kind"?: string}.' });
       return;
     }
-    const started = performance.now();
-    const tool = typeof body.tool === 'string' && body.tool ? body.tool.slice(0, 100) : 'direct';
-    const result = await compressText(body.content, {
-      query: typeof body.query === 'string' ? body.query : undefined,
-      kind: contentKind(body.kind),
-      minTokens: typeof body.minTokens === 'number' ? body.minTokens : state.config.minTokens,
-      aggressiveness: isAggressiveness(body.aggressiveness) ? body.aggressiveness : state.config.aggressiveness,
-      store: state.store,
-      tool,
-    });
-    state.recordRequest(...directCompressionRecord(result, state.store, { tool, latencyMs: performance.now() - started }));
-    res.json(result);
+    const request = {
+      content: body.content, query: optionalString(body.query), kind: optionalString(body.kind), aggressiveness: optionalString(body.aggressiveness), tool: optionalString(body.tool),
+      minTokens: typeof body.minTokens === 'number' ? body.minTokens : undefined,
+    };
+    res.json(await compressDirectly(request, state.store, (record, items) => state.recordRequest(record, items), state.config));
   });
 
   router.get('/headroom/shared', (_req, res) => {
@@ -116,7 +108,7 @@ export function headroomApi(state: ProxyState): Router {
       return;
     }
     res.json(await state.shared.put(req.params.key, body.content, {
-      agent: body.agent, query: typeof body.query === 'string' ? body.query : undefined, kind: contentKind(body.kind),
+      agent: body.agent, query: optionalString(body.query), kind: isContentKind(body.kind) ? body.kind : undefined,
       minTokens: state.config.minTokens, aggressiveness: state.config.aggressiveness,
     }));
   });
