@@ -18,37 +18,63 @@ export interface Finding {
 /** How far after a failure the call that fixed it is looked for, in calls of the same session. */
 const FIX_WINDOW = 6;
 
+interface Pending {
+  call: ToolCall;
+  failure: Failure;
+  /** Calls of the session still to come in which its fix may appear. */
+  remaining: number;
+}
+
 /**
  * Pairs each failed call with the successful call that followed it in the same session with
  * the same intent (same tool; a similar command, or the same file name), turns the pair into a
  * correction, groups equal corrections and ranks them by the tokens their failures cost.
- * Deterministic: the same calls give the same findings in the same order.
+ * Calls are given one at a time as the transcripts are read, and only failures still waiting
+ * for their fix are kept, so memory does not grow with the transcripts. Deterministic: the
+ * same calls give the same findings in the same order.
  */
-export function deriveFindings(calls: readonly ToolCall[], workspace: string): Finding[] {
-  const bySession = new Map<string, ToolCall[]>();
-  for (const call of calls) {
-    const list = bySession.get(call.session);
-    if (list) list.push(call);
-    else bySession.set(call.session, [call]);
+export class FindingCollector {
+  private readonly pending = new Map<string, Pending[]>();
+  private readonly groups = new Map<string, Finding & { sessionIds: Set<string> }>();
+  failures = 0;
+
+  constructor(private readonly workspace: string) {}
+
+  add(call: ToolCall): void {
+    const failure = failureOf(call);
+    const waiting = this.pending.get(call.session) ?? [];
+    const still: Pending[] = [];
+    for (const item of waiting) {
+      if (!failure && sameIntent(item.call, call, item.failure)) this.resolve(item, call);
+      else if (--item.remaining > 0) still.push(item);
+      else this.resolve(item, undefined);
+    }
+    if (failure) {
+      this.failures++;
+      still.push({ call, failure, remaining: FIX_WINDOW });
+    }
+    if (still.length) this.pending.set(call.session, still);
+    else this.pending.delete(call.session);
   }
-  const groups = new Map<string, Finding & { sessionIds: Set<string> }>();
-  for (const [session, list] of bySession) {
-    list.forEach((call, index) => {
-      const failure = failureOf(call);
-      if (!failure) return;
-      const fix = list.slice(index + 1, index + 1 + FIX_WINDOW).find((next) => !failureOf(next) && sameIntent(call, next, failure));
-      const text = correction(call, failure, fix, workspace);
-      if (!text) return;
-      const group = groups.get(text) ?? { text, kind: failure.kind, occurrences: 0, tokens: 0, sessions: 0, sessionIds: new Set<string>() };
-      group.occurrences++;
-      group.tokens += countTokens(`${call.command ?? call.path ?? ''}\n${call.output}`);
-      group.sessionIds.add(session);
-      groups.set(text, group);
-    });
+
+  /** The findings so far; failures still waiting for a fix are judged without one. */
+  findings(): Finding[] {
+    for (const waiting of this.pending.values()) for (const item of waiting) this.resolve(item, undefined);
+    this.pending.clear();
+    return [...this.groups.values()]
+      .map(({ sessionIds, ...finding }) => ({ ...finding, sessions: sessionIds.size }))
+      .sort((a, b) => b.tokens - a.tokens || b.occurrences - a.occurrences || a.text.localeCompare(b.text));
   }
-  return [...groups.values()]
-    .map(({ sessionIds, ...finding }) => ({ ...finding, sessions: sessionIds.size }))
-    .sort((a, b) => b.tokens - a.tokens || b.occurrences - a.occurrences || a.text.localeCompare(b.text));
+
+  private resolve({ call, failure }: Pending, fix: ToolCall | undefined): void {
+    const text = correction(call, failure, fix, this.workspace);
+    if (!text) return;
+    const group = this.groups.get(text) ?? { text, kind: failure.kind, occurrences: 0, tokens: 0, sessions: 0, sessionIds: new Set<string>() };
+    group.occurrences++;
+    group.tokens += countTokens(`${call.command ?? call.path ?? ''}\n${call.output}`);
+    group.sessionIds.add(call.session);
+    this.groups.set(text, group);
+  }
 }
 
 function sameIntent(failed: ToolCall, next: ToolCall, failure: Failure): boolean {

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ClaudeTranscript } from './claudeTranscript';
 import { CodexTranscript } from './codexTranscript';
-import { deriveFindings, type Finding } from './corrections';
+import { FindingCollector, type Finding } from './corrections';
 import { mergeLearnBlock } from './learnBlock';
 import type { ToolCall } from './toolCall';
 import { claudeProjectFolder, jsonlFiles, transcriptRecords } from './transcriptFiles';
@@ -35,6 +35,7 @@ export interface FileChange {
 export interface LearnReport {
   transcripts: number;
   calls: number;
+  /** Failed tool calls, with a correction or not. */
   failures: number;
   /** Transcript lines that were not JSON records, skipped. */
   skippedLines: number;
@@ -46,31 +47,39 @@ export interface LearnReport {
 export async function planLearn(options: LearnOptions): Promise<LearnReport> {
   const workspace = resolve(options.workspace);
   const skipped = { lines: 0 };
-  const calls: ToolCall[] = [];
+  const collector = new FindingCollector(workspace);
+  let calls = 0;
   let transcripts = 0;
+  const take = (call: ToolCall) => {
+    calls++;
+    collector.add(call);
+  };
   if (options.agent !== 'codex') {
     const projects = join(options.claudeDir, 'projects');
     for (const file of jsonlFiles(options.allProjects ? projects : join(projects, claudeProjectFolder(workspace)))) {
       transcripts++;
       const reader = new ClaudeTranscript(basename(file, '.jsonl'));
-      for await (const record of transcriptRecords(file, skipped)) calls.push(...reader.read(record));
+      for await (const record of transcriptRecords(file, skipped)) reader.read(record).forEach(take);
     }
   }
   if (options.agent !== 'claude') {
     for (const file of jsonlFiles(join(options.codexDir, 'sessions'), /^rollout-.*\.jsonl$/)) {
       const reader = new CodexTranscript(basename(file, '.jsonl'));
-      const found: ToolCall[] = [];
-      for await (const record of transcriptRecords(file, skipped)) found.push(...reader.read(record));
-      if (!options.allProjects && (reader.cwd === undefined || resolve(reader.cwd) !== workspace)) continue;
-      transcripts++;
-      calls.push(...found);
+      // session_meta comes first and names the directory; another project's rollout is left at that point.
+      const belongs = () => options.allProjects === true || (reader.cwd !== undefined && resolve(reader.cwd) === workspace);
+      for await (const record of transcriptRecords(file, skipped)) {
+        const found = reader.read(record);
+        if ((record.type === 'session_meta' || found.length > 0) && !belongs()) break;
+        found.forEach(take);
+      }
+      if (belongs()) transcripts++;
     }
   }
-  const findings = deriveFindings(calls, workspace);
+  const findings = collector.findings();
   const suffix = options.local ? '.local.md' : '.md';
   const targets = [...(options.agent !== 'codex' ? [`CLAUDE${suffix}`] : []), ...(options.agent !== 'claude' ? [`AGENTS${suffix}`] : [])];
   const changes = findings.length === 0 ? [] : targets.map((name) => plannedChange(join(workspace, name), findings));
-  return { transcripts, calls: calls.length, failures: findings.reduce((sum, f) => sum + f.occurrences, 0), skippedLines: skipped.lines, findings, changes };
+  return { transcripts, calls, failures: collector.failures, skippedLines: skipped.lines, findings, changes };
 }
 
 /** Writes the planned changes, each file's former content kept beside it as `<file>.headroom-backup`. */

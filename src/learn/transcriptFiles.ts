@@ -21,17 +21,24 @@ export function jsonlFiles(dir: string, name: RegExp = /\.jsonl$/): string[] {
  * A line that is not JSON (a truncated last line, a stray write) is counted and skipped.
  */
 export async function* transcriptRecords(file: string, skipped: { lines: number }): AsyncGenerator<Record<string, unknown>> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (!line.trim()) continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      skipped.lines++;
-      continue;
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        skipped.lines++;
+        continue;
+      }
+      if (typeof record === 'object' && record !== null && !Array.isArray(record)) yield record as Record<string, unknown>;
+      else skipped.lines++;
     }
-    if (typeof record === 'object' && record !== null && !Array.isArray(record)) yield record as Record<string, unknown>;
-    else skipped.lines++;
+  } finally {
+    // A reader that stops early (another project's rollout) closes the file too.
+    lines.close();
+    input.destroy();
   }
 }

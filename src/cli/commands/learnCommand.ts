@@ -44,7 +44,7 @@ each file is kept). --local writes CLAUDE.local.md / AGENTS.local.md instead.`,
       local: values.local,
     });
     const out = (line = '') => io.stdout.write(`${line}\n`);
-    out(`Read ${report.transcripts} transcript(s): ${report.calls} tool calls, ${report.failures} failures with a correction${report.skippedLines ? `, ${report.skippedLines} line(s) that were not JSON skipped` : ''}.`);
+    out(`Read ${report.transcripts} transcript(s): ${report.calls} tool calls, ${report.failures} failed, ${report.findings.length} correction(s)${report.skippedLines ? `; ${report.skippedLines} line(s) that were not JSON skipped` : ''}.`);
     if (report.findings.length === 0) {
       out('Nothing to learn: no failed call was followed by one that fixed it.');
       return 0;
