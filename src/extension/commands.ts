@@ -35,6 +35,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       feed.schedule(0);
     },
     'headroom.showPanel': () => SavingsPanel.show(deps.extensionUri, feed, () => supervisor.status),
+    'headroom.learn': () => SavingsPanel.learn(deps.extensionUri, feed, () => supervisor.status),
     'headroom.routeAgents': async () => {
       const url = runningUrl();
       if (url) await routing.route(url, routedAgents());
@@ -60,6 +61,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         { label: '$(graph) Show savings', command: 'headroom.showPanel' },
         { label: '$(plug) Route agents through Headroom', command: 'headroom.routeAgents' },
         { label: '$(debug-disconnect) Stop routing', command: 'headroom.stopRouting' },
+        { label: '$(mortar-board) Learn from agent sessions', command: 'headroom.learn', detail: 'Corrections for CLAUDE.md / AGENTS.md from failed tool calls, previewed before they are written' },
         { label: '$(server-process) Add MCP server to Claude Code', command: 'headroom.addMcpServer', detail: 'headroom_compress, headroom_retrieve, headroom_stats as tools' },
         { label: '$(copy) Copy proxy base URL', command: 'headroom.copyBaseUrl' },
         { label: '$(file-code) Open a compressed original…', command: 'headroom.openOriginal' },

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ClaudeTranscript } from './claudeTranscript';
@@ -78,27 +78,15 @@ export async function planLearn(options: LearnOptions): Promise<LearnReport> {
   const findings = collector.findings();
   const suffix = options.local ? '.local.md' : '.md';
   const targets = [...(options.agent !== 'codex' ? [`CLAUDE${suffix}`] : []), ...(options.agent !== 'claude' ? [`AGENTS${suffix}`] : [])];
-  const changes = findings.length === 0 ? [] : targets.map((name) => plannedChange(join(workspace, name), findings));
+  const changes = findings.length === 0 ? [] : targets.map((name) => plannedChange(workspace, name, findings));
   return { transcripts, calls, failures: collector.failures, skippedLines: skipped.lines, findings, changes };
 }
 
-/** Writes the planned changes, each file's former content kept beside it as `<file>.headroom-backup`. */
-export function applyLearn(report: LearnReport): string[] {
-  const written: string[] = [];
-  for (const change of report.changes) {
-    if (change.before === change.after) continue;
-    if (change.before !== undefined) copyFileSync(change.file, `${change.file}.headroom-backup`);
-    const temporary = `${change.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, change.after);
-    renameSync(temporary, change.file);
-    written.push(change.file);
-  }
-  return written;
-}
-
-function plannedChange(file: string, findings: readonly Finding[]): FileChange {
+/** The change to `name` in the workspace; its diff names the file as the workspace sees it. */
+function plannedChange(workspace: string, name: string, findings: readonly Finding[]): FileChange {
+  const file = join(workspace, name);
   const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   const { text: after, repaired } = mergeLearnBlock(before, findings.map((finding) => finding.text));
-  const diff = before === after ? '' : createTwoFilesPatch(file, file, before ?? '', after, before === undefined ? '(new file)' : undefined, undefined, { context: 2 });
+  const diff = before === after ? '' : createTwoFilesPatch(name, name, before ?? '', after, before === undefined ? '(new file)' : undefined, undefined, { context: 2 });
   return { file, before, after, diff, repaired };
 }

@@ -4,6 +4,22 @@
  */
 import type { ItemsResponse, SeriesBucket, StatsResponse } from '../proxy/api';
 
+/** One correction learn proposes, as the panel lists it. */
+export interface LearnFinding {
+  text: string;
+  occurrences: number;
+  tokens: number;
+}
+
+/** Where the panel's "Run learn" stands. */
+export type LearnView =
+  | { state: 'idle' }
+  | { state: 'running' }
+  | { state: 'proposed'; transcripts: number; calls: number; failures: number; findings: LearnFinding[]; files: Array<{ file: string; diff: string }> }
+  | { state: 'nothing'; transcripts: number; calls: number; failures: number }
+  | { state: 'applied'; files: string[] }
+  | { state: 'failed'; error: string };
+
 export interface ItemsFilter {
   search: string;
   kind: string;
@@ -21,7 +37,8 @@ export type HostMessage =
   | { type: 'proxy'; proxy: ProxyView }
   | { type: 'stats'; stats: StatsResponse }
   | { type: 'items'; filter: ItemsFilter; items: ItemsResponse }
-  | { type: 'original'; hash: string; content: string | null; error?: string };
+  | { type: 'original'; hash: string; content: string | null; error?: string }
+  | { type: 'learn'; learn: LearnView };
 
 /** Webview → host. */
 export type PanelMessage =
@@ -32,4 +49,7 @@ export type PanelMessage =
   | { type: 'openOriginal'; hash: string; kind: string }
   | { type: 'copyOriginal'; hash: string }
   | { type: 'toggleCompression' }
-  | { type: 'routeAgents' };
+  | { type: 'routeAgents' }
+  | { type: 'runLearn' }
+  | { type: 'applyLearn' }
+  | { type: 'discardLearn' };

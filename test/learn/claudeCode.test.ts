@@ -1,31 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planLearn } from '../../src/learn/learn';
 import { claudeProjectFolder, jsonlFiles } from '../../src/learn/transcriptFiles';
+import { LEARN_PROMPT, runClaude } from '../helpers/claudeCli';
 import { headroom } from '../helpers/cli';
 import { startFakeUpstream } from '../helpers/fakeUpstream';
 import { tempDir } from '../helpers/tempDir';
-
-const CLAUDE = join(dirname(require.resolve('@anthropic-ai/claude-code/package.json')), 'bin', 'claude.exe');
-
-/** Runs the real Claude Code CLI in `workspace` against the fake model, which tries a wrong npm script and a wrong path before the right ones. */
-function runClaude(workspace: string, home: string, baseUrl: string): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(CLAUDE, ['-p', 'Run the tests and read the app config.', '--allowedTools', 'Bash,Read', '--max-turns', '8'], {
-      cwd: workspace,
-      stdio: 'ignore',
-      env: { PATH: process.env.PATH, HOME: home, ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_API_KEY: 'sk-ant-learn-test', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1' },
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
 
 describe('learn from real Claude Code transcripts', () => {
   const dir = tempDir();
@@ -40,7 +22,8 @@ describe('learn from real Claude Code transcripts', () => {
     writeFileSync(join(workspace, 'CLAUDE.md'), '# My project\n\nUse tabs.\n');
     const upstream = await startFakeUpstream({ script: 'learn' });
     try {
-      assert.equal(await runClaude(workspace, home, upstream.url), 0);
+      const run = await runClaude({ cwd: workspace, prompt: LEARN_PROMPT, allowedTools: 'Bash,Read', env: { HOME: home, ANTHROPIC_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-learn-test' } });
+      assert.equal(run.code, 0, run.stderr);
     } finally {
       await upstream.close();
     }

@@ -1,39 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runClaude } from '../helpers/claudeCli';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { tempDir } from '../helpers/tempDir';
-
-const CLAUDE = join(dirname(require.resolve('@anthropic-ai/claude-code/package.json')), 'bin', 'claude.exe');
-
-function runClaude(cwd: string, home: string, baseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(CLAUDE, ['-p', 'Print the log and tell me what failed.', '--allowedTools', 'Bash', '--max-turns', '4'], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        ANTHROPIC_BASE_URL: baseUrl,
-        ANTHROPIC_API_KEY: 'sk-ant-e2e-not-a-real-key',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        DISABLE_AUTOUPDATER: '1',
-        ENABLE_TOOL_SEARCH: 'true',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('the real Claude Code CLI through the proxy', () => {
   const h = proxyHarness({ upstreamScript: 'claude-code' });
@@ -41,7 +12,13 @@ describe('the real Claude Code CLI through the proxy', () => {
   it('completes a Bash tool round trip headless, with the tool result compressed on the way', async () => {
     const home = tempDir();
     const work = tempDir();
-    const run = await runClaude(work, home, h.proxy.url);
+    const run = await runClaude({
+      cwd: work,
+      prompt: 'Print the log and tell me what failed.',
+      allowedTools: 'Bash',
+      maxTurns: 4,
+      env: { HOME: home, ANTHROPIC_BASE_URL: h.proxy.url, ANTHROPIC_API_KEY: 'sk-ant-e2e-not-a-real-key', ENABLE_TOOL_SEARCH: 'true' },
+    });
     assert.equal(run.code, 0, `claude exited ${run.code}: ${run.stderr}`);
     assert.match(run.stdout, /HEADROOM-E2E-DONE/);
 

@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ItemsResponse, SeriesBucket, StatsResponse } from '../../src/proxy/api';
 import type { HostMessage, ItemsFilter, PanelMessage, ProxyView } from '../../src/shared/panelProtocol';
 import { ItemsList } from './itemsList';
+import { LearnSection } from './learnSection';
 import { SavingsCharts } from './savingsCharts';
 import { element } from './dom';
 import { tiles } from './viewModel';
@@ -39,11 +40,14 @@ const items = new ItemsList(persisted.filter, post, (filter) => {
   vscode.setState(persisted);
 });
 
+const learn = new LearnSection(post);
+
 app.append(
   element('header', {}, element('h1', {}, 'Headroom'), status, toggle),
   tileRow,
   charts.root,
   items.root,
+  learn.root,
 );
 
 function showProxy(proxy: ProxyView): void {
@@ -88,6 +92,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'original':
       items.showOriginal(message.hash, message.content, message.error);
+      return;
+    case 'learn':
+      learn.show(message.learn);
       return;
   }
 });

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyLearn, planLearn, type LearnAgent } from '../../learn/learn';
+import { applyLearn } from '../../learn/applyPlan';
+import { planLearn, type LearnAgent } from '../../learn/learn';
 import { formatTokens } from '../../shared/format';
 import { UsageError, type Command } from '../command';
 
@@ -10,7 +11,7 @@ const AGENTS: readonly LearnAgent[] = ['claude', 'codex', 'all'];
 export const learnCommand: Command = {
   name: 'learn',
   summary: 'turn failed tool calls in agent transcripts into corrections in CLAUDE.md / AGENTS.md',
-  usage: `headroom learn [--apply] [--agent claude|codex|all] [--workspace DIR] [--all] [--local]
+  usage: `headroom learn [--apply | --json] [--agent claude|codex|all] [--workspace DIR] [--all] [--local]
                 [--claude-dir DIR] [--codex-dir DIR]
 
 Reads Claude Code's and Codex's transcripts of this workspace (--all: of every project),
@@ -18,12 +19,14 @@ finds the tool calls that failed and the calls that fixed them, and proposes cor
 for CLAUDE.md (Claude Code) and AGENTS.md (Codex and others), between
 <!-- headroom:learn:start --> and <!-- headroom:learn:end --> markers. Nothing outside the
 markers changes. Without --apply it only shows the change; with it, it writes (a backup of
-each file is kept). --local writes CLAUDE.local.md / AGENTS.local.md instead.`,
+each file is kept). --local writes CLAUDE.local.md / AGENTS.local.md instead. --json prints
+the plan (findings, and each file's content before and after) as one JSON object.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {
         apply: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         agent: { type: 'string', default: 'all' },
         workspace: { type: 'string' },
         all: { type: 'boolean', default: false },
@@ -44,6 +47,11 @@ each file is kept). --local writes CLAUDE.local.md / AGENTS.local.md instead.`,
       local: values.local,
     });
     const out = (line = '') => io.stdout.write(`${line}\n`);
+    if (values.json && values.apply) throw new UsageError('--json shows the plan; apply it with --apply alone');
+    if (values.json) {
+      out(JSON.stringify(report));
+      return 0;
+    }
     out(`Read ${report.transcripts} transcript(s): ${report.calls} tool calls, ${report.failures} failed, ${report.findings.length} correction(s)${report.skippedLines ? `; ${report.skippedLines} line(s) that were not JSON skipped` : ''}.`);
     if (report.findings.length === 0) {
       out('Nothing to learn: no failed call was followed by one that fixed it.');
@@ -60,7 +68,7 @@ each file is kept). --local writes CLAUDE.local.md / AGENTS.local.md instead.`,
       out('Dry run: nothing was written. Run with --apply to write these changes.');
       return 0;
     }
-    const written = applyLearn(report);
+    const written = applyLearn(report.changes);
     out(written.length ? `Wrote ${written.join(', ')} (backups: <file>.headroom-backup).` : 'Every file was already up to date.');
     return 0;
   },

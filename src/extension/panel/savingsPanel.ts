@@ -4,6 +4,7 @@ import type { HostMessage, ItemsFilter, PanelMessage, ProxyView } from '../../sh
 import type { ProxyStatus } from '../proxySupervisor';
 import type { StatsFeed } from '../statsFeed';
 import { originalUri } from '../originalDocuments';
+import { LearnSession } from './learnSession';
 
 export const PANEL_VIEW_TYPE = 'headroom.savings';
 
@@ -16,6 +17,7 @@ export class SavingsPanel implements vscode.Disposable {
   private static current: SavingsPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private filter: ItemsFilter = { search: '', kind: '', offset: 0 };
+  private readonly learn: LearnSession;
 
   static show(extensionUri: vscode.Uri, feed: StatsFeed, status: () => ProxyStatus): void {
     if (SavingsPanel.current) {
@@ -24,6 +26,12 @@ export class SavingsPanel implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Headroom Savings', vscode.ViewColumn.Active, webviewOptions(extensionUri));
     SavingsPanel.current = new SavingsPanel(panel, extensionUri, feed, status);
+  }
+
+  /** Opens the panel and runs learn in it. */
+  static async learn(extensionUri: vscode.Uri, feed: StatsFeed, status: () => ProxyStatus): Promise<void> {
+    SavingsPanel.show(extensionUri, feed, status);
+    await SavingsPanel.current?.learn.run();
   }
 
   /** Brings a panel back after a window reload. */
@@ -45,6 +53,7 @@ export class SavingsPanel implements vscode.Disposable {
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = panelHtml(panel.webview, extensionUri);
+    this.learn = new LearnSession(vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath, (learn) => this.post({ type: 'learn', learn }));
     const onStats = (stats: StatsResponse) => this.post({ type: 'stats', stats });
     const onRequest = () => void this.sendItems();
     feed.on('stats', onStats);
@@ -52,6 +61,7 @@ export class SavingsPanel implements vscode.Disposable {
     this.disposables.push(
       { dispose: () => feed.off('stats', onStats) },
       { dispose: () => feed.off('request', onRequest) },
+      this.learn,
       panel.webview.onDidReceiveMessage((message: PanelMessage) => void this.receive(message)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -69,6 +79,7 @@ export class SavingsPanel implements vscode.Disposable {
         this.postProxy();
         if (this.feed.latest) this.post({ type: 'stats', stats: this.feed.latest });
         this.feed.schedule(0);
+        this.post({ type: 'learn', learn: this.learn.view });
         await this.sendItems();
         return;
       case 'bucket':
@@ -99,6 +110,15 @@ export class SavingsPanel implements vscode.Disposable {
         return;
       case 'routeAgents':
         await vscode.commands.executeCommand('headroom.routeAgents');
+        return;
+      case 'runLearn':
+        await this.learn.run();
+        return;
+      case 'applyLearn':
+        this.learn.apply();
+        return;
+      case 'discardLearn':
+        this.learn.discard();
         return;
     }
   }

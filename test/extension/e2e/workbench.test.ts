@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { LoopbackClient } from '../../../src/proxy/loopbackClient';
+import { LEARN_PROMPT, runClaude } from '../../helpers/claudeCli';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream';
 import { httpRequest } from '../../helpers/http';
 import { tempDir } from '../../helpers/tempDir';
@@ -184,6 +185,38 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await output.filter({ hasText: /Discovered\s5\stools/ }).first().waitFor({ timeout: TIMEOUT });
     await workbench.screenshot('8-mcp-in-vscode');
     await workbench.page.keyboard.press('Escape');
+  });
+
+  it('Run learn in the panel reads the real Claude Code transcripts, previews the correction, and writes it on Apply', async () => {
+    const workspace = join(dir, 'workspace');
+    mkdirSync(join(workspace, 'packages', 'app', 'config'), { recursive: true });
+    writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'e2e-learn', scripts: { test: 'echo all tests passed' } }));
+    writeFileSync(join(workspace, 'packages', 'app', 'config', 'app.json'), '{"port": 8080}');
+    const model = await startFakeUpstream({ script: 'learn' });
+    try {
+      const run = await runClaude({ cwd: workspace, prompt: LEARN_PROMPT, allowedTools: 'Bash,Read', env: { ...workbench.env, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-ant-e2e-learn' } });
+      assert.equal(run.code, 0, run.stderr);
+    } finally {
+      await model.close();
+    }
+
+    const frame = await panel();
+    await frame.locator('#run-learn').click();
+    const findings = frame.locator('#learn-findings');
+    await findings.waitFor({ timeout: TIMEOUT });
+    assert.match((await findings.textContent()) ?? '', /Run `npm test`, not `npm run tests`: there is no "tests" script\./);
+    assert.match((await findings.textContent()) ?? '', /`config\/app\.json` does not exist; the file is `packages\/app\/config\/app\.json`\./);
+    assert.match((await frame.locator('pre.learn-diff').first().textContent()) ?? '', /\+<!-- headroom:learn:start -->/);
+    assert.equal(existsSync(join(workspace, 'CLAUDE.md')), false, 'a preview writes nothing');
+    await frame.locator('#learn').scrollIntoViewIfNeeded();
+    await workbench.screenshot('9-learn-preview');
+
+    await frame.locator('#apply-learn').click();
+    await frame.locator('#learn-applied').waitFor({ timeout: TIMEOUT });
+    for (const name of ['CLAUDE.md', 'AGENTS.md']) {
+      const written = readFileSync(join(workspace, name), 'utf8');
+      assert.match(written, /<!-- headroom:learn:start -->[\s\S]*- Run `npm test`, not `npm run tests`[\s\S]*<!-- headroom:learn:end -->/);
+    }
   });
 
   it('a click on the status bar turns compression off, and the next request passes unchanged', async () => {
