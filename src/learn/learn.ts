@@ -5,6 +5,7 @@ import { ClaudeTranscript } from './claudeTranscript';
 import { CodexTranscript } from './codexTranscript';
 import { FindingCollector, type Finding } from './corrections';
 import { mergeLearnBlock } from './learnBlock';
+import { refineLines, type Refiner } from './refine';
 import type { ToolCall } from './toolCall';
 import { claudeProjectFolder, jsonlFiles, transcriptRecords } from './transcriptFiles';
 
@@ -21,6 +22,10 @@ export interface LearnOptions {
   allProjects?: boolean;
   /** Write CLAUDE.local.md / AGENTS.local.md, which are not meant to be committed. */
   local?: boolean;
+  /** Rewords the corrections (a language model); without it, or when it fails, the deterministic lines stand. */
+  refine?: Refiner;
+  /** Told why a refinement was not used. */
+  onWarning?: (message: string) => void;
 }
 
 export interface FileChange {
@@ -75,11 +80,22 @@ export async function planLearn(options: LearnOptions): Promise<LearnReport> {
       if (belongs()) transcripts++;
     }
   }
-  const findings = collector.findings();
+  const findings = await refined(collector.findings(), options);
   const suffix = options.local ? '.local.md' : '.md';
   const targets = [...(options.agent !== 'codex' ? [`CLAUDE${suffix}`] : []), ...(options.agent !== 'claude' ? [`AGENTS${suffix}`] : [])];
   const changes = findings.length === 0 ? [] : targets.map((name) => plannedChange(workspace, name, findings));
   return { transcripts, calls, failures: collector.failures, skippedLines: skipped.lines, findings, changes };
+}
+
+async function refined(findings: Finding[], options: LearnOptions): Promise<Finding[]> {
+  if (!options.refine || findings.length === 0) return findings;
+  try {
+    const lines = await refineLines(findings.map((finding) => finding.text), options.refine);
+    return findings.map((finding, i) => ({ ...finding, text: lines[i] }));
+  } catch (error) {
+    options.onWarning?.(`learn: the language model's rewording was not used (${(error as Error).message}); the corrections are as found.`);
+    return findings;
+  }
 }
 
 /** The change to `name` in the workspace; its diff names the file as the workspace sees it. */

@@ -1,3 +1,5 @@
+import { codeSpans } from './refine';
+
 export const LEARN_START = '<!-- headroom:learn:start -->';
 export const LEARN_END = '<!-- headroom:learn:end -->';
 const HEADING = '## Learned from earlier agent sessions (headroom learn)';
@@ -10,7 +12,7 @@ export interface MergedFile {
 
 /**
  * The file with Headroom's block holding `lines`: the lines already in the block stay in their
- * order, new ones follow. Everything outside the markers is kept byte for byte. Without a
+ * order, new ones (not already there in other words) follow. Everything outside the markers is kept byte for byte. Without a
  * block, one is appended; a damaged pair (one marker alone, the end before the start, more
  * than one of either) loses only its marker lines and a fresh block is appended, so no text
  * the user wrote is ever dropped.
@@ -32,8 +34,18 @@ export function mergeLearnBlock(existing: string | undefined, lines: readonly st
 }
 
 function render(earlier: readonly string[], lines: readonly string[]): string {
-  const merged = [...earlier, ...lines.filter((line) => !earlier.includes(line))];
+  const merged = [...earlier, ...lines.filter((line) => !earlier.some((old) => sameCorrection(old, line)))];
   return [LEARN_START, HEADING, '', ...merged.map((line) => `- ${line}`), LEARN_END].join('\n');
+}
+
+/**
+ * The same line, or the same facts: two lines naming the same commands and paths are one
+ * correction, however they are worded (a reworded line from an earlier run stays, once).
+ */
+function sameCorrection(a: string, b: string): boolean {
+  if (a === b) return true;
+  const spans = (line: string) => codeSpans(line).sort().join('\n');
+  return codeSpans(a).length > 0 && spans(a) === spans(b);
 }
 
 function appended(text: string, block: string): string {

@@ -83,6 +83,7 @@ function scriptedContent(script: string | undefined, body: { tools?: Block[]; me
     return { content: [text('Running it.'), { type: 'tool_use', id: 'toolu_cc_bash', name: 'Bash', input: { command: CLAUDE_CODE_COMMAND, description: 'Print the log' } }], stopReason: 'tool_use' };
   }
   if (script === 'learn') return learnScript(body);
+  if (script === 'refine') return refineScript(body);
   if (!script) return { content: [text(fallback)], stopReason: 'end_turn' };
   const last = body.messages?.at(-1);
   const results = Array.isArray(last?.content) ? (last.content as Block[]).filter((b) => b.type === 'tool_result') : [];
@@ -113,6 +114,16 @@ function learnScript(body: { tools?: Block[]; messages?: Array<{ role: string; c
   ];
   if (done < steps.length) return { content: [{ type: 'text', text: 'Next step.' }, steps[done]], stopReason: 'tool_use' };
   return { content: [{ type: 'text', text: 'LEARN-DONE' }], stopReason: 'end_turn' };
+}
+
+/**
+ * The fake model of learn's --refine: it rewords every even line keeping its code spans,
+ * and drops the facts of every odd one (which learn must then refuse).
+ */
+function refineScript(body: { messages?: Array<{ role: string; content: unknown }> }): { content: Block[]; stopReason: string } {
+  const lines = JSON.parse(String(body.messages?.[0]?.content ?? '[]')) as string[];
+  const reworded = lines.map((line, i) => (i % 2 === 0 ? `Do this: ${[...line.matchAll(/`[^`]+`/g)].map((m) => m[0]).join(' instead of ')}.` : 'Be careful with commands.'));
+  return { content: [{ type: 'text', text: `Here are the lines:\n${JSON.stringify(reworded)}` }], stopReason: 'end_turn' };
 }
 
 function anthropicEvents(content: Block[], stopReason: string): string[] {
