@@ -1,7 +1,7 @@
 import type { ToolCall } from './toolCall';
 
 type Block = { type?: string; id?: string; name?: string; input?: Record<string, unknown>; tool_use_id?: string; content?: unknown; is_error?: boolean; text?: string };
-type ClaudeRecord = { type?: string; sessionId?: string; timestamp?: string; message?: { content?: unknown }; toolUseResult?: unknown };
+type ClaudeRecord = { type?: string; timestamp?: string; message?: { content?: unknown }; toolUseResult?: unknown };
 
 const PATH_INPUTS = ['file_path', 'notebook_path', 'path'];
 
@@ -14,6 +14,10 @@ const PATH_INPUTS = ['file_path', 'notebook_path', 'path'];
 export class ClaudeTranscript {
   private readonly pending = new Map<string, { tool: string; input: Record<string, unknown> }>();
 
+  /**
+   * `session` names the transcript file: a subagent's file carries its parent's sessionId but
+   * is a thread of its own, and a fix is only looked for in the same thread.
+   */
   constructor(private readonly session: string) {}
 
   /** The calls this record finishes. */
@@ -36,7 +40,7 @@ export class ClaudeTranscript {
       const pathKey = PATH_INPUTS.find((key) => typeof call.input[key] === 'string');
       calls.push({
         agent: 'claude',
-        session: record.sessionId ?? this.session,
+        session: this.session,
         at: record.timestamp ?? '',
         tool: call.tool,
         command,

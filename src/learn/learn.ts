@@ -63,7 +63,7 @@ export async function planLearn(options: LearnOptions): Promise<LearnReport> {
     const projects = join(options.claudeDir, 'projects');
     for (const file of jsonlFiles(options.allProjects ? projects : join(projects, claudeProjectFolder(workspace)))) {
       transcripts++;
-      const reader = new ClaudeTranscript(basename(file, '.jsonl'));
+      const reader = new ClaudeTranscript(file);
       for await (const record of transcriptRecords(file, skipped)) reader.read(record).forEach(take);
     }
   }
