@@ -46,6 +46,7 @@ keeps every command and path, and without an answer the corrections stay as foun
       strict: true,
     });
     if (!AGENTS.includes(values.agent as LearnAgent)) throw new UsageError(`--agent must be one of ${AGENTS.join(', ')}, not "${values.agent}"`);
+    if (values.json && values.apply) throw new UsageError('--json shows the plan; apply it with --apply alone');
     const home = io.env.HOME ?? homedir();
     const apiKey = io.env.ANTHROPIC_API_KEY;
     if (values.refine && !apiKey) throw new UsageError('--refine asks a model through the Anthropic API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a gateway or the Headroom proxy)');
@@ -61,7 +62,6 @@ keeps every command and path, and without an answer the corrections stay as foun
       onWarning: (message) => io.stderr.write(`${message}\n`),
     });
     const out = (line = '') => io.stdout.write(`${line}\n`);
-    if (values.json && values.apply) throw new UsageError('--json shows the plan; apply it with --apply alone');
     if (values.json) {
       out(JSON.stringify(report));
       return 0;

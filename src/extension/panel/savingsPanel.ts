@@ -18,6 +18,7 @@ export class SavingsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private filter: ItemsFilter = { search: '', kind: '', offset: 0 };
   private readonly learn: LearnSession;
+  private disposed = false;
 
   static show(extensionUri: vscode.Uri, feed: StatsFeed, status: () => ProxyStatus): void {
     if (SavingsPanel.current) {
@@ -68,6 +69,7 @@ export class SavingsPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (SavingsPanel.current === this) SavingsPanel.current = undefined;
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.panel.dispose();
@@ -148,7 +150,9 @@ export class SavingsPanel implements vscode.Disposable {
     this.post({ type: 'proxy', proxy: proxyView(this.status(), this.feed.latest?.compression ?? true) });
   }
 
+  /** A learn run or a fetch that finishes after the panel closed has no one to tell. */
   private post(message: HostMessage): void {
+    if (this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 }
