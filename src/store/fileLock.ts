@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 
 export class StoreLocked extends Error {
   constructor(readonly file: string, readonly pid: number) {
@@ -19,20 +19,26 @@ export class FileLock {
 
   static acquire(file: string): FileLock {
     const path = `${file}.lock`;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(path, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        return new FileLock(path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-        if (Number.isInteger(owner) && isRunning(owner)) throw new StoreLocked(file, owner);
-        unlinkSync(path);
+    // The lock appears with its pid already in it (written aside, then hard-linked into place),
+    // so another process never reads an empty lock file and takes it for an abandoned one.
+    const pending = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    writeFileSync(pending, String(process.pid), { mode: 0o600 });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          linkSync(pending, path);
+          return new FileLock(path);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+          if (Number.isInteger(owner) && isRunning(owner)) throw new StoreLocked(file, owner);
+          unlinkSync(path);
+        }
       }
+      throw new StoreLocked(file, -1);
+    } finally {
+      unlinkSync(pending);
     }
-    throw new StoreLocked(file, -1);
   }
 
   /**

@@ -101,11 +101,17 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     },
     runCommand: async (title) => {
-      // The main frame gets the key even when a webview has focus.
-      await page.locator('.statusbar').click({ position: { x: 500, y: 5 } });
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input').fill(`>${title}`);
-      await pickExactly(page, title);
+      try {
+        // The main frame gets the key even when a webview has focus.
+        await page.locator('.statusbar').click({ position: { x: 500, y: 5 } });
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill(`>${title}`);
+        await pickExactly(page, title);
+      } catch (error) {
+        // What was on screen (a dialog, a notification) is the first thing to know when this fails.
+        await page.screenshot({ path: join(ARTIFACTS, `failed-command-${title.replace(/\W+/g, '-')}.png`) });
+        throw error;
+      }
     },
     pick: async (label) => {
       await page.locator('.quick-input-widget input').fill(label);

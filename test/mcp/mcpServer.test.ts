@@ -218,6 +218,7 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
       });
       for (const [i, hash] of hashes.entries()) {
         const back = await (i % 2 ? b : a).call('headroom_retrieve', { hash, limit: 100_000 });
+        assert.notEqual(back.isError, true, `output ${i}: ${textOf(back)}`);
         assert.equal(textOf(back).split('\n').slice(1).join('\n'), outputs[i], `output ${i}, written by one process, read by the other`);
       }
       const proxy = await startCliProxy(['--store', store]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CcrStore } from '../../src/store/ccrStore';
 import { StoreLocked } from '../../src/store/fileLock';
@@ -12,6 +12,7 @@ describe('store lock', () => {
     const file = join(tempDir(), 'store.sqlite');
     const first = await CcrStore.open({ file });
     assert.equal(readFileSync(`${file}.lock`, 'utf8'), String(process.pid));
+    assert.deepEqual(readdirSync(dirname(file)).filter((name) => name.includes('.lock')), ['store.sqlite.lock'], 'nothing is left beside the lock');
     await assert.rejects(CcrStore.open({ file }), (error: unknown) => error instanceof StoreLocked && /in use by another process \(pid \d+\)/.test((error as Error).message));
     await first.close();
     assert.equal(existsSync(`${file}.lock`), false);
