@@ -81,12 +81,20 @@ function isSearchOutput(lines: string[]): boolean {
   const pathLike = (path: string) => /[./\\]/.test(path) && !/\s{2,}/.test(path) && !/^\d+$/.test(path);
   const grepLines = lines.filter((line) => {
     const m = SEARCH_LINE.exec(line);
-    return m !== null && pathLike(m[1]) && !/^\d{4}-\d\d-\d\d/.test(line);
+    return m !== null && pathLike(m[1]) && !/^\d{4}-\d\d-\d\d/.test(line) && !isClockTime(m);
   }).length;
   if (grepLines >= 2 && grepLines / lines.length >= 0.6) return true;
   const headingMatches = lines.filter((line) => SEARCH_HEADING_MATCH.test(line)).length;
   const headings = lines.filter((line) => !SEARCH_HEADING_MATCH.test(line) && pathLike(line) && !/\s/.test(line.trim())).length;
   return headings >= 1 && headingMatches >= 2 && (headingMatches + headings) / lines.length >= 0.8;
+}
+
+/**
+ * A log line's time read as `path:line:column`: "17/06/09 20:10:40" or "…_13:53:08" give a
+ * "path" ending in the hour, then two-digit minutes and seconds.
+ */
+function isClockTime(m: RegExpExecArray): boolean {
+  return /\D\d{1,2}$/.test(m[1]) && /^\d\d$/.test(m[2]) && /^\d\d(?:[.,]\d+)?(?:\D|$)/.test(m[3] ?? m[4]);
 }
 
 const TIMESTAMP = /\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b\d\d:\d\d:\d\d\b|^[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:|^\d{10}(\.\d+)?\b|^\d{6} \d{6}\b/;

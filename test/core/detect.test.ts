@@ -15,10 +15,18 @@ describe('content detection', () => {
   ];
   for (const [kind, text] of cases) it(`detects ${kind}: ${JSON.stringify(text.slice(0, 30))}`, () => assert.equal(detectKind(text).kind, kind));
 
-  it('detects every loghub sample as a log', () => {
+  it('detects every loghub sample as a log, with CRLF or LF line ends', () => {
     for (const name of ['HDFS_2k.log', 'Apache_2k.log', 'OpenSSH_2k.log', 'Spark_2k.log', 'Zookeeper_2k.log', 'Android_2k.log', 'Linux_2k.log', 'HPC_2k.log', 'OpenStack_2k.log']) {
-      assert.equal(detectKind(corpusFile('logs', name)).kind, 'log', name);
+      const text = corpusFile('logs', name);
+      assert.equal(detectKind(text).kind, 'log', name);
+      // "17/06/09 20:10:40" and "…_13:53:08" read like path:line:column to a careless grep test.
+      assert.equal(detectKind(text.replace(/\r\n/g, '\n')).kind, 'log', `${name} with LF`);
     }
+  });
+
+  it('still reads ripgrep --column output, and paths that end in digits, as search results', () => {
+    assert.equal(detectKind('src/a.ts:12:5:const a = 1;\nsrc/b.ts:40:17:const b = 2;\nsrc/c.ts:7:3:  return a + b;').kind, 'search');
+    assert.equal(detectKind('lib/v2:10:const a = 1;\nlib/v2:11:const b = 2;\nlib/v3:12:const c = 3;').kind, 'search');
   });
 
   it('detects binary data', () => assert.equal(detectKind('abc\u0000def').kind, 'binary'));
