@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bglLog, CORPORA, corpusFile, logTemplates, templateOf } from '../test/helpers/corpora';
 import { plantedRecords, seededRandom } from '../test/helpers/records';
+import type { QaItem } from './online';
 import { textNeedle, type Case, type Needle } from './retention';
 
 /** Log lines as the compressor keeps them may end with a repeat count. */
@@ -81,8 +82,8 @@ export function parityDiffs(): Case[] {
  * Question answering with answer spans, generated: customer records and a service log, a
  * question about one record or one event, the answer text that only that record or line holds.
  */
-export function questionAnswering(): Case[] {
-  const cases: Case[] = [];
+export function generatedQa(): QaItem[] {
+  const items: QaItem[] = [];
   const random = seededRandom(2026);
   const first = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Niklaus'];
   const last = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Wirth'];
@@ -92,14 +93,19 @@ export function questionAnswering(): Case[] {
       seats: 1 + Math.floor(random() * 50), account: `ACC-${String(100_000 + Math.floor(random() * 900_000))}`,
     }));
     const target = rows[Math.floor(random() * rows.length)];
-    cases.push({ content: JSON.stringify(rows), query: `What is the account number of ${target.name}?`, needles: [textNeedle(target.account, target.name)] });
+    items.push({ context: JSON.stringify(rows), question: `What is the account number of ${target.name}?`, answer: target.account, lookup: target.name });
   }
   for (let q = 0; q < 20; q++) {
     const lines = Array.from({ length: 1_500 }, (_, i) => `2026-11-26T10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z INFO payment-${i % 9} processed order ${200_000 + i} in ${10 + (i % 40)} ms`);
     const order = 300_000 + Math.floor(random() * 90_000);
     const at = 100 + Math.floor(random() * 1_300);
     lines.splice(at, 0, `2026-11-26T10:30:00Z ERROR payment-${at % 9} card declined for order ${order}: insufficient funds`);
-    cases.push({ content: lines.join('\n'), query: 'Which order had its card declined?', needles: [textNeedle(String(order), 'card declined')] });
+    items.push({ context: lines.join('\n'), question: 'Which order had its card declined?', answer: String(order), lookup: 'card declined' });
   }
-  return cases;
+  return items;
+}
+
+/** The QA items as retention cases: the question is the query, the answer span the needle. */
+export function questionAnswering(): Case[] {
+  return generatedQa().map((item) => ({ content: item.context, query: item.question, needles: [textNeedle(item.answer, item.lookup)] }));
 }

@@ -84,6 +84,7 @@ function scriptedContent(script: string | undefined, body: { tools?: Block[]; me
   }
   if (script === 'learn') return learnScript(body);
   if (script === 'refine') return refineScript(body);
+  if (script === 'qa') return qaScript(body);
   if (!script) return { content: [text(fallback)], stopReason: 'end_turn' };
   const last = body.messages?.at(-1);
   const results = Array.isArray(last?.content) ? (last.content as Block[]).filter((b) => b.type === 'tool_result') : [];
@@ -124,6 +125,27 @@ function refineScript(body: { messages?: Array<{ role: string; content: unknown 
   const lines = JSON.parse(String(body.messages?.[0]?.content ?? '[]')) as string[];
   const reworded = lines.map((line, i) => (i % 2 === 0 ? `Do this: ${[...line.matchAll(/`[^`]+`/g)].map((m) => m[0]).join(' instead of ')}.` : 'Be careful with commands.'));
   return { content: [{ type: 'text', text: `Here are the lines:\n${JSON.stringify(reworded)}` }], stopReason: 'end_turn' };
+}
+
+/**
+ * The fake model of the online evaluation: it reads the tool results for the answer to the
+ * generated questions (an account number, a declined order); when the answer is not there but
+ * a marker is, it retrieves with the question's words, as a model would.
+ */
+function qaScript(body: { tools?: Block[]; messages?: Array<{ role: string; content: unknown }> }): { content: Block[]; stopReason: string } {
+  const question = String(body.messages?.[0]?.content ?? '');
+  const results = (body.messages ?? []).flatMap((m) => (Array.isArray(m.content) ? (m.content as Block[]) : [])).filter((b) => b.type === 'tool_result').map((b) => String(b.content)).join('\n');
+  const name = /account number of (.+)\?/.exec(question)?.[1];
+  const lookup = name ?? 'card declined';
+  const found = name
+    ? new RegExp(`"name":"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^}]*"account":"(ACC-\\d+)"`).exec(results)?.[1]
+    : /card declined for order (\d+)/.exec(results)?.[1];
+  if (found) return { content: [{ type: 'text', text: found }], stopReason: 'end_turn' };
+  const hash = /retrieve hash=([0-9a-f]{24})/.exec(results)?.[1];
+  if (hash && (body.tools ?? []).some((t) => t.name === 'headroom_retrieve')) {
+    return { content: [{ type: 'tool_use', id: `toolu_qa_${hash}`, name: 'headroom_retrieve', input: { hash, query: lookup } }], stopReason: 'tool_use' };
+  }
+  return { content: [{ type: 'text', text: 'I cannot tell.' }], stopReason: 'end_turn' };
 }
 
 function anthropicEvents(content: Block[], stopReason: string): string[] {
