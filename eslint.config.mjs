@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   {
     // Everything but the extension runs outside VS Code (CLI, forked proxy, MCP server).
-    files: ['src/store/**/*.ts', 'src/proxy/**/*.ts', 'src/mcp/**/*.ts', 'src/learn/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/store/**/*.ts', 'src/proxy/**/*.ts', 'src/mcp/**/*.ts', 'src/learn/**/*.ts', 'src/embeddings/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['../extension/*', '../../extension/*'] }],
     },
