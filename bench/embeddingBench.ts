@@ -1,0 +1,47 @@
+/**
+ * `npm run bench:embeddings`: what embedding relevance adds to a request. BM25 alone against
+ * the hybrid scorer with the embedding model in a worker thread, scoring the 2,000 lines of
+ * the BGL log against a question: the first time (every chunk embedded) and again (chunks
+ * from the cache). The model is HEADROOM_EMBEDDING_MODEL if set, else the tiny test model,
+ * whose figures show the worker's own cost, not a real model's inference time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bm25Scorer } from '../src/core/relevance/bm25Scorer';
+import { loadRelevance } from '../src/embeddings/relevance';
+import { bglLog } from '../test/helpers/corpora';
+import { writeTinyEmbeddingModel } from '../test/helpers/tinyEmbeddingModel';
+
+async function timed(run: () => unknown): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-embedding-bench-'));
+  try {
+    const modelDir = process.env.HEADROOM_EMBEDDING_MODEL ?? join(dir, 'tiny');
+    if (!process.env.HEADROOM_EMBEDDING_MODEL) writeTinyEmbeddingModel(modelDir);
+    const lines = bglLog().lines;
+    const query = 'which nodes had kernel data TLB errors?';
+    const relevance = await loadRelevance(modelDir, { budgetMs: 60_000 });
+    try {
+      await bm25Scorer.score(query, lines);
+      const bm25 = await timed(() => bm25Scorer.score(`${query} once more`, lines));
+      const cold = await timed(() => relevance.scorer.score(query, lines));
+      const warm = await timed(() => relevance.scorer.score(`${query} again`, lines));
+      console.log(`| measure (${lines.length} chunks, model: ${process.env.HEADROOM_EMBEDDING_MODEL ? modelDir : 'tiny test model'}) | ms |\n|---|---|`);
+      console.log(`| BM25 alone (warm) | ${bm25.toFixed(1)} |`);
+      console.log(`| hybrid, every chunk embedded (first sight) | ${cold.toFixed(1)} |`);
+      console.log(`| hybrid, chunks from the cache (a later turn) | ${warm.toFixed(1)} |`);
+    } finally {
+      await relevance.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

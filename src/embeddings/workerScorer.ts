@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RelevanceScorer } from '../core/types';
+import { EmbeddingModelUnavailable } from './embeddingScorer';
+import type { WorkerReply, WorkerRequest } from './embeddingWorker';
+
+/**
+ * The embedding scorer in a worker thread, with a latency budget: inference never runs on the
+ * thread that serves requests, and a call that does not get its scores within `budgetMs`
+ * gets none (zeros, so the hybrid score is BM25's alone) and is counted. The worker finishes
+ * the work anyway, so the chunks are cached for the next turn.
+ */
+export class WorkerEmbeddingScorer implements RelevanceScorer {
+  readonly name = 'embedding';
+  /** Calls answered without embeddings because the budget ran out. */
+  budgetMisses = 0;
+  /** Chunks the worker's model has embedded so far. */
+  embedded = 0;
+  private nextId = 0;
+  private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
+
+  private constructor(private readonly worker: Worker, private readonly budgetMs: number) {
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type !== 'scores' && reply.type !== 'error') return;
+      if (reply.type === 'scores') this.embedded = reply.embedded;
+      this.waiting.get(reply.id)?.(reply);
+      this.waiting.delete(reply.id);
+    });
+    worker.unref();
+  }
+
+  /** Starts the worker on the model in `modelDir`; rejects with EmbeddingModelUnavailable if it cannot load it. */
+  static async start(modelDir: string, options: { budgetMs: number }): Promise<WorkerEmbeddingScorer> {
+    const worker = new Worker(join(__dirname, 'embeddingWorker.js'), { workerData: { modelDir } });
+    const first = await new Promise<WorkerReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (first.type !== 'ready') {
+      await worker.terminate();
+      throw new EmbeddingModelUnavailable(first.type === 'failed' ? first.error : 'the embedding worker did not start');
+    }
+    return new WorkerEmbeddingScorer(worker, options.budgetMs);
+  }
+
+  score(query: string, documents: readonly string[]): Promise<number[]> {
+    const id = this.nextId++;
+    const zeros = () => documents.map(() => 0);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.budgetMisses++;
+        this.waiting.set(id, () => undefined);
+        resolve(zeros());
+      }, this.budgetMs);
+      this.waiting.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply.type === 'scores' ? reply.scores : zeros());
+      });
+      this.worker.postMessage({ id, query, documents: [...documents] } satisfies WorkerRequest);
+    });
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
