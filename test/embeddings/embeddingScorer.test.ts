@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { bm25Scorer } from '../../src/core/relevance/bm25Scorer';
 import { EmbeddingModelUnavailable, EmbeddingScorer } from '../../src/embeddings/embeddingScorer';
 import { loadRelevance } from '../../src/embeddings/relevance';
-import { tempDir } from '../helpers/tempDir';
-import { writeTinyEmbeddingModel } from '../helpers/tinyEmbeddingModel';
+import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
 
 const DOCUMENTS = ['worker 3 error disk quota on volume', 'request timeout on connection to host', 'login token expired for worker'];
 
 describe('embedding relevance (transformers.js, a model the test builds, offline)', () => {
-  const dir = tempDir();
-  const modelDir = join(dir, 'tiny-embedding');
-  before(() => {
-    writeTinyEmbeddingModel(modelDir);
-  });
+  const { dir, modelDir } = tinyEmbeddingModelFixture();
 
   it('ranks by meaning where BM25 sees no shared word', async () => {
     const scorer = await EmbeddingScorer.load(modelDir);

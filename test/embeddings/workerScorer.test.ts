@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { EmbeddingModelUnavailable } from '../../src/embeddings/embeddingScorer';
 import { WorkerEmbeddingScorer } from '../../src/embeddings/workerScorer';
 import { bglLog } from '../helpers/corpora';
-import { tempDir } from '../helpers/tempDir';
-import { writeTinyEmbeddingModel } from '../helpers/tinyEmbeddingModel';
+import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
 
 const DOCUMENTS = ['worker 3 error disk quota on volume', 'request timeout on connection to host'];
 
 describe('embeddings in a worker thread, within a latency budget', () => {
-  const dir = tempDir();
-  const modelDir = join(dir, 'tiny-embedding');
-  before(() => {
-    writeTinyEmbeddingModel(modelDir);
-  });
+  const { dir, modelDir } = tinyEmbeddingModelFixture();
 
   it('scores in the worker when it answers within the budget', async () => {
     const scorer = await WorkerEmbeddingScorer.start(modelDir, { budgetMs: 5_000 });

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { before } from 'node:test';
 import { onnx } from 'onnx-proto';
+import { tempDir } from './tempDir';
 
 /**
  * Words of the tiny model's vocabulary, by meaning: each group shares a direction in the
@@ -66,6 +68,16 @@ export function writeTinyEmbeddingModel(dir: string): { vocab: string[]; hidden:
     model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(vocab.map((word, id) => [word, id])) },
   }));
   return { vocab, hidden };
+}
+
+/** For a describe block: a temp folder, and the tiny model written into it before the tests run. */
+export function tinyEmbeddingModelFixture(): { dir: string; modelDir: string } {
+  const dir = tempDir();
+  const modelDir = join(dir, 'tiny-embedding');
+  before(() => {
+    writeTinyEmbeddingModel(modelDir);
+  });
+  return { dir, modelDir };
 }
 
 function tensorValue(name: string, elemType: number, shape: Array<string | number>): onnx.IValueInfoProto {
