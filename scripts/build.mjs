@@ -16,7 +16,9 @@ const node = {
 
 await mkdir('dist/webview', { recursive: true });
 await Promise.all([
-  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // transformers.js and its ONNX runtime are loaded where installed, never bundled (see the README's embedding section).
+  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['vscode', '@huggingface/transformers'] }),
+  build({ ...node, entryPoints: ['src/embeddings/embeddingWorker.ts'], outfile: 'dist/embeddingWorker.js', external: ['@huggingface/transformers'] }),
   build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', minify: false }),
   // A peer dependency: the user's own @langchain/core, so the model is an instance of their BaseChatModel.
   build({ ...node, entryPoints: ['src/langchain/index.ts'], outfile: 'dist/langchain.js', minify: false, external: ['vscode', '@langchain/core', '@langchain/core/*'] }),

@@ -53,6 +53,9 @@ export interface RelevanceScorer {
   score(query: string, documents: readonly string[]): number[] | Promise<number[]>;
 }
 
+/** Which relevance ranks what is kept, and why, as the stats and the panel report it. */
+export type RelevanceMode = { mode: 'hybrid'; embeddingWeight: number; budgetMs: number } | { mode: 'bm25'; reason: string };
+
 export interface EngineOptions {
   /** The user's current question; chunks relevant to it are kept. */
   query?: string;

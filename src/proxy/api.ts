@@ -2,6 +2,7 @@
  * The shapes of Headroom's loopback API (`/headroom/*`): what the routes send and what
  * the extension, the MCP server and the CLI read. Types only, so clients import no server code.
  */
+import type { RelevanceMode } from '../core/types';
 import type { ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from '../store/records';
 
 export type { SharedEntry, SharedListing, SharedPut } from '../store/records';
@@ -49,6 +50,8 @@ export interface StatsResponse {
   byTool: Savings[];
   lastError: string | null;
   store: StoreSummary;
+  /** BM25 with embeddings, or BM25 alone and why. */
+  relevance: RelevanceMode;
 }
 
 /** The savings summary the MCP server reports: from the running proxy, or read from the store when none runs. */

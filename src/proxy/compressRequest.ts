@@ -49,6 +49,7 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
     conversation = body as Conversation;
     const { config, store } = state;
     const result = await compress(conversation[field] as unknown[], {
+      scorer: state.relevance.scorer,
       format,
       store,
       deadline: Date.now() + config.compressionBudgetMs,

@@ -1,5 +1,5 @@
 import { compressText } from '../core/compressText';
-import { isAggressiveness, isContentKind, type Aggressiveness, type TextCompression } from '../core/types';
+import { isAggressiveness, isContentKind, type Aggressiveness, type RelevanceScorer, type TextCompression } from '../core/types';
 import type { CcrStore } from '../store/ccrStore';
 import type { ItemRecord, RequestRecord } from '../store/records';
 import { directCompressionRecord } from '../store/statsStore';
@@ -15,7 +15,7 @@ export async function compressDirectly(
   request: CompressRequest,
   store: CcrStore,
   record: (request: RequestRecord, items: ItemRecord[]) => void,
-  defaults: { minTokens?: number; aggressiveness?: Aggressiveness } = {},
+  defaults: { minTokens?: number; aggressiveness?: Aggressiveness; scorer?: RelevanceScorer } = {},
 ): Promise<TextCompression> {
   const started = performance.now();
   const tool = request.tool ? request.tool.slice(0, 100) : 'direct';
@@ -26,6 +26,7 @@ export async function compressDirectly(
     aggressiveness: isAggressiveness(request.aggressiveness) ? request.aggressiveness : defaults.aggressiveness,
     store,
     tool,
+    scorer: defaults.scorer,
   });
   record(...directCompressionRecord(result, store, { tool, latencyMs: performance.now() - started }));
   return result;

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import type { CcrStore } from '../store/ccrStore';
+import { loadRelevance } from '../embeddings/relevance';
 import { ProxyState, type ProxyConfig } from './proxyState';
 import { headroomApi } from './routes/headroomApi';
 import { llmRoutes } from './routes/llmRoutes';
@@ -52,6 +53,14 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port) : error));
   });
   const port = (server.address() as AddressInfo).port;
+  // The model loads beside the running proxy: requests use BM25 until it is ready.
+  const relevanceLoaded = options.config.embeddingModel
+    ? loadRelevance(options.config.embeddingModel, { budgetMs: options.config.embeddingBudgetMs }).then((relevance) => {
+      state.relevance = relevance;
+      if (relevance.status.mode === 'bm25') options.config.log?.(`headroom: relevance is BM25 alone: ${relevance.status.reason}`);
+      return relevance;
+    })
+    : undefined;
   // Expiry is otherwise checked only when a store opens or an original is read; a proxy runs for weeks.
   const pruning = setInterval(() => options.store.prune(), options.config.pruneIntervalMs ?? 60 * 60 * 1000);
   pruning.unref();
@@ -61,7 +70,9 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
     state,
     close: (graceMs = 10_000) => {
       clearInterval(pruning);
-      return shutDown(server, sockets, options.store, graceMs);
+      return shutDown(server, sockets, options.store, graceMs).then(async () => {
+        await (await relevanceLoaded)?.close();
+      });
     },
   };
 }

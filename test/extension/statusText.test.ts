@@ -10,6 +10,7 @@ const stats = (compression: boolean, tokensSaved: number, lastError: string | nu
   series: { bucket: 'hour', points: [] },
   byKind: [],
   byTool: [],
+  relevance: { mode: 'bm25', reason: 'no embedding model is configured' },
   lastError,
   store: { originals: 0, bytes: 0, compressions: 0 },
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StatsResponse } from '../../src/proxy/api';
-import { itemView, relativeTime, tiles, timeline } from '../../webview-ui/src/viewModel';
+import { itemView, relativeTime, relevanceLabel, tiles, timeline } from '../../webview-ui/src/viewModel';
 
 const HOUR = 3_600_000;
 
@@ -15,6 +15,7 @@ function stats(overrides: Partial<StatsResponse['allTime']> = {}): StatsResponse
     byTool: [],
     lastError: null,
     store: { originals: 8, bytes: 1000, compressions: 8 },
+    relevance: { mode: 'bm25', reason: 'no embedding model is configured' },
   };
 }
 
@@ -27,6 +28,11 @@ describe('panel view model', () => {
     assert.equal(byId.compression.value, '80%');
     assert.equal(byId['cache-hit-rate'].value, '71%');
     assert.equal(byId.retrievals.value, '4');
+  });
+
+  it('says which relevance ranks what is kept, and why it is BM25 alone', () => {
+    assert.equal(relevanceLabel({ mode: 'bm25', reason: 'no embedding model is configured' }), 'Relevance: BM25 only (no embedding model is configured)');
+    assert.equal(relevanceLabel({ mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 100 }), 'Relevance: BM25 and embeddings (weight 0.5, 100 ms budget)');
   });
 
   it('says there is no cache report yet instead of showing 0%', () => {

@@ -8,7 +8,7 @@ import { ItemsList } from './itemsList';
 import { LearnSection } from './learnSection';
 import { SavingsCharts } from './savingsCharts';
 import { element } from './dom';
-import { tiles } from './viewModel';
+import { relevanceLabel, tiles } from './viewModel';
 
 interface WebviewApi {
   postMessage(message: PanelMessage): void;
@@ -27,6 +27,7 @@ const post = (message: PanelMessage) => vscode.postMessage(message);
 
 const app = document.getElementById('app') as HTMLElement;
 const status = element('p', { className: 'status', id: 'proxy-status' });
+const relevance = element('p', { className: 'summary', id: 'relevance' });
 const toggle = element('vscode-button', { id: 'toggle-compression', secondary: true }, 'Turn compression off');
 toggle.addEventListener('click', () => post({ type: 'toggleCompression' }));
 const tileRow = element('section', { className: 'tiles', ariaLabel: 'Savings' });
@@ -44,6 +45,7 @@ const learn = new LearnSection(post);
 
 app.append(
   element('header', {}, element('h1', {}, 'Headroom'), status, toggle),
+  relevance,
   tileRow,
   charts.root,
   items.root,
@@ -71,6 +73,7 @@ function showStats(stats: StatsResponse): void {
     ),
   );
   toggle.textContent = stats.compression ? 'Turn compression off' : 'Turn compression on';
+  relevance.textContent = relevanceLabel(stats.relevance);
   charts.update(stats);
 }
 

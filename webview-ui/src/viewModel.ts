@@ -80,3 +80,10 @@ export function relativeTime(at: number, now: number): string {
   if (hours < 24) return `${hours} h ago`;
   return `${Math.round(hours / 24)} d ago`;
 }
+
+/** Which relevance ranks what is kept: said in the panel, so a missing model is never a silent downgrade. */
+export function relevanceLabel(relevance: StatsResponse['relevance']): string {
+  return relevance.mode === 'hybrid'
+    ? `Relevance: BM25 and embeddings (weight ${relevance.embeddingWeight}, ${relevance.budgetMs} ms budget)`
+    : `Relevance: BM25 only (${relevance.reason})`;
+}

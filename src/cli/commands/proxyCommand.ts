@@ -18,11 +18,15 @@ export const proxyCommand: Command = {
   summary: 'run the compression proxy on 127.0.0.1',
   usage: `headroom proxy [--port ${DEFAULT_PORT}] [--store FILE] [--anthropic-upstream URL] [--openai-upstream URL] [--compression on|off]
                [--min-tokens N] [--aggressiveness ${AGGRESSIVENESS_LEVELS.join('|')}] [--ttl-days N]
+               [--embedding-model DIR] [--embedding-budget-ms N]
 
 Point agents at it: ANTHROPIC_BASE_URL=http://127.0.0.1:PORT, OPENAI_BASE_URL=http://127.0.0.1:PORT/v1.
 Each option can also come from the environment: HEADROOM_PORT, HEADROOM_STORE,
 HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM, HEADROOM_COMPRESSION, HEADROOM_MIN_TOKENS,
-HEADROOM_AGGRESSIVENESS, HEADROOM_TTL_DAYS. --ttl-days is how long an unused original stays
+HEADROOM_AGGRESSIVENESS, HEADROOM_TTL_DAYS, HEADROOM_EMBEDDING_MODEL, HEADROOM_EMBEDDING_BUDGET_MS.
+--embedding-model names a sentence-embedding model folder (transformers.js layout, e.g. all-MiniLM-L6-v2)
+that joins BM25 in ranking what is kept, loaded in a worker after the proxy starts; a request waits
+for it at most --embedding-budget-ms (default 100). --ttl-days is how long an unused original stays
 retrievable (default ${DEFAULT_TTL_DAYS}). Exit status ${EXIT_PORT_IN_USE}: the port is taken; ${EXIT_STORE_LOCKED}: another process holds
 the store. Started with an IPC channel (a supervisor's fork), it stops when the channel closes. With compression off
 the proxy passes every request through unchanged; POST /headroom/toggle switches it at run time.`,
@@ -38,6 +42,8 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         'min-tokens': { type: 'string' },
         aggressiveness: { type: 'string' },
         'ttl-days': { type: 'string' },
+        'embedding-model': { type: 'string' },
+        'embedding-budget-ms': { type: 'string' },
       },
       strict: true,
     });
@@ -52,6 +58,7 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
     if (aggressiveness !== undefined && !isAggressiveness(aggressiveness)) throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS_LEVELS.join(', ')}`);
     const ttlDays = parseCount(values['ttl-days'] ?? io.env.HEADROOM_TTL_DAYS, '--ttl-days') ?? DEFAULT_TTL_DAYS;
     if (ttlDays < 1) throw new UsageError('--ttl-days must be at least 1');
+    const embeddingBudgetMs = parseCount(values['embedding-budget-ms'] ?? io.env.HEADROOM_EMBEDDING_BUDGET_MS, '--embedding-budget-ms');
     const file = values.store ?? defaultStorePath(io.env);
     // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
     // so under the proxy's steady writes the file is rewritten at most every two seconds.
@@ -70,7 +77,12 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
       proxy = await startProxy({
         port,
         store,
-        config: { anthropicUpstream, openaiUpstream, compression: compression === 'on', minTokens, aggressiveness, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, log: (line) => io.stderr.write(`${line}\n`) },
+        config: {
+          anthropicUpstream, openaiUpstream, compression: compression === 'on', minTokens, aggressiveness, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT,
+          embeddingModel: values['embedding-model'] ?? io.env.HEADROOM_EMBEDDING_MODEL,
+          embeddingBudgetMs,
+          log: (line) => io.stderr.write(`${line}\n`),
+        },
       });
     } catch (error) {
       await store.close();

@@ -47,6 +47,7 @@ export function headroomApi(state: ProxyState): Router {
       byKind: stats.savingsBy('kind'),
       byTool: stats.savingsBy('tool'),
       lastError: state.lastError ?? null,
+      relevance: state.relevance.status,
       store: state.store.summary(),
     } satisfies StatsResponse);
   });
@@ -88,7 +89,7 @@ export function headroomApi(state: ProxyState): Router {
       content: body.content, query: optionalString(body.query), kind: optionalString(body.kind), aggressiveness: optionalString(body.aggressiveness), tool: optionalString(body.tool),
       minTokens: typeof body.minTokens === 'number' ? body.minTokens : undefined,
     };
-    res.json(await compressDirectly(request, state.store, (record, items) => state.recordRequest(record, items), state.config));
+    res.json(await compressDirectly(request, state.store, (record, items) => state.recordRequest(record, items), { ...state.config, scorer: state.relevance.scorer }));
   });
 
   router.get('/headroom/shared', (_req, res) => {
