@@ -18,6 +18,8 @@ export class WorkerEmbeddingScorer implements RelevanceScorer {
   embedded = 0;
   private nextId = 0;
   private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
+  /** Set when the worker died: from then on every call is BM25 alone, at once. */
+  private stopped = false;
 
   private constructor(private readonly worker: Worker, private readonly budgetMs: number) {
     worker.on('message', (reply: WorkerReply) => {
@@ -26,6 +28,14 @@ export class WorkerEmbeddingScorer implements RelevanceScorer {
       this.waiting.get(reply.id)?.(reply);
       this.waiting.delete(reply.id);
     });
+    // A worker that dies (out of memory, a runtime crash) must not take the proxy with it.
+    const stop = () => {
+      this.stopped = true;
+      for (const [id, answer] of this.waiting) answer({ type: 'error', id, error: 'the embedding worker stopped' });
+      this.waiting.clear();
+    };
+    worker.on('error', stop);
+    worker.on('exit', stop);
     worker.unref();
   }
 
@@ -46,6 +56,7 @@ export class WorkerEmbeddingScorer implements RelevanceScorer {
   score(query: string, documents: readonly string[]): Promise<number[]> {
     const id = this.nextId++;
     const zeros = () => documents.map(() => 0);
+    if (this.stopped) return Promise.resolve(zeros());
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.budgetMisses++;

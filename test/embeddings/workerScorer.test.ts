@@ -36,6 +36,13 @@ describe('embeddings in a worker thread, within a latency budget', () => {
     }
   });
 
+  it('goes on with BM25 alone, at once, after its worker has stopped', async () => {
+    const scorer = await WorkerEmbeddingScorer.start(modelDir, { budgetMs: 60_000 });
+    await scorer.close();
+    assert.deepEqual(await scorer.score('storage full', DOCUMENTS), [0, 0]);
+    assert.equal(scorer.budgetMisses, 0, 'answered at once, not after waiting out a budget a dead worker cannot meet');
+  });
+
   it('refuses a folder without a model, so the caller keeps BM25', async () => {
     await assert.rejects(WorkerEmbeddingScorer.start(join(dir, 'nothing'), { budgetMs: 100 }), (error: unknown) => error instanceof EmbeddingModelUnavailable && /No embedding model in/.test((error as Error).message));
   });
