@@ -1,6 +1,5 @@
 import { compressText } from '../src/core/compressText';
 import { MemoryStore } from '../src/core/memoryStore';
-import { countTokens } from '../src/core/tokens';
 
 /** Something the model must still be able to see after compression. */
 export interface Needle {
@@ -49,8 +48,8 @@ export async function measure(corpus: string, cases: readonly Case[]): Promise<C
   for (const item of cases) {
     const store = new MemoryStore();
     const compressed = await compressText(item.content, { query: item.query, store });
-    result.tokensBefore += countTokens(item.content);
-    result.tokensAfter += countTokens(compressed.text);
+    result.tokensBefore += compressed.tokensBefore;
+    result.tokensAfter += compressed.tokensAfter;
     for (const needle of item.needles) {
       result.needles++;
       if (shows(compressed.text, needle)) {
