@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     if (!process.env.HEADROOM_EMBEDDING_MODEL) writeTinyEmbeddingModel(modelDir);
     const lines = bglLog().lines;
     const query = 'which nodes had kernel data TLB errors?';
-    const relevance = await loadRelevance(modelDir, { budgetMs: 60_000 });
+    const relevance = await loadRelevance({ modelDir, runtimeDir: process.env.HEADROOM_EMBEDDING_RUNTIME, budgetMs: 60_000 });
     try {
       await bm25Scorer.score(query, lines);
       const bm25 = await timed(() => bm25Scorer.score(`${query} once more`, lines));

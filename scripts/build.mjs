@@ -16,9 +16,14 @@ const node = {
 
 await mkdir('dist/webview', { recursive: true });
 await Promise.all([
-  // transformers.js and its ONNX runtime are loaded where installed, never bundled (see the README's embedding section).
-  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['vscode', '@huggingface/transformers'] }),
-  build({ ...node, entryPoints: ['src/embeddings/embeddingWorker.ts'], outfile: 'dist/embeddingWorker.js', external: ['@huggingface/transformers'] }),
+  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // transformers.js is bundled; its native ONNX runtime is not: it is fetched on first use and
+  // found through the worker's NODE_PATH (src/embeddings/embeddingAssets.ts). Image support is left out.
+  build({
+    ...node, entryPoints: ['src/embeddings/embeddingWorker.ts'], outfile: 'dist/embeddingWorker.js',
+    external: ['onnxruntime-node', 'onnxruntime-common'], alias: { sharp: './src/embeddings/sharpUnavailable.ts' },
+    logOverride: { ...node.logOverride, 'empty-import-meta': 'silent' },
+  }),
   build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', minify: false }),
   // A peer dependency: the user's own @langchain/core, so the model is an instance of their BaseChatModel.
   build({ ...node, entryPoints: ['src/langchain/index.ts'], outfile: 'dist/langchain.js', minify: false, external: ['vscode', '@langchain/core', '@langchain/core/*'] }),

@@ -27,3 +27,11 @@ export function parseCount(value: string | undefined, option: string): number | 
   if (!/^\d+$/.test(value)) throw new UsageError(`${option} takes a whole number, not "${value}"`);
   return Number(value);
 }
+
+/** A number from 0 to 1 (a weight). */
+export function parseFraction(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !(number >= 0 && number <= 1)) throw new UsageError(`${option} takes a number from 0 to 1, not "${value}"`);
+  return number;
+}

@@ -1,11 +1,12 @@
 import { compressCommand } from './commands/compressCommand';
+import { embeddingsCommand } from './commands/embeddingsCommand';
 import { learnCommand } from './commands/learnCommand';
 import { mcpCommand } from './commands/mcpCommand';
 import { proxyCommand } from './commands/proxyCommand';
 import { retrieveCommand } from './commands/retrieveCommand';
 import { UsageError, type CliIo, type Command } from './command';
 
-const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand, mcpCommand, learnCommand];
+const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand, mcpCommand, learnCommand, embeddingsCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

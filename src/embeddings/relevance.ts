@@ -1,13 +1,21 @@
 import { bm25Scorer } from '../core/relevance/bm25Scorer';
 import { hybridScorer } from '../core/relevance/hybridScorer';
 import type { RelevanceMode, RelevanceScorer } from '../core/types';
-import { EmbeddingModelUnavailable } from './embeddingScorer';
 import { WorkerEmbeddingScorer } from './workerScorer';
 
 /** How much the embedding score counts against BM25's (both normalised to their maximum). */
 export const DEFAULT_EMBEDDING_WEIGHT = 0.5;
 /** How long a request waits for embeddings before it goes on with BM25 alone. */
 export const DEFAULT_EMBEDDING_BUDGET_MS = 100;
+
+/** Where the embedding model and its runtime are, and how the hybrid score uses it. */
+export interface EmbeddingSettings {
+  modelDir: string;
+  /** A fetched ONNX runtime (see embeddingAssets.ts); without it onnxruntime-node is resolved where Headroom is installed. */
+  runtimeDir?: string;
+  weight?: number;
+  budgetMs?: number;
+}
 
 export interface Relevance {
   scorer: RelevanceScorer;
@@ -22,20 +30,19 @@ export function bm25Relevance(reason: string): Relevance {
 }
 
 /**
- * BM25 combined with the embedding model in `modelDir` (run in a worker thread, within a
- * latency budget), or BM25 alone, with the reason, when there is no model or it cannot be
- * loaded: relevance never depends on the model being there.
+ * BM25 combined with the embedding model (run in a worker thread, within a latency budget),
+ * or BM25 alone, with the reason, when there is no model or it or its runtime cannot be
+ * loaded: relevance never depends on the model being there, and this never rejects.
  */
-export async function loadRelevance(modelDir: string | undefined, options: { weight?: number; budgetMs?: number } = {}): Promise<Relevance> {
-  if (!modelDir) return bm25Relevance('no embedding model is configured');
-  const weight = options.weight ?? DEFAULT_EMBEDDING_WEIGHT;
-  const budgetMs = options.budgetMs ?? DEFAULT_EMBEDDING_BUDGET_MS;
+export async function loadRelevance(embeddings: EmbeddingSettings | undefined): Promise<Relevance> {
+  if (!embeddings) return bm25Relevance('no embedding model is configured');
+  const weight = embeddings.weight ?? DEFAULT_EMBEDDING_WEIGHT;
+  const budgetMs = embeddings.budgetMs ?? DEFAULT_EMBEDDING_BUDGET_MS;
   let embedding: WorkerEmbeddingScorer;
   try {
-    embedding = await WorkerEmbeddingScorer.start(modelDir, { budgetMs });
+    embedding = await WorkerEmbeddingScorer.start(embeddings.modelDir, { budgetMs, runtimeDir: embeddings.runtimeDir });
   } catch (error) {
-    if (!(error instanceof EmbeddingModelUnavailable)) throw error;
-    return bm25Relevance(error.message);
+    return bm25Relevance((error as Error).message);
   }
   return {
     scorer: hybridScorer([{ scorer: bm25Scorer, weight: 1 - weight }, { scorer: embedding, weight }]),

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RelevanceScorer } from '../core/types';
-import { EmbeddingModelUnavailable } from './embeddingScorer';
-import type { WorkerReply, WorkerRequest } from './embeddingWorker';
+import { EmbeddingModelUnavailable } from './embeddingModelUnavailable';
+import type { WorkerData, WorkerReply, WorkerRequest } from './embeddingWorker';
 
 /**
  * The embedding scorer in a worker thread, with a latency budget: inference never runs on the
@@ -39,9 +39,16 @@ export class WorkerEmbeddingScorer implements RelevanceScorer {
     worker.unref();
   }
 
-  /** Starts the worker on the model in `modelDir`; rejects with EmbeddingModelUnavailable if it cannot load it. */
-  static async start(modelDir: string, options: { budgetMs: number }): Promise<WorkerEmbeddingScorer> {
-    const worker = new Worker(join(__dirname, 'embeddingWorker.js'), { workerData: { modelDir } });
+  /**
+   * Starts the worker on the model in `modelDir`; rejects with EmbeddingModelUnavailable if it
+   * cannot load it. transformers.js finds onnxruntime-node by module resolution from where it
+   * is, so a fetched runtime (`runtimeDir`, see embeddingAssets.ts) joins the worker's NODE_PATH.
+   */
+  static async start(modelDir: string, options: { budgetMs: number; runtimeDir?: string }): Promise<WorkerEmbeddingScorer> {
+    const env = options.runtimeDir
+      ? { ...process.env, NODE_PATH: [join(options.runtimeDir, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(delimiter) }
+      : process.env;
+    const worker = new Worker(join(__dirname, 'embeddingWorker.js'), { workerData: { modelDir } satisfies WorkerData, env });
     const first = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);

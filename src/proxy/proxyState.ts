@@ -4,7 +4,7 @@ import type { CcrStore } from '../store/ccrStore';
 import type { ItemRecord, RequestRecord } from '../store/records';
 import { SharedContext } from '../store/sharedContext';
 import { StatsStore } from '../store/statsStore';
-import { bm25Relevance, type Relevance } from '../embeddings/relevance';
+import { bm25Relevance, type EmbeddingSettings, type Relevance } from '../embeddings/relevance';
 import type { ProxyTotals } from './api';
 
 export interface ProxyConfig {
@@ -20,10 +20,8 @@ export interface ProxyConfig {
   pruneIntervalMs?: number;
   /** Whether compression starts on; the runtime toggle changes it afterwards. */
   compression?: boolean;
-  /** A sentence-embedding model folder; relevance is BM25 alone without one. */
-  embeddingModel?: string;
-  /** How long a request waits for embeddings before going on with BM25 alone. */
-  embeddingBudgetMs?: number;
+  /** The sentence-embedding model that joins BM25; relevance is BM25 alone without one. */
+  embeddings?: EmbeddingSettings;
   /** Where failures are reported as they happen (the CLI writes them to stderr). Never given headers or bodies. */
   log?: (line: string) => void;
 }
@@ -52,7 +50,7 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
     this.stats = new StatsStore(store.sqlite);
     this.shared = new SharedContext(store);
     this.compressionEnabled = config.compression ?? true;
-    this.relevance = bm25Relevance(config.embeddingModel ? 'the embedding model is loading' : 'no embedding model is configured');
+    this.relevance = bm25Relevance(config.embeddings ? 'the embedding model is loading' : 'no embedding model is configured');
   }
 
   /** Persists a finished request and tells live listeners (the panel's event stream). */

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import type { CcrStore } from '../store/ccrStore';
-import { loadRelevance } from '../embeddings/relevance';
+import { loadRelevance, type EmbeddingSettings } from '../embeddings/relevance';
+import type { RelevanceMode } from '../core/types';
 import { ProxyState, type ProxyConfig } from './proxyState';
 import { headroomApi } from './routes/headroomApi';
 import { llmRoutes } from './routes/llmRoutes';
@@ -16,6 +17,11 @@ export interface RunningProxy {
   url: string;
   port: number;
   state: ProxyState;
+  /**
+   * Loads an embedding model beside the running proxy and switches to it once loaded (requests
+   * meanwhile use the relevance they had); resolves to the relevance now in use.
+   */
+  useEmbeddings(embeddings: EmbeddingSettings): Promise<RelevanceMode>;
   /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then flushes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -53,14 +59,21 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port) : error));
   });
   const port = (server.address() as AddressInfo).port;
-  // The model loads beside the running proxy: requests use BM25 until it is ready.
-  const relevanceLoaded = options.config.embeddingModel
-    ? loadRelevance(options.config.embeddingModel, { budgetMs: options.config.embeddingBudgetMs }).then((relevance) => {
-      state.relevance = relevance;
-      if (relevance.status.mode === 'bm25') options.config.log?.(`headroom: relevance is BM25 alone: ${relevance.status.reason}`);
-      return relevance;
-    })
-    : undefined;
+  // One switch at a time, in the order asked; no request ever waits for one.
+  let switching = Promise.resolve();
+  const useEmbeddings = (embeddings: EmbeddingSettings): Promise<RelevanceMode> => {
+    const switched = switching.then(async () => {
+      const next = await loadRelevance(embeddings);
+      const previous = state.relevance;
+      state.relevance = next;
+      await previous.close();
+      if (next.status.mode === 'bm25') options.config.log?.(`headroom: relevance is BM25 alone: ${next.status.reason}`);
+      return next.status;
+    });
+    switching = switched.then(() => undefined);
+    return switched;
+  };
+  if (options.config.embeddings) void useEmbeddings(options.config.embeddings);
   // Expiry is otherwise checked only when a store opens or an original is read; a proxy runs for weeks.
   const pruning = setInterval(() => options.store.prune(), options.config.pruneIntervalMs ?? 60 * 60 * 1000);
   pruning.unref();
@@ -68,10 +81,12 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
     url: `http://${LISTEN_HOST}:${port}`,
     port,
     state,
+    useEmbeddings,
     close: (graceMs = 10_000) => {
       clearInterval(pruning);
       return shutDown(server, sockets, options.store, graceMs).then(async () => {
-        await (await relevanceLoaded)?.close();
+        await switching;
+        await state.relevance.close();
       });
     },
   };

@@ -24,3 +24,8 @@ export function formatDollars(amount: number): string {
   if (amount > 0 && amount < 0.01) return '<$0.01';
   return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
+
+/** A download size for people: "23.4 MB", "512 KB". */
+export function formatMegabytes(bytes: number): string {
+  return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1_000))} KB`;
+}

@@ -12,3 +12,8 @@ export function dataDirectory(env: NodeJS.ProcessEnv = process.env, platform: No
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.HEADROOM_STORE ?? join(dataDirectory(env), 'store.sqlite');
 }
+
+/** Where `headroom embeddings fetch` puts the embedding model and its ONNX runtime. */
+export function defaultEmbeddingsDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataDirectory(env), 'embeddings');
+}

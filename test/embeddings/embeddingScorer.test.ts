@@ -3,7 +3,8 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bm25Scorer } from '../../src/core/relevance/bm25Scorer';
-import { EmbeddingModelUnavailable, EmbeddingScorer } from '../../src/embeddings/embeddingScorer';
+import { EmbeddingModelUnavailable } from '../../src/embeddings/embeddingModelUnavailable';
+import { EmbeddingScorer } from '../../src/embeddings/embeddingScorer';
 import { loadRelevance } from '../../src/embeddings/relevance';
 import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
 
@@ -29,7 +30,7 @@ describe('embedding relevance (transformers.js, a model the test builds, offline
   });
 
   it('combines with BM25 into a hybrid score, and falls back to BM25 alone, saying why, without a model', async () => {
-    const hybrid = await loadRelevance(modelDir, { budgetMs: 5_000 });
+    const hybrid = await loadRelevance({ modelDir, budgetMs: 5_000 });
     try {
       assert.deepEqual(hybrid.status, { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 5_000 });
       const scores = await hybrid.scorer.score('storage full', DOCUMENTS);
@@ -38,7 +39,7 @@ describe('embedding relevance (transformers.js, a model the test builds, offline
       await hybrid.close();
     }
 
-    const none = await loadRelevance(join(modelDir, 'missing'));
+    const none = await loadRelevance({ modelDir: join(modelDir, 'missing') });
     assert.equal(none.status.mode, 'bm25');
     assert.match(none.status.mode === 'bm25' ? none.status.reason : '', /No embedding model in .*missing/);
     assert.equal(none.scorer, bm25Scorer);
@@ -50,7 +51,7 @@ describe('embedding relevance (transformers.js, a model the test builds, offline
     cpSync(join(modelDir, 'config.json'), join(broken, 'config.json'));
     for (const file of ['tokenizer.json', 'tokenizer_config.json']) cpSync(join(modelDir, file), join(broken, file));
     writeFileSync(join(broken, 'onnx', 'model.onnx'), 'not an onnx graph');
-    const damaged = await loadRelevance(broken);
+    const damaged = await loadRelevance({ modelDir: broken });
     assert.equal(damaged.status.mode, 'bm25');
     assert.match(damaged.status.mode === 'bm25' ? damaged.status.reason : '', /could not be loaded/);
   });

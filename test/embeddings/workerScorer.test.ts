@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EmbeddingModelUnavailable } from '../../src/embeddings/embeddingScorer';
+import { EmbeddingModelUnavailable } from '../../src/embeddings/embeddingModelUnavailable';
 import { WorkerEmbeddingScorer } from '../../src/embeddings/workerScorer';
 import { bglLog } from '../helpers/corpora';
 import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';

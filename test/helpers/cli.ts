@@ -18,9 +18,9 @@ export interface CliProxy {
   stop(): Promise<number | null>;
 }
 
-/** `headroom proxy --port 0 …` in a child process, once it says where it listens. */
-export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProxy> {
-  const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', ...args], { env: { ...process.env, ...env } });
+/** `headroom proxy --port 0 …` in a child process, once it says where it listens; `cli` is another copy of the bundle. */
+export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {}, cli = CLI): Promise<CliProxy> {
+  const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', ...args], { env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const line = await new Promise<string>((resolve, reject) => {

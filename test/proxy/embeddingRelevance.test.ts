@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { embeddingAssetPaths } from '../../src/embeddings/embeddingAssets';
 import { LoopbackClient } from '../../src/proxy/loopbackClient';
-import { startCliProxy } from '../helpers/cli';
+import { CLI, startCliProxy } from '../helpers/cli';
 import { bglLog } from '../helpers/corpora';
+import { fakeAssetServer } from '../helpers/fakeAssetServer';
+import { tempDir } from '../helpers/tempDir';
 import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
 
 /** The proxy's relevance once the model has loaded or failed to. */
@@ -32,7 +38,7 @@ describe('the proxy with an embedding model', () => {
   });
 
   it('says why relevance is BM25 alone: no model, or a folder without one', async () => {
-    const none = await startCliProxy(['--store', join(dir, 'none.sqlite')]);
+    const none = await startCliProxy(['--store', join(dir, 'none.sqlite')], { HEADROOM_HOME: join(dir, 'nothing-fetched') });
     const missing = await startCliProxy(['--store', join(dir, 'missing.sqlite')], { HEADROOM_EMBEDDING_MODEL: join(dir, 'no-model-here') });
     try {
       assert.deepEqual((await new LoopbackClient(none.url).stats()).relevance, { mode: 'bm25', reason: 'no embedding model is configured' });
@@ -41,6 +47,43 @@ describe('the proxy with an embedding model', () => {
       assert.match(reason.mode === 'bm25' ? reason.reason : '', /No embedding model in .*no-model-here/);
     } finally {
       await Promise.all([none.stop(), missing.stop()]);
+    }
+  });
+});
+
+describe('the shipped bundles with fetched embeddings, outside any node_modules (as installed from the .vsix)', () => {
+  const server = fakeAssetServer();
+  const dir = tempDir();
+  const installed = join(dir, 'extension', 'dist');
+  const cli = join(installed, 'cli.js');
+  const home = join(dir, 'home');
+  before(() => {
+    mkdirSync(installed, { recursive: true });
+    for (const file of ['cli.js', 'embeddingWorker.js', 'sql-wasm.wasm']) copyFileSync(join(CLI, '..', file), join(installed, file));
+  });
+
+  it('`headroom embeddings fetch` fetches the model and runtime, and a proxy started without options ranks by meaning with them', async () => {
+    const fetched = await promisify(execFile)(process.execPath, [cli, 'embeddings', 'fetch', '--model-host', server.modelHost, '--npm-registry', server.registry], { env: { ...process.env, HEADROOM_HOME: home } });
+    const paths = embeddingAssetPaths(join(home, 'embeddings'));
+    assert.equal(fetched.stdout, `model    ${paths.modelDir}\nruntime  ${paths.runtimeDir}\nheadroom proxy uses them when started without --embedding-model.\n`);
+    assert.match(fetched.stderr, /fetching onnxruntime-node 1\.30\.0: .* MB\n(.*\n)*fetching Xenova\/all-MiniLM-L6-v2 onnx\/model_quantized\.onnx: /);
+    const proxy = await startCliProxy(['--store', join(dir, 'fetched.sqlite')], { HEADROOM_HOME: home }, cli);
+    try {
+      assert.deepEqual(await settledRelevance(new LoopbackClient(proxy.url)), { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 100 });
+    } finally {
+      assert.equal(await proxy.stop(), 0);
+    }
+  });
+
+  it('without the runtime, says relevance is BM25 alone because onnxruntime-node is not installed', async () => {
+    const { modelDir } = embeddingAssetPaths(join(home, 'embeddings'));
+    const proxy = await startCliProxy(['--store', join(dir, 'no-runtime.sqlite'), '--embedding-model', modelDir], { HEADROOM_HOME: join(dir, 'empty') }, cli);
+    try {
+      const relevance = await settledRelevance(new LoopbackClient(proxy.url));
+      assert.equal(relevance.mode, 'bm25');
+      assert.match(relevance.mode === 'bm25' ? relevance.reason : '', /^the ONNX runtime \(onnxruntime-node\) is not installed; `headroom embeddings fetch` or the extension fetches it$/);
+    } finally {
+      await proxy.stop();
     }
   });
 });

@@ -6,8 +6,11 @@ import { DEFAULT_PORT, PortInUse, startProxy, type RunningProxy } from '../../pr
 import { STORE_LOCK_WAIT_MS } from '../../proxy/storeAccess';
 import { CcrStore, DEFAULT_TTL_MS } from '../../store/ccrStore';
 import { StoreLocked } from '../../store/fileLock';
-import { defaultStorePath } from '../../store/paths';
-import { parseCount, UsageError, type Command } from '../command';
+import { defaultEmbeddingsDirectory, defaultStorePath } from '../../store/paths';
+import { parseCount, parseFraction, UsageError, type Command } from '../command';
+import { embeddingAssetPaths, isFetched } from '../../embeddings/embeddingAssets';
+import { DEFAULT_EMBEDDING_BUDGET_MS, DEFAULT_EMBEDDING_WEIGHT, type EmbeddingSettings } from '../../embeddings/relevance';
+import { isProxyControlMessage } from '../proxyControl';
 import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED } from '../exitCodes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -18,15 +21,18 @@ export const proxyCommand: Command = {
   summary: 'run the compression proxy on 127.0.0.1',
   usage: `headroom proxy [--port ${DEFAULT_PORT}] [--store FILE] [--anthropic-upstream URL] [--openai-upstream URL] [--compression on|off]
                [--min-tokens N] [--aggressiveness ${AGGRESSIVENESS_LEVELS.join('|')}] [--ttl-days N]
-               [--embedding-model DIR] [--embedding-budget-ms N]
+               [--embedding-model DIR] [--embedding-runtime DIR] [--embedding-weight W] [--embedding-budget-ms N]
 
 Point agents at it: ANTHROPIC_BASE_URL=http://127.0.0.1:PORT, OPENAI_BASE_URL=http://127.0.0.1:PORT/v1.
 Each option can also come from the environment: HEADROOM_PORT, HEADROOM_STORE,
 HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM, HEADROOM_COMPRESSION, HEADROOM_MIN_TOKENS,
-HEADROOM_AGGRESSIVENESS, HEADROOM_TTL_DAYS, HEADROOM_EMBEDDING_MODEL, HEADROOM_EMBEDDING_BUDGET_MS.
+HEADROOM_AGGRESSIVENESS, HEADROOM_TTL_DAYS, HEADROOM_EMBEDDING_MODEL, HEADROOM_EMBEDDING_RUNTIME,
+HEADROOM_EMBEDDING_WEIGHT, HEADROOM_EMBEDDING_BUDGET_MS.
 --embedding-model names a sentence-embedding model folder (transformers.js layout, e.g. all-MiniLM-L6-v2)
-that joins BM25 in ranking what is kept, loaded in a worker after the proxy starts; a request waits
-for it at most --embedding-budget-ms (default 100). --ttl-days is how long an unused original stays
+that joins BM25 (--embedding-weight, default ${DEFAULT_EMBEDDING_WEIGHT}) in ranking what is kept, loaded in a worker after
+the proxy starts; a request waits for it at most --embedding-budget-ms (default ${DEFAULT_EMBEDDING_BUDGET_MS}). --embedding-runtime
+is a folder holding node_modules/onnxruntime-node. Without these options, what \`headroom embeddings fetch\`
+put in the data directory is used, if anything. --ttl-days is how long an unused original stays
 retrievable (default ${DEFAULT_TTL_DAYS}). Exit status ${EXIT_PORT_IN_USE}: the port is taken; ${EXIT_STORE_LOCKED}: another process holds
 the store. Started with an IPC channel (a supervisor's fork), it stops when the channel closes. With compression off
 the proxy passes every request through unchanged; POST /headroom/toggle switches it at run time.`,
@@ -43,6 +49,8 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         aggressiveness: { type: 'string' },
         'ttl-days': { type: 'string' },
         'embedding-model': { type: 'string' },
+        'embedding-runtime': { type: 'string' },
+        'embedding-weight': { type: 'string' },
         'embedding-budget-ms': { type: 'string' },
       },
       strict: true,
@@ -58,7 +66,7 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
     if (aggressiveness !== undefined && !isAggressiveness(aggressiveness)) throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS_LEVELS.join(', ')}`);
     const ttlDays = parseCount(values['ttl-days'] ?? io.env.HEADROOM_TTL_DAYS, '--ttl-days') ?? DEFAULT_TTL_DAYS;
     if (ttlDays < 1) throw new UsageError('--ttl-days must be at least 1');
-    const embeddingBudgetMs = parseCount(values['embedding-budget-ms'] ?? io.env.HEADROOM_EMBEDDING_BUDGET_MS, '--embedding-budget-ms');
+    const embeddings = embeddingSettings(values, io.env);
     const file = values.store ?? defaultStorePath(io.env);
     // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
     // so under the proxy's steady writes the file is rewritten at most every two seconds.
@@ -79,8 +87,7 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         store,
         config: {
           anthropicUpstream, openaiUpstream, compression: compression === 'on', minTokens, aggressiveness, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT,
-          embeddingModel: values['embedding-model'] ?? io.env.HEADROOM_EMBEDDING_MODEL,
-          embeddingBudgetMs,
+          embeddings,
           log: (line) => io.stderr.write(`${line}\n`),
         },
       });
@@ -103,12 +110,29 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
-      // A supervisor that dies, or lets go, takes its proxy with it instead of leaving an orphan holding the store.
-      if (process.connected) process.on('disconnect', stop);
+      if (process.connected) {
+        // A supervisor that dies, or lets go, takes its proxy with it instead of leaving an orphan holding the store.
+        process.on('disconnect', stop);
+        process.on('message', (message) => {
+          if (isProxyControlMessage(message)) void proxy.useEmbeddings(message.embeddings);
+        });
+      }
     });
     return 0;
   },
 };
+
+/** The embedding options, or else the model and runtime `headroom embeddings fetch` left in the data directory. */
+function embeddingSettings(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): EmbeddingSettings | undefined {
+  const option = (name: string, variable: string) => (values[name] as string | undefined) ?? env[variable];
+  const weight = parseFraction(option('embedding-weight', 'HEADROOM_EMBEDDING_WEIGHT'), '--embedding-weight');
+  const budgetMs = parseCount(option('embedding-budget-ms', 'HEADROOM_EMBEDDING_BUDGET_MS'), '--embedding-budget-ms');
+  const modelDir = option('embedding-model', 'HEADROOM_EMBEDDING_MODEL');
+  const runtimeDir = option('embedding-runtime', 'HEADROOM_EMBEDDING_RUNTIME');
+  if (modelDir) return { modelDir, runtimeDir, weight, budgetMs };
+  const fetched = embeddingAssetPaths(defaultEmbeddingsDirectory(env));
+  return isFetched(fetched.modelDir) && isFetched(fetched.runtimeDir) ? { ...fetched, weight, budgetMs } : undefined;
+}
 
 function checkedUrl(value: string, option: string): string {
   try {
