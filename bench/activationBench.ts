@@ -16,7 +16,8 @@ function percentile(values: number[], p: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
-  const workbench = await openWorkbench(dir, { 'headroom.port': await freePort(), 'headroom.storePath': join(dir, 'store.sqlite') });
+  // No embedding download: this measures activation alone.
+  const workbench = await openWorkbench(dir, { 'headroom.port': await freePort(), 'headroom.storePath': join(dir, 'store.sqlite'), 'headroom.embeddings.enabled': false });
   let log = '';
   const activations = () => [...(log = workbench.headroomLog()).matchAll(/Activated in ([\d.]+) ms \(bundle evaluation ([\d.]+) ms, activate\(\) ([\d.]+) ms\)/g)];
   const readiness = () => [...log.matchAll(/ready (\d+) ms after the fork/g)];

@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
 import type { AgentRouting } from './agentRouting';
+import type { EmbeddingSetup } from './embeddingSetup';
 import type { ClaudeCodeMcp } from './mcp/claudeCodeMcp';
 import { originalUri } from './originalDocuments';
 import { SavingsPanel } from './panel/savingsPanel';
-import type { ProxySupervisor } from './proxySupervisor';
+import type { ProxyLaunch, ProxySupervisor } from './proxySupervisor';
 import { proxyLaunch, routedAgents, setCompressionEnabled } from './settings';
 import type { StatsFeed } from './statsFeed';
 
 export interface CommandDeps {
   extensionUri: vscode.Uri;
   supervisor: ProxySupervisor;
+  /** The proxy as the settings describe it now. */
+  launch: () => ProxyLaunch;
   feed: StatsFeed;
   routing: AgentRouting;
   claudeMcp: ClaudeCodeMcp;
+  embeddings: EmbeddingSetup;
   log: vscode.LogOutputChannel;
 }
 
@@ -43,7 +47,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'headroom.stopRouting': () => routing.stop(),
     'headroom.addMcpServer': () => deps.claudeMcp.add(),
     'headroom.removeMcpServer': () => deps.claudeMcp.remove(),
-    'headroom.restartProxy': () => supervisor.start(proxyLaunch()),
+    'headroom.restartProxy': () => supervisor.start(deps.launch()),
+    'headroom.fetchEmbeddings': () => deps.embeddings.download(),
     'headroom.showLog': () => log.show(),
     'headroom.copyBaseUrl': async () => {
       const url = runningUrl();
@@ -62,6 +67,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         { label: '$(plug) Route agents through Headroom', command: 'headroom.routeAgents' },
         { label: '$(debug-disconnect) Stop routing', command: 'headroom.stopRouting' },
         { label: '$(mortar-board) Learn from agent sessions', command: 'headroom.learn', detail: 'Corrections for CLAUDE.md / AGENTS.md from failed tool calls, previewed before they are written' },
+        { label: '$(cloud-download) Download embedding model', command: 'headroom.fetchEmbeddings', detail: 'Rank what is kept by meaning as well as by words (all-MiniLM-L6-v2 and the ONNX runtime, once)' },
         { label: '$(server-process) Add MCP server to Claude Code', command: 'headroom.addMcpServer', detail: 'headroom_compress, headroom_retrieve, headroom_stats as tools' },
         { label: '$(copy) Copy proxy base URL', command: 'headroom.copyBaseUrl' },
         { label: '$(file-code) Open a compressed original…', command: 'headroom.openOriginal' },

@@ -1,13 +1,15 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { AgentRouting } from './agentRouting';
 import { registerCommands } from './commands';
+import { EmbeddingSetup } from './embeddingSetup';
 import { ClaudeCodeMcp } from './mcp/claudeCodeMcp';
 import { McpDefinitions } from './mcp/mcpDefinitions';
 import { writeMcpLauncher } from './mcp/mcpLauncher';
 import { OriginalDocuments, SCHEME } from './originalDocuments';
 import { PANEL_VIEW_TYPE, SavingsPanel } from './panel/savingsPanel';
 import { ProxySupervisor, type ProxyStatus } from './proxySupervisor';
-import { proxyLaunch, RESTART_SETTINGS, routesTerminals, SECTION } from './settings';
+import { EMBEDDINGS_SECTION, proxyLaunch, RESTART_SETTINGS, routesTerminals, SECTION } from './settings';
 import { HeadroomStatusBar } from './statusBar';
 import { StatsFeed } from './statsFeed';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -31,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
   mcpCommandLine();
   const mcpDefinitions = new McpDefinitions(mcpCommandLine, String(context.extension.packageJSON.version));
   const claudeMcp = new ClaudeCodeMcp(context.globalState, (line) => log.info(line), mcpCommandLine);
+  const embeddings = new EmbeddingSetup(join(context.globalStorageUri.fsPath, 'embeddings'), context.globalState, (settings) => proxy.useEmbeddings(settings), log);
+  const launch = () => proxyLaunch(embeddings.settings());
+  // The proxy starts at once, on BM25 if need be; a missing model is fetched beside it.
+  const startProxy = () => proxy.start(launch()).then(() => embeddings.ensure());
 
   const onStatus = (status: ProxyStatus) => {
     if (status.state === 'running') feed.connect(status.url);
@@ -48,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     { dispose: () => feed.disconnect() },
     mcpDefinitions,
-    ...registerCommands({ extensionUri: context.extensionUri, supervisor: proxy, feed, routing, claudeMcp, log }),
+    ...registerCommands({ extensionUri: context.extensionUri, supervisor: proxy, launch, feed, routing, claudeMcp, embeddings, log }),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new OriginalDocuments(() => feed.proxy)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => SavingsPanel.revive(panel, context.extensionUri, feed, () => proxy.status),
@@ -58,13 +64,13 @@ export function activate(context: vscode.ExtensionContext): void {
         mcpCommandLine();
         mcpDefinitions.changed();
       }
-      if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key))) void proxy.start(proxyLaunch());
+      if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key)) || event.affectsConfiguration(EMBEDDINGS_SECTION)) void startProxy();
       else if (event.affectsConfiguration(`${SECTION}.enabled`)) void applyCompressionSetting(feed);
       if (event.affectsConfiguration(`${SECTION}.routing.terminals`)) onStatus(proxy.status);
     }),
   );
   statusBar.update(proxy.status, undefined);
-  void proxy.start(proxyLaunch());
+  void startProxy();
   const evaluation = evaluatedAt - ((globalThis as { __headroomLoadStart?: number }).__headroomLoadStart ?? evaluatedAt);
   const activation = performance.now() - started;
   log.info(`Activated in ${(evaluation + activation).toFixed(1)} ms (bundle evaluation ${evaluation.toFixed(1)} ms, activate() ${activation.toFixed(1)} ms)`);

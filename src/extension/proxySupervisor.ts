@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED } from '../cli/exitCodes';
+import type { ProxyControlMessage } from '../cli/proxyControl';
+import type { EmbeddingSettings } from '../embeddings/relevance';
 import { findRunningProxy } from '../proxy/discovery';
 import { LoopbackClient } from '../proxy/loopbackClient';
 
@@ -22,6 +24,8 @@ export interface ProxyLaunch {
   minTokens: number;
   aggressiveness: string;
   ttlDays: number;
+  /** The embedding model and runtime, once fetched; without them relevance is BM25 alone. */
+  embeddings?: EmbeddingSettings;
 }
 
 export interface SupervisorOptions {
@@ -76,6 +80,15 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
     this.launch = launch;
     this.crashes = [];
     return this.bringUp(++this.generation);
+  }
+
+  /**
+   * Hands a freshly fetched embedding model to the running proxy, which loads it beside the
+   * requests it serves (no restart), and keeps it for later starts.
+   */
+  useEmbeddings(embeddings: EmbeddingSettings): void {
+    if (this.launch) this.launch = { ...this.launch, embeddings };
+    if (this.child?.connected) this.child.send({ type: 'useEmbeddings', embeddings } satisfies ProxyControlMessage);
   }
 
   /** Stops the proxy this window owns, letting in-flight requests finish; a proxy it only uses is left alone. */
@@ -203,6 +216,18 @@ export function proxyArguments(launch: ProxyLaunch): string[] {
     '--min-tokens', String(launch.minTokens),
     '--aggressiveness', launch.aggressiveness,
     '--ttl-days', String(launch.ttlDays),
+    ...embeddingArguments(launch.embeddings),
+  ];
+}
+
+/** Explicit either way, so a model the CLI fetched into its own data directory is not picked up behind the settings' back. */
+function embeddingArguments(embeddings: EmbeddingSettings | undefined): string[] {
+  if (!embeddings) return ['--no-embeddings'];
+  return [
+    '--embedding-model', embeddings.modelDir,
+    ...(embeddings.runtimeDir ? ['--embedding-runtime', embeddings.runtimeDir] : []),
+    ...(embeddings.weight === undefined ? [] : ['--embedding-weight', String(embeddings.weight)]),
+    ...(embeddings.budgetMs === undefined ? [] : ['--embedding-budget-ms', String(embeddings.budgetMs)]),
   ];
 }
 

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
+import type { EmbeddingSettings } from '../embeddings/relevance';
 import { defaultStorePath } from '../store/paths';
 import type { ProxyLaunch } from './proxySupervisor';
 import type { AgentTarget } from './routing/agentTargets';
 
 export const SECTION = 'headroom';
 
-/** The proxy as the `headroom.*` settings describe it. */
-export function proxyLaunch(): ProxyLaunch {
+/** The proxy as the `headroom.*` settings describe it, with the embedding model once it is in place. */
+export function proxyLaunch(embeddings?: EmbeddingSettings): ProxyLaunch {
   const config = vscode.workspace.getConfiguration(SECTION);
   return {
     port: config.get<number>('port', 8787),
@@ -17,7 +18,36 @@ export function proxyLaunch(): ProxyLaunch {
     minTokens: config.get<number>('minTokens', 500),
     aggressiveness: config.get<string>('aggressiveness', 'balanced'),
     ttlDays: config.get<number>('ttlDays', 7),
+    embeddings,
   };
+}
+
+export interface EmbeddingPreferences {
+  enabled: boolean;
+  /** The user's own model folder, if they named one. */
+  modelPath: string | undefined;
+  weight: number;
+  budgetMs: number;
+  modelHost: string;
+  npmRegistry: string;
+}
+
+export const EMBEDDINGS_SECTION = `${SECTION}.embeddings`;
+
+export function embeddingPreferences(): EmbeddingPreferences {
+  const config = vscode.workspace.getConfiguration(EMBEDDINGS_SECTION);
+  return {
+    enabled: config.get<boolean>('enabled', true),
+    modelPath: config.get<string>('modelPath', '').trim() || undefined,
+    weight: config.get<number>('weight', 0.5),
+    budgetMs: config.get<number>('budgetMs', 100),
+    modelHost: config.get<string>('modelHost', 'https://huggingface.co'),
+    npmRegistry: config.get<string>('npmRegistry', 'https://registry.npmjs.org'),
+  };
+}
+
+export function turnEmbeddingsOff(): Thenable<void> {
+  return vscode.workspace.getConfiguration(EMBEDDINGS_SECTION).update('enabled', false, vscode.ConfigurationTarget.Global);
 }
 
 export function routesTerminals(): boolean {

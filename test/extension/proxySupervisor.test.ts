@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ProxySupervisor, type ProxyLaunch, type ProxyStatus } from '../../src/extension/proxySupervisor';
 import { LoopbackClient } from '../../src/proxy/loopbackClient';
+import { settledRelevance } from '../helpers/relevance';
 import { tempDir } from '../helpers/tempDir';
+import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
 import { freePort } from '../helpers/workbench';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -35,6 +37,29 @@ const running = (status: ProxyStatus) => {
 };
 
 describe('ProxySupervisor (forks the built CLI)', () => {
+  const { modelDir } = tinyEmbeddingModelFixture();
+
+  it('hands a fetched embedding model to the running proxy without restarting it, and keeps it for the next start', async () => {
+    const subject = supervisor();
+    try {
+      let status = running(await subject.start(launch(join(tempDir(), 'store.sqlite'))));
+      const client = new LoopbackClient(status.url);
+      const { pid } = await client.health();
+      assert.deepEqual((await client.stats()).relevance, { mode: 'bm25', reason: 'no embedding model is configured' });
+      subject.useEmbeddings({ modelDir, weight: 0.3, budgetMs: 2_000 });
+      const hybrid = { mode: 'hybrid', embeddingWeight: 0.3, budgetMs: 2_000 };
+      assert.deepEqual(await settledRelevance(client, (relevance) => relevance.mode === 'bm25'), hybrid);
+      assert.equal((await client.health()).pid, pid, 'the same proxy process, not a restart');
+
+      const restarted = nextStatus(subject, 'running');
+      process.kill(pid, 'SIGKILL');
+      status = running(await restarted);
+      assert.deepEqual(await settledRelevance(new LoopbackClient(status.url)), hybrid, 'the restarted proxy is launched with the model');
+    } finally {
+      await subject.stop();
+    }
+  });
+
   it('starts the proxy in its own process and stops it gracefully, flushing the store', async () => {
     const store = join(tempDir(), 'store.sqlite');
     const subject = supervisor();

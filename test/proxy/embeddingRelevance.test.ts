@@ -9,17 +9,9 @@ import { LoopbackClient } from '../../src/proxy/loopbackClient';
 import { CLI, startCliProxy } from '../helpers/cli';
 import { bglLog } from '../helpers/corpora';
 import { fakeAssetServer } from '../helpers/fakeAssetServer';
+import { settledRelevance } from '../helpers/relevance';
 import { tempDir } from '../helpers/tempDir';
 import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
-
-/** The proxy's relevance once the model has loaded or failed to. */
-async function settledRelevance(client: LoopbackClient): Promise<Awaited<ReturnType<LoopbackClient['stats']>>['relevance']> {
-  for (let i = 0; ; i++) {
-    const { relevance } = await client.stats();
-    if (!(relevance.mode === 'bm25' && relevance.reason === 'the embedding model is loading') || i === 200) return relevance;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the proxy with an embedding model', () => {
   const { dir, modelDir } = tinyEmbeddingModelFixture();
@@ -68,11 +60,17 @@ describe('the shipped bundles with fetched embeddings, outside any node_modules 
     assert.equal(fetched.stdout, `model    ${paths.modelDir}\nruntime  ${paths.runtimeDir}\nheadroom proxy uses them when started without --embedding-model.\n`);
     assert.match(fetched.stderr, /fetching onnxruntime-node 1\.30\.0: .* MB\n(.*\n)*fetching Xenova\/all-MiniLM-L6-v2 onnx\/model_quantized\.onnx: /);
     const proxy = await startCliProxy(['--store', join(dir, 'fetched.sqlite')], { HEADROOM_HOME: home }, cli);
+    const off = await startCliProxy(['--store', join(dir, 'off.sqlite'), '--no-embeddings'], { HEADROOM_HOME: home }, cli);
     try {
       assert.deepEqual(await settledRelevance(new LoopbackClient(proxy.url)), { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 100 });
+      assert.deepEqual((await new LoopbackClient(off.url).stats()).relevance, { mode: 'bm25', reason: 'no embedding model is configured' }, '--no-embeddings leaves the fetched model alone');
     } finally {
       assert.equal(await proxy.stop(), 0);
+      await off.stop();
     }
+    const contradiction = await promisify(execFile)(process.execPath, [cli, 'proxy', '--no-embeddings', '--embedding-model', paths.modelDir]).catch((error: { code: number; stderr: string }) => error);
+    assert.equal((contradiction as { code: number }).code, 2);
+    assert.match((contradiction as { stderr: string }).stderr, /--no-embeddings and --embedding-model contradict each other/);
   });
 
   it('without the runtime, says relevance is BM25 alone because onnxruntime-node is not installed', async () => {

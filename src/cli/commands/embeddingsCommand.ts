@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL_HOST, DEFAULT_NPM_REGISTRY, EMBEDDING_MODEL, embeddingAssetPaths, fetchEmbeddingAssets, isFetched, ONNX_RUNTIME_VERSION } from '../../embeddings/embeddingAssets';
+import { fetchEmbeddingAssets } from '../../embeddings/assetFetcher';
+import { DEFAULT_MODEL_HOST, DEFAULT_NPM_REGISTRY, EMBEDDING_MODEL, embeddingAssetPaths, isFetched, ONNX_RUNTIME_VERSION } from '../../embeddings/embeddingAssets';
 import { formatMegabytes } from '../../shared/format';
 import { defaultEmbeddingsDirectory } from '../../store/paths';
 import { UsageError, type Command } from '../command';

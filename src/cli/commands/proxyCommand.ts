@@ -21,7 +21,7 @@ export const proxyCommand: Command = {
   summary: 'run the compression proxy on 127.0.0.1',
   usage: `headroom proxy [--port ${DEFAULT_PORT}] [--store FILE] [--anthropic-upstream URL] [--openai-upstream URL] [--compression on|off]
                [--min-tokens N] [--aggressiveness ${AGGRESSIVENESS_LEVELS.join('|')}] [--ttl-days N]
-               [--embedding-model DIR] [--embedding-runtime DIR] [--embedding-weight W] [--embedding-budget-ms N]
+               [--embedding-model DIR] [--embedding-runtime DIR] [--embedding-weight W] [--embedding-budget-ms N] [--no-embeddings]
 
 Point agents at it: ANTHROPIC_BASE_URL=http://127.0.0.1:PORT, OPENAI_BASE_URL=http://127.0.0.1:PORT/v1.
 Each option can also come from the environment: HEADROOM_PORT, HEADROOM_STORE,
@@ -32,7 +32,7 @@ HEADROOM_EMBEDDING_WEIGHT, HEADROOM_EMBEDDING_BUDGET_MS.
 that joins BM25 (--embedding-weight, default ${DEFAULT_EMBEDDING_WEIGHT}) in ranking what is kept, loaded in a worker after
 the proxy starts; a request waits for it at most --embedding-budget-ms (default ${DEFAULT_EMBEDDING_BUDGET_MS}). --embedding-runtime
 is a folder holding node_modules/onnxruntime-node. Without these options, what \`headroom embeddings fetch\`
-put in the data directory is used, if anything. --ttl-days is how long an unused original stays
+put in the data directory is used, if anything; --no-embeddings keeps relevance to BM25. --ttl-days is how long an unused original stays
 retrievable (default ${DEFAULT_TTL_DAYS}). Exit status ${EXIT_PORT_IN_USE}: the port is taken; ${EXIT_STORE_LOCKED}: another process holds
 the store. Started with an IPC channel (a supervisor's fork), it stops when the channel closes. With compression off
 the proxy passes every request through unchanged; POST /headroom/toggle switches it at run time.`,
@@ -52,6 +52,7 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         'embedding-runtime': { type: 'string' },
         'embedding-weight': { type: 'string' },
         'embedding-budget-ms': { type: 'string' },
+        'no-embeddings': { type: 'boolean' },
       },
       strict: true,
     });
@@ -129,6 +130,10 @@ function embeddingSettings(values: Record<string, string | boolean | undefined>,
   const budgetMs = parseCount(option('embedding-budget-ms', 'HEADROOM_EMBEDDING_BUDGET_MS'), '--embedding-budget-ms');
   const modelDir = option('embedding-model', 'HEADROOM_EMBEDDING_MODEL');
   const runtimeDir = option('embedding-runtime', 'HEADROOM_EMBEDDING_RUNTIME');
+  if (values['no-embeddings']) {
+    if (values['embedding-model']) throw new UsageError('--no-embeddings and --embedding-model contradict each other');
+    return undefined;
+  }
   if (modelDir) return { modelDir, runtimeDir, weight, budgetMs };
   const fetched = embeddingAssetPaths(defaultEmbeddingsDirectory(env));
   return isFetched(fetched.modelDir) && isFetched(fetched.runtimeDir) ? { ...fetched, weight, budgetMs } : undefined;

@@ -8,6 +8,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { FrameLocator, Locator } from 'playwright-core';
 import { LoopbackClient } from '../../../src/proxy/loopbackClient';
 import { LEARN_PROMPT, runClaude } from '../../helpers/claudeCli';
+import { embeddingAssetPaths } from '../../../src/embeddings/embeddingAssets';
+import { fakeAssetServer } from '../../helpers/fakeAssetServer';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream';
 import { httpRequest } from '../../helpers/http';
 import { tempDir } from '../../helpers/tempDir';
@@ -48,6 +50,8 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
   const log = bigLog();
   // Made here, not in the hook: a cleanup registered from inside a before hook runs when the hook ends.
   const dir = tempDir();
+  // The model and runtime are fetched on first use from these, not from the Hugging Face hub and npm.
+  const assets = fakeAssetServer();
 
   before(async () => {
     upstream = await startFakeUpstream();
@@ -58,6 +62,8 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
       'headroom.storePath': `${dir}/store.sqlite`,
       'headroom.anthropicUpstream': upstream.url,
       'headroom.openaiUpstream': upstream.url,
+      'headroom.embeddings.modelHost': assets.modelHost,
+      'headroom.embeddings.npmRegistry': assets.registry,
       // On, so VS Code's MCP support (which Copilot's agent mode uses) lists the servers extensions provide.
       'chat.disableAIFeatures': false,
     });
@@ -100,6 +106,24 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     assert.match((await statusItem().textContent()) ?? '', /Headroom \d+% · [\d.]+[KMB]? saved/);
     await workbench.screenshot('1-status-bar-savings');
     assert.match(workbench.headroomLog(), /Activated in [\d.]+ ms/);
+  });
+
+  it('fetches the embedding model and ONNX runtime on first use into its global storage, and the running proxy switches to them', async () => {
+    await waitForProxy();
+    const client = new LoopbackClient(proxyUrl);
+    const { pid } = await client.health();
+    for (const deadline = Date.now() + TIMEOUT; (await client.stats()).relevance.mode !== 'hybrid'; await new Promise((done) => setTimeout(done, 250))) {
+      if (Date.now() > deadline) assert.fail(`still ${JSON.stringify((await client.stats()).relevance)}`);
+    }
+    assert.deepEqual((await client.stats()).relevance, { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 100 });
+    assert.equal((await client.health()).pid, pid, 'handed to the running proxy, not restarted');
+    const storage = join(workbench.userDataDir, 'User', 'globalStorage', 'headroom.headroom-vscode', 'embeddings');
+    const paths = embeddingAssetPaths(storage);
+    assert.ok(existsSync(join(paths.runtimeDir, 'node_modules', 'onnxruntime-node', 'package.json')) && existsSync(join(paths.modelDir, 'onnx', 'model_quantized.onnx')));
+    assert.ok(assets.requests.some((path) => path.endsWith('.tgz')) && assets.requests.some((path) => path.endsWith('.onnx')));
+    assert.match(workbench.headroomLog(), /Embedding model ready/);
+    const view = await panel();
+    await view.locator('#relevance').filter({ hasText: 'Relevance: BM25 and embeddings (weight 0.5, 100 ms budget)' }).waitFor({ timeout: TIMEOUT });
   });
 
   it('shows the savings panel with chart data, and Expand shows the original inline', async () => {

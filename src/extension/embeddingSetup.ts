@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { embeddingAssetPaths, isFetched } from '../embeddings/embeddingAssets';
+import type { EmbeddingSettings } from '../embeddings/relevance';
+import { formatMegabytes } from '../shared/format';
+import { EMBEDDINGS_SECTION, embeddingPreferences, turnEmbeddingsOff } from './settings';
+
+/** Set when the user cancels the download, so it is not offered again at every start; the command clears it. */
+const DECLINED_KEY = 'headroom.embeddings.declined';
+
+/**
+ * The embedding model and ONNX runtime in the extension's global storage: what the proxy
+ * should use now, and fetching what is missing with a cancellable progress notification.
+ * The proxy runs on BM25 meanwhile and is handed the model when it is in place.
+ */
+export class EmbeddingSetup {
+  private fetching: Promise<void> | undefined;
+
+  constructor(
+    private readonly storageDir: string,
+    private readonly state: vscode.Memento,
+    private readonly use: (embeddings: EmbeddingSettings) => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The settings for the proxy, or undefined while relevance is off or the assets are not all there. */
+  settings(): EmbeddingSettings | undefined {
+    const preferences = embeddingPreferences();
+    if (!preferences.enabled) return undefined;
+    const paths = embeddingAssetPaths(this.storageDir);
+    const modelDir = preferences.modelPath ?? (isFetched(paths.modelDir) ? paths.modelDir : undefined);
+    if (!modelDir || !isFetched(paths.runtimeDir)) return undefined;
+    return { modelDir, runtimeDir: paths.runtimeDir, weight: preferences.weight, budgetMs: preferences.budgetMs };
+  }
+
+  /**
+   * At start and after a settings change: fetches what is missing and hands the result to the
+   * proxy, unless relevance by meaning is off or the user cancelled an earlier download.
+   */
+  ensure(): Promise<void> {
+    if (!embeddingPreferences().enabled || this.settings() || this.state.get<boolean>(DECLINED_KEY)) return Promise.resolve();
+    return this.fetch();
+  }
+
+  /** The palette command: fetches now, whatever was declined before. */
+  async download(): Promise<void> {
+    if (!embeddingPreferences().enabled) {
+      const choice = await vscode.window.showInformationMessage('Relevance by meaning is turned off (headroom.embeddings.enabled).', 'Turn On and Download');
+      if (choice) await vscode.workspace.getConfiguration(EMBEDDINGS_SECTION).update('enabled', true, vscode.ConfigurationTarget.Global);
+      else return;
+    }
+    await this.state.update(DECLINED_KEY, undefined);
+    if (this.settings()) {
+      void vscode.window.showInformationMessage('The embedding model is in place: Headroom ranks what it keeps by meaning as well as by words.');
+      return;
+    }
+    await this.fetch();
+  }
+
+  /** One download at a time, however often it is asked for. */
+  private fetch(): Promise<void> {
+    this.fetching ??= this.fetchOnce().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  private async fetchOnce(): Promise<void> {
+    const preferences = embeddingPreferences();
+    // Loaded when first needed: the tar reader alone would double the extension's activation time.
+    const { fetchEmbeddingAssets } = await import('../embeddings/assetFetcher.js');
+    const abort = new AbortController();
+    const title = 'Headroom: downloading the embedding model';
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        let shown = '';
+        return fetchEmbeddingAssets(this.storageDir, {
+          modelDir: preferences.modelPath,
+          modelHost: preferences.modelHost,
+          npmRegistry: preferences.npmRegistry,
+          signal: abort.signal,
+          onProgress: ({ item, receivedBytes, totalBytes }) => {
+            const message = `${item}: ${formatMegabytes(receivedBytes)}${totalBytes ? ` of ${formatMegabytes(totalBytes)}` : ''}`;
+            if (message !== shown) progress.report({ message });
+            shown = message;
+          },
+        });
+      });
+    } catch (error) {
+      if (abort.signal.aborted) {
+        await this.state.update(DECLINED_KEY, true);
+        this.log.info('Embedding model download cancelled; relevance stays BM25 alone.');
+        void vscode.window.showInformationMessage('Relevance stays BM25 alone. "Headroom: Download Embedding Model" fetches the model later.');
+        return;
+      }
+      const message = (error as Error).message;
+      this.log.error(`Embedding model download failed: ${message}`);
+      void this.offerRetry(message);
+      return;
+    }
+    const settings = this.settings();
+    if (!settings) return;
+    this.log.info(`Embedding model ready (${settings.modelDir}); handing it to the proxy.`);
+    this.use(settings);
+  }
+
+  /** Not awaited by the failed download, so a retry starts a new one. */
+  private async offerRetry(message: string): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(`Headroom could not download the embedding model, so relevance stays BM25 alone: ${message}`, 'Retry', 'Turn Off');
+    if (choice === 'Retry') await this.fetch();
+    else if (choice === 'Turn Off') await turnEmbeddingsOff();
+  }
+}
