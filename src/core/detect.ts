@@ -74,7 +74,13 @@ function isDiff(text: string): boolean {
   return /^diff --(git|combined|cc) /m.test(head) || (/^--- \S/m.test(head) && /^\+\+\+ \S/m.test(head) && /^@@+ -\d/m.test(head));
 }
 
-export const SEARCH_LINE = /^((?:[A-Za-z]:)?[^:\n]*[\w.)\]][^:\n]*?)[:-](\d+)[:-](?:(\d+):)?(.*)$/;
+/**
+ * `path:line:text` or `path-line-text` (ripgrep's context lines): the path is the longest
+ * colon-free run, holding a word character, that a line number follows. The part before the
+ * path's first word character cannot hold one, so there is one way to split a line: the
+ * match stays linear in the line's length on long lines full of dashes.
+ */
+export const SEARCH_LINE = /^((?:[A-Za-z]:)?[^\w.)\]:\n]*[\w.)\]][^:\n]*)[:-](\d+)[:-](?:(\d+):)?(.*)$/;
 const SEARCH_HEADING_MATCH = /^(\d+)[:-](.*)$/;
 
 function isSearchOutput(lines: string[]): boolean {

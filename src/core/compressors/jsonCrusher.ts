@@ -77,7 +77,7 @@ class Crusher {
     const { tuning } = this.context;
     const n = rows.length;
     const serialized = rows.map((row) => JSON.stringify(row) ?? 'null');
-    const columns = analyseColumns(rows);
+    const { columns, shapes } = analyseColumns(rows);
     const keep = new KeepSet();
 
     rows.forEach((row, i) => {
@@ -86,33 +86,40 @@ class Crusher {
     });
     for (const column of columns.values()) {
       this.context.checkDeadline();
-      if (column.numbers.length >= Math.max(5, n * 0.5)) {
-        const m = moments(column.numbers.map((e) => e.value));
-        for (const { row, value } of column.numbers) {
-          if (m.std > 0 && Math.abs(value - m.mean) > tuning.outlierSigmas * m.std) keep.add(row, 'outliers');
+      const { numbers, categories, sequence } = column;
+      if (numbers.values.length >= Math.max(5, n * 0.5)) {
+        const m = moments(numbers.values);
+        if (m.std > 0) {
+          numbers.values.forEach((value, k) => {
+            if (Math.abs(value - m.mean) > tuning.outlierSigmas * m.std) keep.add(numbers.rows[k], 'outliers');
+          });
         }
-        keep.add(column.numbers.find((e) => e.value === m.min)!.row, 'extremes');
-        keep.add(column.numbers.find((e) => e.value === m.max)!.row, 'extremes');
+        keep.add(numbers.rows[numbers.values.indexOf(m.min)], 'extremes');
+        keep.add(numbers.rows[numbers.values.indexOf(m.max)], 'extremes');
       }
-      if (column.categories && column.categories.size >= 2) {
-        const changes = changePoints(column.sequence);
+      if (categories && categories.size >= 2) {
+        const changes = changePoints(sequence);
         if (changes.length <= Math.max(3, n * 0.05)) for (const row of changes) keep.add(row, 'changes');
-        const dominant = Math.max(...column.categories.values());
-        if (column.categories.size <= 20 && dominant >= n * 0.5) {
+        const dominant = maxOf([...categories.values()]);
+        if (categories.size <= 20 && dominant >= n * 0.5) {
           const rareLimit = Math.max(1, Math.floor(n * 0.02));
-          const rare = column.sequence.filter((e) => (column.categories!.get(e.value) ?? 0) <= rareLimit);
-          for (const { row } of rare.slice(0, tuning.rareRowsPerColumn)) keep.add(row, 'rare values');
+          let found = 0;
+          for (let k = 0; k < sequence.values.length && found < tuning.rareRowsPerColumn; k++) {
+            if ((categories.get(sequence.values[k]) ?? 0) > rareLimit) continue;
+            keep.add(sequence.rows[k], 'rare values');
+            found++;
+          }
         }
       }
     }
-    for (const row of schemaAnomalies(rows).slice(0, tuning.rareRowsPerColumn)) keep.add(row, 'odd shape');
+    for (const row of schemaAnomalies(shapes).slice(0, tuning.rareRowsPerColumn)) keep.add(row, 'odd shape');
 
     const scores = await relevanceScores(this.context, serialized);
     if (scores) for (const row of topRelevant(scores, tuning.relevantRows)) keep.add(row, 'relevant');
     for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
     for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
 
-    const groups = duplicateGroups(serialized);
+    const groups = new DuplicateGroups(serialized);
     const kept = keep.collapse(groups);
     if (kept.length >= n * 0.9) return this.walkAll(rows, depth);
 
@@ -120,15 +127,13 @@ class Crusher {
     const out: unknown[] = [];
     for (const i of kept) {
       const row = await this.walk(rows[i], depth + 1);
-      const copies = groups.size.get(serialized[i]) ?? 1;
-      out.push(isObject(row) ? withoutKeys(row, constants, copies) : row);
+      out.push(isObject(row) ? withoutKeys(row, constants, groups.copies(i)) : row);
     }
-    const omitted = n - kept.reduce((sum, i) => sum + (groups.size.get(serialized[i]) ?? 1), 0);
-    const keptRows = new Set(kept.flatMap((i) => groups.members.get(serialized[i]) ?? [i]));
-    const dropped = rows.map((_, i) => i).filter((i) => !keptRows.has(i));
+    const omitted = n - kept.reduce((sum, i) => sum + groups.copies(i), 0);
+    const dropped = groups.droppedWith(kept);
     this.transforms.add('json:rows');
     if (constants.size > 0) this.transforms.add('json:constants');
-    if (kept.some((i) => (groups.size.get(serialized[i]) ?? 1) > 1)) this.transforms.add('json:dedupe');
+    if (kept.some((i) => groups.copies(i) > 1)) this.transforms.add('json:dedupe');
 
     const parts = [`${omitted} of ${n} rows omitted`, `kept ${keep.describe()}`];
     if (constants.size > 0) parts.push(`all rows: ${[...constants].map(([k, v]) => `${k}=${v}`).join(', ')}`);
@@ -173,13 +178,13 @@ class Crusher {
     if (scores) for (const i of topRelevant(scores, tuning.relevantRows)) keep.add(i, 'relevant');
     for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
     for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
-    const groups = duplicateGroups(serialized);
+    const groups = new DuplicateGroups(serialized);
     const kept = keep.collapse(groups);
     if (kept.length >= n * 0.9) return this.walkAll(items, depth);
     this.transforms.add('json:list');
     const out: unknown[] = [];
     for (const i of kept) out.push(await this.walk(items[i], depth + 1));
-    const represented = kept.reduce((sum, i) => sum + (groups.size.get(serialized[i]) ?? 1), 0);
+    const represented = kept.reduce((sum, i) => sum + groups.copies(i), 0);
     out.push(marker(`${n - represented} of ${n} items omitted; kept ${keep.describe()}`, this.originalHash(items)));
     return out;
   }
@@ -202,12 +207,12 @@ class KeepSet {
 
   /** Kept indices with duplicates folded: one representative per group of identical items. */
   collapse(groups: DuplicateGroups): number[] {
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     const out: number[] = [];
     for (const i of this.indices()) {
-      const key = groups.keyOf[i];
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const group = groups.first[i];
+      if (seen.has(group)) continue;
+      seen.add(group);
       out.push(i);
     }
     return out;
@@ -220,67 +225,130 @@ class KeepSet {
   }
 }
 
-interface DuplicateGroups {
-  keyOf: string[];
-  size: Map<string, number>;
-  members: Map<string, number[]>;
+/** Identical items (by their JSON), as the first index of each item's group: typed arrays, one map. */
+class DuplicateGroups {
+  /** The index of the first item identical to each item. */
+  readonly first: Int32Array;
+  /** For a group's first item, how many items the group holds. */
+  private readonly size: Int32Array;
+
+  constructor(serialized: readonly string[]) {
+    const firstOf = new Map<string, number>();
+    this.first = new Int32Array(serialized.length);
+    this.size = new Int32Array(serialized.length);
+    serialized.forEach((key, i) => {
+      const first = firstOf.get(key);
+      if (first === undefined) firstOf.set(key, i);
+      this.first[i] = first ?? i;
+      this.size[first ?? i]++;
+    });
+  }
+
+  /** How many items the kept item `i` stands for. */
+  copies(i: number): number {
+    return this.size[this.first[i]];
+  }
+
+  /** The items neither kept nor identical to a kept one. */
+  droppedWith(kept: readonly number[]): number[] {
+    const keptGroups = new Uint8Array(this.first.length);
+    for (const i of kept) keptGroups[this.first[i]] = 1;
+    const dropped: number[] = [];
+    this.first.forEach((group, i) => {
+      if (!keptGroups[group]) dropped.push(i);
+    });
+    return dropped;
+  }
 }
 
-function duplicateGroups(serialized: string[]): DuplicateGroups {
-  const size = new Map<string, number>();
-  const members = new Map<string, number[]>();
-  serialized.forEach((key, i) => {
-    size.set(key, (size.get(key) ?? 0) + 1);
-    const list = members.get(key);
-    if (list) list.push(i);
-    else members.set(key, [i]);
-  });
-  return { keyOf: serialized, size, members };
+/** Values of one column with the rows they come from, as two parallel arrays: no object per cell. */
+interface Cells<T> {
+  rows: number[];
+  values: T[];
 }
 
 interface Column {
   /** Rows holding this key. */
   present: number;
-  numbers: Array<{ row: number; value: number }>;
+  numbers: Cells<number>;
   /** Value counts, or undefined once the column has too many distinct values to be categorical. */
   categories: Map<string, number> | undefined;
-  sequence: Array<{ row: number; value: string }>;
-  /** A key for the value every row so far holds; null once two rows differ. */
-  constant: string | null | undefined;
+  sequence: Cells<string>;
+  /** Whether every row so far holds the same value as the first. */
+  constant: boolean;
   firstValue: unknown;
 }
 
-/** Identity of a value for constant detection, without serialising the primitives that most values are. */
-function valueKey(value: unknown): string {
-  return typeof value === 'object' && value !== null ? `o${JSON.stringify(value)}` : `${typeof value}${String(value)}`;
+/** Whether two cells hold the same value: primitives compared as they are, objects by their JSON. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return JSON.stringify(a) === JSON.stringify(b);
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-function analyseColumns(rows: unknown[]): Map<string, Column> {
+/**
+ * One pass over the rows: each column's numbers, categories, order of values and constancy,
+ * and each row's shape (its sorted key list). Records of one kind mostly list the same keys in
+ * the same order, so the columns of the previous row are tried first, by position, before
+ * looking a key up.
+ */
+function analyseColumns(rows: unknown[]): { columns: Map<string, Column>; shapes: string[] } {
   const columns = new Map<string, Column>();
+  const shapes: string[] = [];
+  const sortedShape = new Map<string, string>();
+  let previousKeys: string[] = [];
+  let previousColumns: Column[] = [];
+  let previousShape = '';
   rows.forEach((row, i) => {
-    if (!isObject(row)) return;
+    if (!isObject(row)) {
+      shapes.push('');
+      return;
+    }
+    let k = 0;
+    let sameKeys = true;
     for (const key in row) {
       const value = row[key];
-      let column = columns.get(key);
+      let column = previousKeys[k] === key ? previousColumns[k] : undefined;
       if (!column) {
-        column = { present: 0, numbers: [], categories: new Map(), sequence: [], constant: undefined, firstValue: value };
-        columns.set(key, column);
+        sameKeys = false;
+        column = columns.get(key);
+        if (!column) {
+          column = { present: 0, numbers: { rows: [], values: [] }, categories: new Map(), sequence: { rows: [], values: [] }, constant: true, firstValue: value };
+          columns.set(key, column);
+        }
+        previousKeys[k] = key;
+        previousColumns[k] = column;
       }
-      column.present++;
-      if (typeof value === 'number' && Number.isFinite(value)) column.numbers.push({ row: i, value });
-      if (column.categories && (typeof value === 'string' || typeof value === 'boolean') && String(value).length <= 100) {
-        const category = String(value);
-        column.categories.set(category, (column.categories.get(category) ?? 0) + 1);
-        column.sequence.push({ row: i, value: category });
-        if (column.categories.size > MAX_CATEGORIES) column.categories = undefined;
-      }
-      if (column.constant !== null) {
-        const key = valueKey(value);
-        column.constant = column.constant === undefined || column.constant === key ? key : null;
-      }
+      k++;
+      addCell(column, value, i);
     }
+    if (!sameKeys || k !== previousKeys.length) {
+      previousKeys = previousKeys.slice(0, k);
+      previousColumns = previousColumns.slice(0, k);
+      const inOrder = previousKeys.join('\u0000');
+      previousShape = sortedShape.get(inOrder) ?? [...previousKeys].sort().join('\u0000');
+      sortedShape.set(inOrder, previousShape);
+    }
+    shapes.push(previousShape);
   });
-  return columns;
+  return { columns, shapes };
+}
+
+function addCell(column: Column, value: unknown, row: number): void {
+  column.present++;
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    column.numbers.rows.push(row);
+    column.numbers.values.push(value);
+  }
+  if (column.categories && (typeof value === 'string' || typeof value === 'boolean')) {
+    const category = String(value);
+    if (category.length <= 100) {
+      column.categories.set(category, (column.categories.get(category) ?? 0) + 1);
+      column.sequence.rows.push(row);
+      column.sequence.values.push(category);
+      if (column.categories.size > MAX_CATEGORIES) column.categories = undefined;
+    }
+  }
+  if (column.constant && column.present > 1) column.constant = sameValue(value, column.firstValue);
 }
 
 /** Columns every row holds with the same short value, unless that would leave the rows empty. */
@@ -288,7 +356,7 @@ function constantColumns(rows: unknown[], columns: Map<string, Column>): Map<str
   if (!rows.every(isObject)) return new Map();
   const constants = new Map<string, string>();
   for (const [key, column] of columns) {
-    if (column.present !== rows.length || typeof column.constant !== 'string') continue;
+    if (column.present !== rows.length || !column.constant) continue;
     const text = JSON.stringify(column.firstValue) ?? 'null';
     if (text.length <= MAX_CONSTANT_LENGTH) constants.set(key, text);
   }
@@ -302,32 +370,19 @@ function withoutKeys(row: JsonObject, constants: Map<string, string>, copies: nu
   return out;
 }
 
-function changePoints(sequence: Array<{ row: number; value: string }>): number[] {
+function changePoints(sequence: Cells<string>): number[] {
   const rows: number[] = [];
-  for (let i = 1; i < sequence.length; i++) if (sequence[i].value !== sequence[i - 1].value) rows.push(sequence[i].row);
+  for (let k = 1; k < sequence.values.length; k++) if (sequence.values[k] !== sequence.values[k - 1]) rows.push(sequence.rows[k]);
   return rows;
 }
 
 /** Rows whose set of keys is rare while one shape dominates: a missing or extra field is a signal. */
-function schemaAnomalies(rows: unknown[]): number[] {
-  // Records of one shape mostly list their keys in one order: sort each distinct order once.
-  const sortedShape = new Map<string, string>();
-  const shapes = rows.map((row) => {
-    if (!isObject(row)) return '';
-    const keys = Object.keys(row);
-    const inOrder = keys.join('\u0000');
-    let shape = sortedShape.get(inOrder);
-    if (shape === undefined) {
-      shape = keys.sort().join('\u0000');
-      sortedShape.set(inOrder, shape);
-    }
-    return shape;
-  });
+function schemaAnomalies(shapes: readonly string[]): number[] {
   const counts = new Map<string, number>();
   for (const shape of shapes) counts.set(shape, (counts.get(shape) ?? 0) + 1);
   const dominant = maxOf([...counts.values()]);
-  if (counts.size < 2 || dominant < rows.length * 0.5) return [];
-  const rareLimit = Math.max(1, Math.floor(rows.length * 0.02));
+  if (counts.size < 2 || dominant < shapes.length * 0.5) return [];
+  const rareLimit = Math.max(1, Math.floor(shapes.length * 0.02));
   return shapes.flatMap((shape, i) => ((counts.get(shape) ?? 0) <= rareLimit ? [i] : []));
 }
 
@@ -396,19 +451,22 @@ function isPresent(value: unknown): boolean {
 /** Ranges of numbers and top values of categories among the dropped rows, a few columns' worth. */
 function summariseRows(dropped: number[], columns: Map<string, Column>, constants: Map<string, string>): string {
   if (dropped.length === 0) return '';
-  const droppedSet = new Set(dropped);
+  const isDropped = new Uint8Array(maxOf(dropped) + 1);
+  for (const row of dropped) isDropped[row] = 1;
   const parts: string[] = [];
   const ranked = [...columns].filter(([key]) => !constants.has(key));
   const categorical = ranked.filter(([, c]) => c.categories && c.categories.size <= 10 && c.categories.size >= 2);
-  const numeric = ranked.filter(([, c]) => c.numbers.length >= c.present * 0.8 && c.numbers.length > 0);
+  const numeric = ranked.filter(([, c]) => c.numbers.values.length >= c.present * 0.8 && c.numbers.values.length > 0);
   for (const [key, column] of categorical.slice(0, 3)) {
     const counts = new Map<string, number>();
-    for (const { row, value } of column.sequence) if (droppedSet.has(row)) counts.set(value, (counts.get(value) ?? 0) + 1);
+    column.sequence.values.forEach((value, k) => {
+      if (isDropped[column.sequence.rows[k]]) counts.set(value, (counts.get(value) ?? 0) + 1);
+    });
     const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
     if (top.length > 0) parts.push(`${key} ${top.map(([v, c]) => `${v}×${c}`).join(' ')}`);
   }
   for (const [key, column] of numeric.slice(0, 3)) {
-    const values = column.numbers.filter((e) => droppedSet.has(e.row)).map((e) => e.value);
+    const values = column.numbers.values.filter((_, k) => isDropped[column.numbers.rows[k]] === 1);
     if (values.length === 0) continue;
     const m = moments(values);
     parts.push(m.min === m.max ? `${key} ${m.min}` : `${key} ${m.min}–${m.max}`);

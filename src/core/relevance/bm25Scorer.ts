@@ -8,7 +8,7 @@ import { terms } from './terms';
 const WINK_MIN_DOCUMENTS = 3;
 /** Up to this many documents every one is indexed in full; above it, see `stand-ins`. */
 const FULL_INDEX_LIMIT = 256;
-/** A term our tokenizer never produces: the only term of the stand-in documents. */
+/** A term our tokenizer never produces: what pads the stand-in documents. */
 const STAND_IN_TERM = '\u0001';
 
 /** A query term held by more than this share of the documents counts as common. */
@@ -30,30 +30,29 @@ export const bm25Scorer: RelevanceScorer = {
   score(query, documents) {
     const queryTerms = [...new Set(terms(query))];
     if (queryTerms.length === 0) return documents.map(() => 0);
-    const indexed = documents.map((text, id) => ({ id, text })).filter((d) => /[\p{L}\p{N}]/u.test(d.text));
+    const indexed: number[] = [];
+    documents.forEach((text, id) => {
+      if (HAS_WORD.test(text)) indexed.push(id);
+    });
     if (indexed.length < WINK_MIN_DOCUMENTS) return lexicalScorer.score(query, documents);
 
-    const large = indexed.length > FULL_INDEX_LIMIT;
     const engine = bm25();
     engine.defineConfig({ fldWeights: { body: 1 } });
-    const standIns = new Map<string, string[]>();
-    engine.definePrepTasks([(text) => standIns.get(text) ?? terms(text)]);
-    if (large) {
-      const lowered = indexed.map((d) => d.text.toLowerCase());
-      const rare = queryTerms.filter((term) => lowered.filter((text) => text.includes(term)).length <= indexed.length * COMMON_TERM_SHARE);
+    // A stand-in arrives as its terms already; a document as its text.
+    engine.definePrepTasks([(body: string | string[]) => (typeof body === 'string' ? terms(body) : body)]);
+    const lowered = documents.map((text) => text.toLowerCase());
+    if (indexed.length > FULL_INDEX_LIMIT) {
+      const rare = queryTerms.filter((term) => countHolding(lowered, indexed, term) <= indexed.length * COMMON_TERM_SHARE);
       const common = queryTerms.filter((term) => !rare.includes(term));
-      const termsPerChar = estimateTermsPerChar(indexed.map((d) => d.text));
-      indexed.forEach((doc, i) => {
-        if (rare.some((term) => lowered[i].includes(term))) {
-          engine.addDoc({ body: doc.text }, doc.id);
-          return;
-        }
-        const key = `${STAND_IN_TERM}${doc.id}`;
-        standIns.set(key, standInTerms(lowered[i], common, Math.max(1, Math.round(doc.text.length * termsPerChar))));
-        engine.addDoc({ body: key }, doc.id);
-      });
+      const termsPerChar = estimateTermsPerChar(indexed.map((id) => documents[id]));
+      const padding = new StandInPadding();
+      for (const id of indexed) {
+        const text = lowered[id];
+        if (rare.some((term) => text.includes(term))) engine.addDoc({ body: documents[id] }, id);
+        else engine.addDoc({ body: padding.standIn(text, common, Math.max(1, Math.round(text.length * termsPerChar))) }, id);
+      }
     } else {
-      for (const doc of indexed) engine.addDoc({ body: doc.text }, doc.id);
+      for (const id of indexed) engine.addDoc({ body: documents[id] }, id);
     }
     engine.consolidate();
 
@@ -61,18 +60,39 @@ export const bm25Scorer: RelevanceScorer = {
     for (const [id, score] of engine.search(queryTerms.join(' '), documents.length)) {
       scores[Number(id)] = score;
     }
-    return boostExactIdentifiers(query, documents, scores);
+    return boostExactIdentifiers(query, lowered, scores);
   },
 };
 
-/** The common query terms a document holds, as often as it holds them, padded to its length. */
-function standInTerms(lowered: string, common: readonly string[], length: number): string[] {
-  const out: string[] = [];
-  for (const term of common) {
-    for (let at = lowered.indexOf(term); at !== -1; at = lowered.indexOf(term, at + term.length)) out.push(term);
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
+function countHolding(lowered: readonly string[], ids: readonly number[], term: string): number {
+  let count = 0;
+  for (const id of ids) if (lowered[id].includes(term)) count++;
+  return count;
+}
+
+/**
+ * Stand-in documents: the common query terms a document holds, as often as it holds them,
+ * padded with a term no query holds to its length. Most documents hold none of the common
+ * terms, and those of one length share one array (wink only reads it).
+ */
+class StandInPadding {
+  private readonly bare = new Map<number, string[]>();
+
+  standIn(lowered: string, common: readonly string[], length: number): string[] {
+    const out: string[] = [];
+    for (const term of common) {
+      for (let at = lowered.indexOf(term); at !== -1; at = lowered.indexOf(term, at + term.length)) out.push(term);
+    }
+    if (out.length === 0) {
+      let shared = this.bare.get(length);
+      if (!shared) this.bare.set(length, (shared = new Array<string>(length).fill(STAND_IN_TERM)));
+      return shared;
+    }
+    while (out.length < length) out.push(STAND_IN_TERM);
+    return out;
   }
-  while (out.length < length) out.push(STAND_IN_TERM);
-  return out;
 }
 
 function estimateTermsPerChar(texts: readonly string[]): number {
@@ -92,15 +112,12 @@ function estimateTermsPerChar(texts: readonly string[]): number {
  * verbatim gets the best score on top of its own, so it outranks documents that merely
  * share its parts.
  */
-function boostExactIdentifiers(query: string, documents: readonly string[], scores: number[]): number[] {
+function boostExactIdentifiers(query: string, lowered: readonly string[], scores: number[]): number[] {
   const identifiers = query
     .split(/\s+/)
     .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').toLowerCase())
     .filter((word) => word.length >= 4 && /[\p{L}]/u.test(word) && /[\d\-_.:/]/.test(word));
   if (identifiers.length === 0) return scores;
   const best = Math.max(1, maxOf(scores));
-  return scores.map((score, i) => {
-    const text = documents[i].toLowerCase();
-    return identifiers.some((id) => text.includes(id)) ? score + best : score;
-  });
+  return scores.map((score, i) => (identifiers.some((id) => lowered[i].includes(id)) ? score + best : score));
 }
