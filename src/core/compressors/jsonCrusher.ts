@@ -76,7 +76,6 @@ class Crusher {
   private async crushRecords(rows: unknown[], depth: number): Promise<unknown> {
     const { tuning } = this.context;
     const n = rows.length;
-    const serialized = rows.map((row) => JSON.stringify(row) ?? 'null');
     const { columns, shapes } = analyseColumns(rows);
     const keep = new KeepSet();
 
@@ -114,13 +113,16 @@ class Crusher {
     }
     for (const row of schemaAnomalies(shapes).slice(0, tuning.rareRowsPerColumn)) keep.add(row, 'odd shape');
 
-    const scores = await relevanceScores(this.context, serialized);
+    // Rows are serialised for relevance only when there is a query to score them against.
+    const serialized = this.context.query?.trim() ? rows.map(toJson) : undefined;
+    const scores = serialized && (await relevanceScores(this.context, serialized));
     if (scores) for (const row of topRelevant(scores, tuning.relevantRows)) keep.add(row, 'relevant');
     for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
     for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
 
-    const groups = new DuplicateGroups(serialized);
-    const kept = keep.collapse(groups);
+    const pivot = pivotKey(rows);
+    const groups = new KeptGroups(rows.length, keep.indices(), (i) => cheapIdentity(pivot === undefined ? undefined : rows[i], pivot), (i) => serialized?.[i] ?? toJson(rows[i]));
+    const kept = groups.representatives;
     if (kept.length >= n * 0.9) return this.walkAll(rows, depth);
 
     const constants = constantColumns(rows, columns);
@@ -130,7 +132,7 @@ class Crusher {
       out.push(isObject(row) ? withoutKeys(row, constants, groups.copies(i)) : row);
     }
     const omitted = n - kept.reduce((sum, i) => sum + groups.copies(i), 0);
-    const dropped = groups.droppedWith(kept);
+    const dropped = groups.dropped();
     this.transforms.add('json:rows');
     if (constants.size > 0) this.transforms.add('json:constants');
     if (kept.some((i) => groups.copies(i) > 1)) this.transforms.add('json:dedupe');
@@ -169,7 +171,7 @@ class Crusher {
   private async crushList(items: unknown[], depth: number): Promise<unknown> {
     const { tuning } = this.context;
     const n = items.length;
-    const serialized = items.map((item) => JSON.stringify(item) ?? 'null');
+    const serialized = items.map(toJson);
     const keep = new KeepSet();
     serialized.forEach((text, i) => {
       if (ERROR_WORDS.test(text)) keep.add(i, 'errors');
@@ -178,8 +180,8 @@ class Crusher {
     if (scores) for (const i of topRelevant(scores, tuning.relevantRows)) keep.add(i, 'relevant');
     for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
     for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
-    const groups = new DuplicateGroups(serialized);
-    const kept = keep.collapse(groups);
+    const groups = new KeptGroups(items.length, keep.indices(), (i) => serialized[i], (i) => serialized[i]);
+    const kept = groups.representatives;
     if (kept.length >= n * 0.9) return this.walkAll(items, depth);
     this.transforms.add('json:list');
     const out: unknown[] = [];
@@ -205,19 +207,6 @@ class KeepSet {
     return [...this.reasons.keys()].sort((a, b) => a - b);
   }
 
-  /** Kept indices with duplicates folded: one representative per group of identical items. */
-  collapse(groups: DuplicateGroups): number[] {
-    const seen = new Set<number>();
-    const out: number[] = [];
-    for (const i of this.indices()) {
-      const group = groups.first[i];
-      if (seen.has(group)) continue;
-      seen.add(group);
-      out.push(i);
-    }
-    return out;
-  }
-
   describe(): string {
     const counts = new Map<string, number>();
     for (const set of this.reasons.values()) for (const reason of set) counts.set(reason, (counts.get(reason) ?? 0) + 1);
@@ -225,41 +214,84 @@ class KeepSet {
   }
 }
 
-/** Identical items (by their JSON), as the first index of each item's group: typed arrays, one map. */
-class DuplicateGroups {
-  /** The index of the first item identical to each item. */
-  readonly first: Int32Array;
-  /** For a group's first item, how many items the group holds. */
-  private readonly size: Int32Array;
+const toJson = (value: unknown): string => JSON.stringify(value) ?? 'null';
 
-  constructor(serialized: readonly string[]) {
-    const firstOf = new Map<string, number>();
-    this.first = new Int32Array(serialized.length);
-    this.size = new Int32Array(serialized.length);
-    serialized.forEach((key, i) => {
-      const first = firstOf.get(key);
-      if (first === undefined) firstOf.set(key, i);
-      this.first[i] = first ?? i;
-      this.size[first ?? i]++;
-    });
+/**
+ * The kept items with identical ones folded into one, and how many items each stands for.
+ * Serialising every item to compare them would cost as much as the rest of the analysis, so
+ * an item is serialised only when a cheap identity (see `cheapIdentity`) matches a kept one's.
+ */
+class KeptGroups {
+  /** One kept index per group of identical items, in order. */
+  readonly representatives: number[] = [];
+  /** Each item's representative, or -1 when it is identical to no kept item. */
+  private readonly groupOf: Int32Array;
+  private readonly sizes = new Map<number, number>();
+
+  constructor(count: number, kept: readonly number[], identity: (i: number) => unknown, json: (i: number) => string) {
+    this.groupOf = new Int32Array(count).fill(-1);
+    const byJson = new Map<string, number>();
+    const identities = new Set<unknown>();
+    for (const i of kept) {
+      const text = json(i);
+      if (byJson.has(text)) continue;
+      byJson.set(text, i);
+      this.representatives.push(i);
+      identities.add(identity(i));
+    }
+    for (let i = 0; i < count; i++) {
+      if (!identities.has(identity(i))) continue;
+      const representative = byJson.get(json(i));
+      if (representative === undefined) continue;
+      this.groupOf[i] = representative;
+      this.sizes.set(representative, (this.sizes.get(representative) ?? 0) + 1);
+    }
   }
 
-  /** How many items the kept item `i` stands for. */
+  /** How many items the representative `i` stands for. */
   copies(i: number): number {
-    return this.size[this.first[i]];
+    return this.sizes.get(i) ?? 1;
   }
 
-  /** The items neither kept nor identical to a kept one. */
-  droppedWith(kept: readonly number[]): number[] {
-    const keptGroups = new Uint8Array(this.first.length);
-    for (const i of kept) keptGroups[this.first[i]] = 1;
+  /** The items identical to no kept one. */
+  dropped(): number[] {
     const dropped: number[] = [];
-    this.first.forEach((group, i) => {
-      if (!keptGroups[group]) dropped.push(i);
+    this.groupOf.forEach((group, i) => {
+      if (group === -1) dropped.push(i);
     });
     return dropped;
   }
 }
+
+/** Rows sampled to choose the pivot column. */
+const PIVOT_SAMPLE = 256;
+
+/** The column whose primitive values are most varied among the first rows: identical rows must agree on it. */
+function pivotKey(rows: readonly unknown[]): string | undefined {
+  const sample = rows.slice(0, PIVOT_SAMPLE).filter(isObject);
+  const distinct = new Map<string, Set<unknown>>();
+  for (const row of sample) {
+    for (const key in row) {
+      const value = row[key];
+      if (typeof value === 'object' && value !== null) continue;
+      let values = distinct.get(key);
+      if (!values) distinct.set(key, (values = new Set()));
+      values.add(value);
+    }
+  }
+  let best: string | undefined;
+  for (const [key, values] of distinct) if (best === undefined || values.size > distinct.get(best)!.size) best = key;
+  return best;
+}
+
+/** A row's value in the pivot column when it is a primitive; anything else falls back to one shared identity, so it is compared in full. */
+function cheapIdentity(row: unknown, pivot: string | undefined): unknown {
+  if (pivot === undefined || !isObject(row)) return FULL_COMPARISON;
+  const value = row[pivot];
+  return typeof value === 'object' && value !== null ? FULL_COMPARISON : value;
+}
+
+const FULL_COMPARISON = Symbol('compare in full');
 
 /** Values of one column with the rows they come from, as two parallel arrays: no object per cell. */
 interface Cells<T> {
