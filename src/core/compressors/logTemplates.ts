@@ -12,9 +12,14 @@ export class LogTemplateMiner {
   private readonly exact = new Map<string, number>();
   private readonly buckets = new Map<string, number[]>();
 
-  /** `similarity` is the share of a line's literal tokens a template must hold for the line to join it. */
+  /**
+   * `similarity` is the share of a line's literal tokens a template must hold for the line to
+   * join it. At 0.8, lines that differ in more than one word in five are different events:
+   * on the loghub samples, 0.5 left 37% of the event types out of the output, 0.8 leaves 4–19%
+   * out, for 0.5 points less token reduction overall (`npm run eval`).
+   */
   constructor(
-    private readonly similarity = 0.5,
+    private readonly similarity = 0.8,
     private readonly strictSimilarity = 0.9,
     private readonly bucketLimit = 64,
   ) {}
