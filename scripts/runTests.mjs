@@ -1,7 +1,8 @@
 // Runs every compiled test file under out/test with node's built-in runner. Listing the
 // files here keeps the command the same on Node versions with and without --test globs.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function testFiles(dir) {
@@ -14,5 +15,9 @@ function testFiles(dir) {
 
 const filter = process.argv.slice(2);
 const files = testFiles('out/test').filter((f) => filter.length === 0 || filter.some((part) => f.includes(part))).sort();
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// Headroom's data directory for the run: whatever the machine's own holds (a store, a fetched
+// embedding model the CLI would pick up) neither changes a result nor is touched.
+const home = mkdtempSync(join(tmpdir(), 'headroom-home-'));
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, HEADROOM_HOME: home } });
+rmSync(home, { recursive: true, force: true });
 process.exit(result.status ?? 1);
