@@ -2,10 +2,13 @@ import * as vscode from 'vscode';
 import { embeddingAssetPaths, isFetched } from '../embeddings/embeddingAssets';
 import type { EmbeddingSettings } from '../embeddings/relevance';
 import { formatMegabytes } from '../shared/format';
+import { fetchesUnasked } from './fetchPolicy';
 import { EMBEDDINGS_SECTION, embeddingPreferences, turnEmbeddingsOff } from './settings';
 
 /** Set when the user cancels the download, so it is not offered again at every start; the command clears it. */
 const DECLINED_KEY = 'headroom.embeddings.declined';
+/** When the last download failed (see fetchesUnasked). */
+const FAILED_AT_KEY = 'headroom.embeddings.failedAt';
 
 /**
  * The embedding model and ONNX runtime in the extension's global storage: what the proxy
@@ -34,11 +37,23 @@ export class EmbeddingSetup {
 
   /**
    * At start and after a settings change: fetches what is missing and hands the result to the
-   * proxy, unless relevance by meaning is off or the user cancelled an earlier download.
+   * proxy, unless relevance by meaning is off, the user cancelled an earlier download, or one
+   * failed less than a day ago.
    */
   ensure(): Promise<void> {
-    if (!embeddingPreferences().enabled || this.settings() || this.state.get<boolean>(DECLINED_KEY)) return Promise.resolve();
-    return this.fetch();
+    const situation = {
+      enabled: embeddingPreferences().enabled,
+      inPlace: this.settings() !== undefined,
+      declined: this.state.get<boolean>(DECLINED_KEY) === true,
+      failedAt: this.state.get<number>(FAILED_AT_KEY),
+      now: Date.now(),
+    };
+    return fetchesUnasked(situation) ? this.fetch() : Promise.resolve();
+  }
+
+  /** A changed download source or model folder deserves a try at once. */
+  forgetFailure(): Thenable<void> {
+    return this.state.update(FAILED_AT_KEY, undefined);
   }
 
   /** The palette command: fetches now, whatever was declined before. */
@@ -49,6 +64,7 @@ export class EmbeddingSetup {
       else return;
     }
     await this.state.update(DECLINED_KEY, undefined);
+    await this.forgetFailure();
     if (this.settings()) {
       void vscode.window.showInformationMessage('The embedding model is in place: Headroom ranks what it keeps by meaning as well as by words.');
       return;
@@ -93,9 +109,11 @@ export class EmbeddingSetup {
       }
       const message = (error as Error).message;
       this.log.error(`Embedding model download failed: ${message}`);
+      await this.state.update(FAILED_AT_KEY, Date.now());
       void this.offerRetry(message);
       return;
     }
+    await this.forgetFailure();
     const settings = this.settings();
     if (!settings) return;
     this.log.info(`Embedding model ready (${settings.modelDir}); handing it to the proxy.`);
@@ -105,7 +123,7 @@ export class EmbeddingSetup {
   /** Not awaited by the failed download, so a retry starts a new one. */
   private async offerRetry(message: string): Promise<void> {
     const choice = await vscode.window.showWarningMessage(`Headroom could not download the embedding model, so relevance stays BM25 alone: ${message}`, 'Retry', 'Turn Off');
-    if (choice === 'Retry') await this.fetch();
+    if (choice === 'Retry') await this.download();
     else if (choice === 'Turn Off') await turnEmbeddingsOff();
   }
 }

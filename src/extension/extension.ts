@@ -64,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): void {
         mcpCommandLine();
         mcpDefinitions.changed();
       }
-      if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key)) || event.affectsConfiguration(EMBEDDINGS_SECTION)) void startProxy();
+      if (event.affectsConfiguration(EMBEDDINGS_SECTION)) void embeddings.forgetFailure().then(startProxy);
+      else if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key))) void startProxy();
       else if (event.affectsConfiguration(`${SECTION}.enabled`)) void applyCompressionSetting(feed);
       if (event.affectsConfiguration(`${SECTION}.routing.terminals`)) onStatus(proxy.status);
     }),
