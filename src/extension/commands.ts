@@ -5,7 +5,7 @@ import type { ClaudeCodeMcp } from './mcp/claudeCodeMcp';
 import { originalUri } from './originalDocuments';
 import { SavingsPanel } from './panel/savingsPanel';
 import type { ProxyLaunch, ProxySupervisor } from './proxySupervisor';
-import { proxyLaunch, routedAgents, setCompressionEnabled } from './settings';
+import { compressionSetting, routedAgents, setCompressionEnabled } from './settings';
 import type { StatsFeed } from './statsFeed';
 
 export interface CommandDeps {
@@ -33,7 +33,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'headroom.toggleCompression': async () => {
       const proxy = runningUrl() && feed.proxy;
       if (!proxy) return;
-      const enabled = !(feed.latest?.compression ?? proxyLaunch().compression);
+      const enabled = !(feed.latest?.compression ?? compressionSetting());
       await proxy.toggle(enabled);
       await setCompressionEnabled(enabled);
       feed.schedule(0);

@@ -2,13 +2,15 @@ import * as vscode from 'vscode';
 import { embeddingAssetPaths, isFetched } from '../embeddings/embeddingAssets';
 import type { EmbeddingSettings } from '../embeddings/relevance';
 import { formatMegabytes } from '../shared/format';
-import { fetchesUnasked } from './fetchPolicy';
+import { fetchesUnasked, whyBm25, type FetchSituation } from './fetchPolicy';
+import type { ProxySupervisor } from './proxySupervisor';
 import { EMBEDDINGS_SECTION, embeddingPreferences, turnEmbeddingsOff } from './settings';
 
 /** Set when the user cancels the download, so it is not offered again at every start; the command clears it. */
 const DECLINED_KEY = 'headroom.embeddings.declined';
-/** When the last download failed (see fetchesUnasked). */
-const FAILED_AT_KEY = 'headroom.embeddings.failedAt';
+/** The last download's failure, when and why (see fetchesUnasked). */
+const FAILURE_KEY = 'headroom.embeddings.failure';
+const DOWNLOADING = 'the embedding model is downloading';
 
 /**
  * The embedding model and ONNX runtime in the extension's global storage: what the proxy
@@ -21,7 +23,7 @@ export class EmbeddingSetup {
   constructor(
     private readonly storageDir: string,
     private readonly state: vscode.Memento,
-    private readonly use: (embeddings: EmbeddingSettings) => void,
+    private readonly proxy: Pick<ProxySupervisor, 'useEmbeddings' | 'explainBm25'>,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -35,25 +37,33 @@ export class EmbeddingSetup {
     return { modelDir, runtimeDir: paths.runtimeDir, weight: preferences.weight, budgetMs: preferences.budgetMs };
   }
 
+  /** What the proxy is launched with: the model in place, or why relevance is BM25 alone. */
+  relevance(): EmbeddingSettings | { bm25Only: string } {
+    return this.settings() ?? { bm25Only: whyBm25(this.situation()) };
+  }
+
   /**
    * At start and after a settings change: fetches what is missing and hands the result to the
    * proxy, unless relevance by meaning is off, the user cancelled an earlier download, or one
    * failed less than a day ago.
    */
   ensure(): Promise<void> {
-    const situation = {
+    return fetchesUnasked(this.situation()) ? this.fetch() : Promise.resolve();
+  }
+
+  private situation(): FetchSituation {
+    return {
       enabled: embeddingPreferences().enabled,
       inPlace: this.settings() !== undefined,
       declined: this.state.get<boolean>(DECLINED_KEY) === true,
-      failedAt: this.state.get<number>(FAILED_AT_KEY),
+      failure: this.state.get<{ at: number; message: string }>(FAILURE_KEY),
       now: Date.now(),
     };
-    return fetchesUnasked(situation) ? this.fetch() : Promise.resolve();
   }
 
   /** A changed download source or model folder deserves a try at once. */
   forgetFailure(): Thenable<void> {
-    return this.state.update(FAILED_AT_KEY, undefined);
+    return this.state.update(FAILURE_KEY, undefined);
   }
 
   /** The palette command: fetches now, whatever was declined before. */
@@ -84,6 +94,7 @@ export class EmbeddingSetup {
     const { fetchEmbeddingAssets } = await import('../embeddings/assetFetcher.js');
     const abort = new AbortController();
     const title = 'Headroom: downloading the embedding model';
+    this.proxy.explainBm25(DOWNLOADING);
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
@@ -105,19 +116,20 @@ export class EmbeddingSetup {
         await this.state.update(DECLINED_KEY, true);
         this.log.info('Embedding model download cancelled; relevance stays BM25 alone.');
         void vscode.window.showInformationMessage('Relevance stays BM25 alone. "Headroom: Download Embedding Model" fetches the model later.');
-        return;
+      } else {
+        const message = (error as Error).message;
+        this.log.error(`Embedding model download failed: ${message}`);
+        await this.state.update(FAILURE_KEY, { at: Date.now(), message });
+        void this.offerRetry(message);
       }
-      const message = (error as Error).message;
-      this.log.error(`Embedding model download failed: ${message}`);
-      await this.state.update(FAILED_AT_KEY, Date.now());
-      void this.offerRetry(message);
+      this.proxy.explainBm25(whyBm25(this.situation()));
       return;
     }
     await this.forgetFailure();
-    const settings = this.settings();
-    if (!settings) return;
-    this.log.info(`Embedding model ready (${settings.modelDir}); handing it to the proxy.`);
-    this.use(settings);
+    const relevance = this.relevance();
+    if ('bm25Only' in relevance) return;
+    this.log.info(`Embedding model ready (${relevance.modelDir}); handing it to the proxy.`);
+    this.proxy.useEmbeddings(relevance);
   }
 
   /** Not awaited by the failed download, so a retry starts a new one. */

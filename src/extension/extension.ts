@@ -9,7 +9,7 @@ import { writeMcpLauncher } from './mcp/mcpLauncher';
 import { OriginalDocuments, SCHEME } from './originalDocuments';
 import { PANEL_VIEW_TYPE, SavingsPanel } from './panel/savingsPanel';
 import { ProxySupervisor, type ProxyStatus } from './proxySupervisor';
-import { EMBEDDINGS_SECTION, proxyLaunch, RESTART_SETTINGS, routesTerminals, SECTION } from './settings';
+import { compressionSetting, EMBEDDINGS_SECTION, proxyLaunch, RESTART_SETTINGS, routesTerminals, SECTION, storePath } from './settings';
 import { HeadroomStatusBar } from './statusBar';
 import { StatsFeed } from './statsFeed';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -29,12 +29,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const terminals = new TerminalEnvironment(context.environmentVariableCollection);
   const routing = new AgentRouting(context.globalState, (line) => log.info(line));
   // Refreshed on every start and store change, so MCP clients configured earlier run this version on the proxy's store.
-  const mcpCommandLine = () => writeMcpLauncher(context.globalStorageUri.fsPath, cliPath, proxyLaunch().store);
+  const mcpCommandLine = () => writeMcpLauncher(context.globalStorageUri.fsPath, cliPath, storePath());
   mcpCommandLine();
   const mcpDefinitions = new McpDefinitions(mcpCommandLine, String(context.extension.packageJSON.version));
   const claudeMcp = new ClaudeCodeMcp(context.globalState, (line) => log.info(line), mcpCommandLine);
-  const embeddings = new EmbeddingSetup(join(context.globalStorageUri.fsPath, 'embeddings'), context.globalState, (settings) => proxy.useEmbeddings(settings), log);
-  const launch = () => proxyLaunch(embeddings.settings());
+  const embeddings = new EmbeddingSetup(join(context.globalStorageUri.fsPath, 'embeddings'), context.globalState, proxy, log);
+  const launch = () => proxyLaunch(embeddings.relevance());
   // The proxy starts at once, on BM25 if need be; a missing model is fetched beside it.
   const startProxy = () => proxy.start(launch()).then(() => embeddings.ensure());
 
@@ -82,7 +82,7 @@ export function deactivate(): Promise<void> | undefined {
 }
 
 async function applyCompressionSetting(feed: StatsFeed): Promise<void> {
-  const wanted = proxyLaunch().compression;
+  const wanted = compressionSetting();
   if (feed.proxy && feed.latest?.compression !== wanted) {
     await feed.proxy.toggle(wanted);
     feed.schedule(0);

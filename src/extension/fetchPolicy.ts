@@ -8,8 +8,8 @@ export interface FetchSituation {
   inPlace: boolean;
   /** The user cancelled a download and has not asked for one since. */
   declined: boolean;
-  /** When the last download failed, if it did and nothing has succeeded or changed since. */
-  failedAt: number | undefined;
+  /** The last download's failure, if nothing has succeeded or changed since. */
+  failure: { at: number; message: string } | undefined;
   now: number;
 }
 
@@ -19,5 +19,13 @@ export interface FetchSituation {
  */
 export function fetchesUnasked(situation: FetchSituation): boolean {
   if (!situation.enabled || situation.inPlace || situation.declined) return false;
-  return situation.failedAt === undefined || situation.now - situation.failedAt >= RETRY_AFTER_MS;
+  return situation.failure === undefined || situation.now - situation.failure.at >= RETRY_AFTER_MS;
+}
+
+/** Why relevance is BM25 alone when the model is not in place, as the stats and the panel say it. */
+export function whyBm25(situation: FetchSituation): string {
+  if (!situation.enabled) return 'relevance by meaning is turned off (headroom.embeddings.enabled)';
+  if (situation.declined) return 'the embedding model download was cancelled; "Headroom: Download Embedding Model" fetches it';
+  if (situation.failure && !fetchesUnasked(situation)) return `the embedding model could not be downloaded: ${situation.failure.message}`;
+  return 'the embedding model is downloading';
 }

@@ -24,8 +24,8 @@ export interface ProxyLaunch {
   minTokens: number;
   aggressiveness: string;
   ttlDays: number;
-  /** The embedding model and runtime, once fetched; without them relevance is BM25 alone. */
-  embeddings?: EmbeddingSettings;
+  /** The embedding model and runtime once fetched, or why relevance is BM25 alone. */
+  relevance: EmbeddingSettings | { bm25Only: string };
 }
 
 export interface SupervisorOptions {
@@ -87,8 +87,25 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
    * requests it serves (no restart), and keeps it for later starts.
    */
   useEmbeddings(embeddings: EmbeddingSettings): void {
-    if (this.launch) this.launch = { ...this.launch, embeddings };
-    if (this.child?.connected) this.child.send({ type: 'useEmbeddings', embeddings } satisfies ProxyControlMessage);
+    this.setRelevance(embeddings);
+  }
+
+  /** Why relevance is BM25 alone (turned off, downloading, download failed), for the proxy's stats and the panel. */
+  explainBm25(reason: string): void {
+    this.setRelevance({ bm25Only: reason });
+  }
+
+  private setRelevance(relevance: ProxyLaunch['relevance']): void {
+    if (this.launch) this.launch = { ...this.launch, relevance };
+    this.sendRelevance();
+  }
+
+  /** The proxy is launched with the model, if any; the reason there is none goes over IPC once it listens. */
+  private sendRelevance(): void {
+    const relevance = this.launch?.relevance;
+    if (!relevance || !this.child?.connected) return;
+    const message: ProxyControlMessage = 'bm25Only' in relevance ? { type: 'bm25Only', reason: relevance.bm25Only } : { type: 'useEmbeddings', embeddings: relevance };
+    this.child.send(message);
   }
 
   /** Stops the proxy this window owns, letting in-flight requests finish; a proxy it only uses is left alone. */
@@ -117,6 +134,7 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
     const outcome = await this.spawn(launch, generation);
     if (generation !== this.generation) return this.current;
     if (outcome.kind === 'listening') {
+      if ('bm25Only' in launch.relevance) this.sendRelevance();
       this.setStatus({ state: 'running', url: outcome.url, owned: true });
     } else if (outcome.code === EXIT_STORE_LOCKED && (await this.attach(launch, generation))) {
       // Another window started its proxy a moment before this one: use it.
@@ -216,13 +234,14 @@ export function proxyArguments(launch: ProxyLaunch): string[] {
     '--min-tokens', String(launch.minTokens),
     '--aggressiveness', launch.aggressiveness,
     '--ttl-days', String(launch.ttlDays),
-    ...embeddingArguments(launch.embeddings),
+    ...embeddingArguments(launch.relevance),
   ];
 }
 
 /** Explicit either way, so a model the CLI fetched into its own data directory is not picked up behind the settings' back. */
-function embeddingArguments(embeddings: EmbeddingSettings | undefined): string[] {
-  if (!embeddings) return ['--no-embeddings'];
+function embeddingArguments(relevance: ProxyLaunch['relevance']): string[] {
+  if ('bm25Only' in relevance) return ['--no-embeddings'];
+  const embeddings = relevance;
   return [
     '--embedding-model', embeddings.modelDir,
     ...(embeddings.runtimeDir ? ['--embedding-runtime', embeddings.runtimeDir] : []),

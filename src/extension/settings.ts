@@ -1,25 +1,34 @@
 import * as vscode from 'vscode';
-import type { EmbeddingSettings } from '../embeddings/relevance';
 import { defaultStorePath } from '../store/paths';
 import type { ProxyLaunch } from './proxySupervisor';
 import type { AgentTarget } from './routing/agentTargets';
 
 export const SECTION = 'headroom';
 
-/** The proxy as the `headroom.*` settings describe it, with the embedding model once it is in place. */
-export function proxyLaunch(embeddings?: EmbeddingSettings): ProxyLaunch {
+/** The proxy as the `headroom.*` settings describe it, with the embedding model once it is in place (or why not). */
+export function proxyLaunch(relevance: ProxyLaunch['relevance']): ProxyLaunch {
   const config = vscode.workspace.getConfiguration(SECTION);
   return {
     port: config.get<number>('port', 8787),
-    store: config.get<string>('storePath', '').trim() || defaultStorePath(),
+    store: storePath(),
     anthropicUpstream: config.get<string>('anthropicUpstream', 'https://api.anthropic.com'),
     openaiUpstream: config.get<string>('openaiUpstream', 'https://api.openai.com'),
-    compression: config.get<boolean>('enabled', true),
+    compression: compressionSetting(),
     minTokens: config.get<number>('minTokens', 500),
     aggressiveness: config.get<string>('aggressiveness', 'balanced'),
     ttlDays: config.get<number>('ttlDays', 7),
-    embeddings,
+    relevance,
   };
+}
+
+/** The store file the proxy, the CLI and MCP clients share. */
+export function storePath(): string {
+  return vscode.workspace.getConfiguration(SECTION).get<string>('storePath', '').trim() || defaultStorePath();
+}
+
+/** headroom.enabled: whether compression is on. */
+export function compressionSetting(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>('enabled', true);
 }
 
 export interface EmbeddingPreferences {

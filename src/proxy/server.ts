@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import type { CcrStore } from '../store/ccrStore';
-import { loadRelevance, type EmbeddingSettings } from '../embeddings/relevance';
+import { bm25Relevance, loadRelevance, type EmbeddingSettings } from '../embeddings/relevance';
 import type { RelevanceMode } from '../core/types';
 import { ProxyState, type ProxyConfig } from './proxyState';
 import { headroomApi } from './routes/headroomApi';
@@ -22,6 +22,8 @@ export interface RunningProxy {
    * meanwhile use the relevance they had); resolves to the relevance now in use.
    */
   useEmbeddings(embeddings: EmbeddingSettings): Promise<RelevanceMode>;
+  /** While relevance is BM25 alone, says why (a supervisor knows: turned off, downloading, failed). */
+  explainBm25(reason: string): void;
   /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then flushes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -74,6 +76,11 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
     return switched;
   };
   if (options.config.embeddings) void useEmbeddings(options.config.embeddings);
+  const explainBm25 = (reason: string) => {
+    switching = switching.then(() => {
+      if (state.relevance.status.mode === 'bm25') state.relevance = bm25Relevance(reason);
+    });
+  };
   // Expiry is otherwise checked only when a store opens or an original is read; a proxy runs for weeks.
   const pruning = setInterval(() => options.store.prune(), options.config.pruneIntervalMs ?? 60 * 60 * 1000);
   pruning.unref();
@@ -82,6 +89,7 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
     port,
     state,
     useEmbeddings,
+    explainBm25,
     close: (graceMs = 10_000) => {
       clearInterval(pruning);
       return shutDown(server, sockets, options.store, graceMs).then(async () => {

@@ -13,7 +13,7 @@ import { freePort } from '../helpers/workbench';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 function launch(store: string, port = 0): ProxyLaunch {
-  return { port, store, anthropicUpstream: 'http://127.0.0.1:9', openaiUpstream: 'http://127.0.0.1:9', compression: true, minTokens: 500, aggressiveness: 'balanced', ttlDays: 7 };
+  return { port, store, anthropicUpstream: 'http://127.0.0.1:9', openaiUpstream: 'http://127.0.0.1:9', compression: true, minTokens: 500, aggressiveness: 'balanced', ttlDays: 7, relevance: { bm25Only: 'the embedding model is downloading' } };
 }
 
 function supervisor(): ProxySupervisor {
@@ -39,13 +39,14 @@ const running = (status: ProxyStatus) => {
 describe('ProxySupervisor (forks the built CLI)', () => {
   const { modelDir } = tinyEmbeddingModelFixture();
 
-  it('hands a fetched embedding model to the running proxy without restarting it, and keeps it for the next start', async () => {
+  it('tells the proxy why relevance is BM25 alone, hands it a fetched model without restarting it, and keeps it for the next start', async () => {
     const subject = supervisor();
     try {
       let status = running(await subject.start(launch(join(tempDir(), 'store.sqlite'))));
       const client = new LoopbackClient(status.url);
       const { pid } = await client.health();
-      assert.deepEqual((await client.stats()).relevance, { mode: 'bm25', reason: 'no embedding model is configured' });
+      const downloading = { mode: 'bm25', reason: 'the embedding model is downloading' };
+      assert.deepEqual(await settledRelevance(client, (relevance) => relevance.mode === 'bm25' && relevance.reason !== downloading.reason), downloading, "the proxy says why, as the extension told it");
       subject.useEmbeddings({ modelDir, weight: 0.3, budgetMs: 2_000 });
       const hybrid = { mode: 'hybrid', embeddingWeight: 0.3, budgetMs: 2_000 };
       assert.deepEqual(await settledRelevance(client, (relevance) => relevance.mode === 'bm25'), hybrid);
@@ -54,7 +55,11 @@ describe('ProxySupervisor (forks the built CLI)', () => {
       const restarted = nextStatus(subject, 'running');
       process.kill(pid, 'SIGKILL');
       status = running(await restarted);
-      assert.deepEqual(await settledRelevance(new LoopbackClient(status.url)), hybrid, 'the restarted proxy is launched with the model');
+      const restartedClient = new LoopbackClient(status.url);
+      assert.deepEqual(await settledRelevance(restartedClient), hybrid, 'the restarted proxy is launched with the model');
+      subject.explainBm25('a late explanation');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual((await restartedClient.stats()).relevance, hybrid, 'an explanation does not undo a loaded model');
     } finally {
       await subject.stop();
     }

@@ -115,7 +115,9 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         // A supervisor that dies, or lets go, takes its proxy with it instead of leaving an orphan holding the store.
         process.on('disconnect', stop);
         process.on('message', (message) => {
-          if (isProxyControlMessage(message)) void proxy.useEmbeddings(message.embeddings);
+          if (!isProxyControlMessage(message)) return;
+          if (message.type === 'useEmbeddings') void proxy.useEmbeddings(message.embeddings);
+          else proxy.explainBm25(message.reason);
         });
       }
     });
