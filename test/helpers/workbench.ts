@@ -102,10 +102,19 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
     },
     runCommand: async (title) => {
       try {
-        // The main frame gets the key even when a webview has focus.
-        await page.locator('.statusbar').click({ position: { x: 500, y: 5 } });
-        await page.keyboard.press('F1');
-        await page.locator('.quick-input-widget input').fill(`>${title}`);
+        // A panel that reveals itself (an output channel a server start opens) closes a palette
+        // opened a moment before: open it again rather than wait on a closed one.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            // The main frame gets the key even when a webview has focus.
+            await page.locator('.statusbar').click({ position: { x: 500, y: 5 } });
+            await page.keyboard.press('F1');
+            await page.locator('.quick-input-widget input').fill(`>${title}`, { timeout: 10_000 });
+            break;
+          } catch (error) {
+            if (attempt === 3) throw error;
+          }
+        }
         await pickExactly(page, title);
       } catch (error) {
         // What was on screen (a dialog, a notification) is the first thing to know when this fails.
