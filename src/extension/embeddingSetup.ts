@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { embeddingAssetPaths, isFetched } from '../embeddings/embeddingAssets';
 import type { EmbeddingSettings } from '../embeddings/relevance';
 import { formatMegabytes } from '../shared/format';
-import { fetchesUnasked, whyBm25, type FetchSituation } from './fetchPolicy';
+import { DOWNLOADING, fetchesUnasked, whyBm25, type FetchSituation } from './fetchPolicy';
 import type { ProxySupervisor } from './proxySupervisor';
 import { EMBEDDINGS_SECTION, embeddingPreferences, turnEmbeddingsOff } from './settings';
 
@@ -10,7 +10,6 @@ import { EMBEDDINGS_SECTION, embeddingPreferences, turnEmbeddingsOff } from './s
 const DECLINED_KEY = 'headroom.embeddings.declined';
 /** The last download's failure, when and why (see fetchesUnasked). */
 const FAILURE_KEY = 'headroom.embeddings.failure';
-const DOWNLOADING = 'the embedding model is downloading';
 
 /**
  * The embedding model and ONNX runtime in the extension's global storage: what the proxy

@@ -72,7 +72,10 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
       if (next.status.mode === 'bm25') options.config.log?.(`headroom: relevance is BM25 alone: ${next.status.reason}`);
       return next.status;
     });
-    switching = switched.then(() => undefined);
+    switching = switched.then(
+      () => undefined,
+      () => undefined,
+    );
     return switched;
   };
   if (options.config.embeddings) void useEmbeddings(options.config.embeddings);

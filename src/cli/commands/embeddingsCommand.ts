@@ -53,11 +53,11 @@ ranks by meaning as well as by words. status (the default) says what is there.`,
         if (item) io.stderr.write('\n');
       }
     }
-    const fetched = isFetched(paths.modelDir) && isFetched(paths.runtimeDir);
+    const [model, runtime] = [isFetched(paths.modelDir), isFetched(paths.runtimeDir)];
     io.stdout.write(
-      `model    ${paths.modelDir}${isFetched(paths.modelDir) ? '' : ' (not fetched)'}\n` +
-      `runtime  ${paths.runtimeDir}${isFetched(paths.runtimeDir) ? '' : ' (not fetched)'}\n` +
-      (fetched ? 'headroom proxy uses them when started without --embedding-model.\n' : 'headroom embeddings fetch downloads them.\n'),
+      `model    ${paths.modelDir}${model ? '' : ' (not fetched)'}\n` +
+      `runtime  ${paths.runtimeDir}${runtime ? '' : ' (not fetched)'}\n` +
+      (model && runtime ? 'headroom proxy uses them when started without --embedding-model.\n' : 'headroom embeddings fetch downloads them.\n'),
     );
     return 0;
   },
