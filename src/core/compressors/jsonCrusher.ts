@@ -121,7 +121,7 @@ class Crusher {
     for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
 
     const pivot = pivotKey(rows);
-    const groups = new KeptGroups(rows.length, keep.indices(), (i) => cheapIdentity(pivot === undefined ? undefined : rows[i], pivot), (i) => serialized?.[i] ?? toJson(rows[i]));
+    const groups = new KeptGroups(rows.length, keep.indices(), (i) => cheapIdentity(rows[i], pivot), (i) => serialized?.[i] ?? toJson(rows[i]));
     const kept = groups.representatives;
     if (kept.length >= n * 0.9) return this.walkAll(rows, depth);
 

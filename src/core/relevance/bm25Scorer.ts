@@ -40,14 +40,17 @@ export const bm25Scorer: RelevanceScorer = {
     engine.defineConfig({ fldWeights: { body: 1 } });
     // A stand-in arrives as its terms already; a document as its text.
     engine.definePrepTasks([(body: string | string[]) => (typeof body === 'string' ? terms(body) : body)]);
-    const lowered = documents.map((text) => text.toLowerCase());
+    let loweredTexts: string[] | undefined;
+    // Only large inputs and identifier queries read the lower-cased texts.
+    const lowered = () => (loweredTexts ??= documents.map((text) => text.toLowerCase()));
     if (indexed.length > FULL_INDEX_LIMIT) {
-      const rare = queryTerms.filter((term) => countHolding(lowered, indexed, term) <= indexed.length * COMMON_TERM_SHARE);
+      const texts = lowered();
+      const rare = queryTerms.filter((term) => countHolding(texts, indexed, term) <= indexed.length * COMMON_TERM_SHARE);
       const common = queryTerms.filter((term) => !rare.includes(term));
       const termsPerChar = estimateTermsPerChar(indexed.map((id) => documents[id]));
       const padding = new StandInPadding();
       for (const id of indexed) {
-        const text = lowered[id];
+        const text = texts[id];
         if (rare.some((term) => text.includes(term))) engine.addDoc({ body: documents[id] }, id);
         else engine.addDoc({ body: padding.standIn(text, common, Math.max(1, Math.round(text.length * termsPerChar))) }, id);
       }
@@ -112,12 +115,13 @@ function estimateTermsPerChar(texts: readonly string[]): number {
  * verbatim gets the best score on top of its own, so it outranks documents that merely
  * share its parts.
  */
-function boostExactIdentifiers(query: string, lowered: readonly string[], scores: number[]): number[] {
+function boostExactIdentifiers(query: string, lowered: () => readonly string[], scores: number[]): number[] {
   const identifiers = query
     .split(/\s+/)
     .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').toLowerCase())
     .filter((word) => word.length >= 4 && /[\p{L}]/u.test(word) && /[\d\-_.:/]/.test(word));
   if (identifiers.length === 0) return scores;
   const best = Math.max(1, maxOf(scores));
-  return scores.map((score, i) => (identifiers.some((id) => lowered[i].includes(id)) ? score + best : score));
+  const texts = lowered();
+  return scores.map((score, i) => (identifiers.some((id) => texts[i].includes(id)) ? score + best : score));
 }
