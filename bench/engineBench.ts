@@ -64,17 +64,20 @@ function logRetention(name: string, text: string, output: string): string {
   return `${found}/${wanted.size} error templates`;
 }
 
-async function logRows(): Promise<Row[]> {
+/** A question an agent might send along with a log: the log corpus is measured with and without it. */
+const LOG_QUESTION = 'why did the job fail with an error';
+
+async function logRows(options: EngineOptions = {}): Promise<Row[]> {
   const rows: Row[] = [];
   const bgl = bglLog();
   const templates = logTemplates('BGL_2k.log');
-  const { result, ms } = await measure(bgl.text);
+  const { result, ms } = await measure(bgl.text, options);
   const alerts = new Set(bgl.lines.flatMap((l, i) => (bgl.labels[i] === '-' ? [] : [templateOf(l, templates)])));
   const kept = new Set(result.text.split('\n').filter((l) => !isMarkerLine(l)).map((l) => templateOf(parseKeptLine(l).line, templates)));
   rows.push(row('logs/BGL_2k.log (labels stripped)', bgl.text, result, ms, `${[...alerts].filter((t) => kept.has(t)).length}/${alerts.size} alert templates`));
   for (const name of readdirSync(join(CORPORA, 'logs')).filter((n) => n.endsWith('_2k.log') && !n.startsWith('BGL')).sort()) {
     const text = corpusFile('logs', name);
-    const measured = await measure(text);
+    const measured = await measure(text, options);
     rows.push(row(`logs/${name}`, text, measured.result, measured.ms, logRetention(name, text, measured.result.text)));
   }
   return rows;
@@ -157,9 +160,11 @@ async function main(): Promise<void> {
   await compressText(bglLog().text, { store: new MemoryStore() });
   const coldMs = performance.now() - coldStarted;
   await logRows();
+  await logRows({ query: LOG_QUESTION });
   await jsonCorpusRows();
   await generatedRows();
   const logs = await logRows();
+  const askedLogs = await logRows({ query: LOG_QUESTION });
   const jsonCorpus = await jsonCorpusRows();
   const generated = await generatedRows();
   console.log('## Engine benchmark\n');
@@ -167,6 +172,7 @@ async function main(): Promise<void> {
   console.log(table([...logs, ...jsonCorpus, ...generated]));
   console.log('');
   console.log(totals('Log corpus', logs));
+  console.log(totals(`Log corpus with the question "${LOG_QUESTION}"`, askedLogs));
   console.log(totals('Real JSON corpus', jsonCorpus));
   console.log(totals('Generated record sets', generated));
   const [oneMb, tenMb] = generated.slice(2, 4);
