@@ -25,17 +25,36 @@ interface Row {
   parseMs: number;
 }
 
+/**
+ * Each input runs `RUNS` times back to back and its best run counts, in `SWEEPS` sweeps over
+ * all inputs, its best sweep counting: on a shared machine a slow spell lasts seconds, so
+ * sweeps spread over the whole run keep one from spoiling every measurement of an input. A
+ * first, untimed sweep runs the engine as in a proxy that has served requests, compiled by
+ * the JIT; the first call in a fresh process is printed apart.
+ */
 const RUNS = 5;
+const SWEEPS = 3;
 
-async function measure(text: string, options: EngineOptions = {}): Promise<{ result: TextCompression; ms: number }> {
-  let best = Infinity;
-  let result: TextCompression | undefined;
-  for (let run = 0; run < RUNS; run++) {
-    const started = performance.now();
-    result = await compressText(text, { ...options, store: new MemoryStore() });
-    best = Math.min(best, performance.now() - started);
+interface Case {
+  input: string;
+  text: string;
+  options: EngineOptions;
+  retention(output: string): string;
+}
+
+async function measureAll(cases: Case[]): Promise<Row[]> {
+  const best = cases.map(() => Infinity);
+  const results: TextCompression[] = [];
+  for (let sweep = 0; sweep <= SWEEPS; sweep++) {
+    for (const [i, c] of cases.entries()) {
+      for (let run = 0; run < RUNS; run++) {
+        const started = performance.now();
+        results[i] = await compressText(c.text, { ...c.options, store: new MemoryStore() });
+        if (sweep > 0) best[i] = Math.min(best[i], performance.now() - started);
+      }
+    }
   }
-  return { result: result!, ms: best };
+  return cases.map((c, i) => row(c.input, c.text, results[i], best[i], c.retention(results[i].text)));
 }
 
 function parseTime(text: string): number {
@@ -67,46 +86,45 @@ function logRetention(name: string, text: string, output: string): string {
 /** A question an agent might send along with a log: the log corpus is measured with and without it. */
 const LOG_QUESTION = 'why did the job fail with an error';
 
-async function logRows(options: EngineOptions = {}): Promise<Row[]> {
-  const rows: Row[] = [];
+function logCases(options: EngineOptions = {}): Case[] {
   const bgl = bglLog();
   const templates = logTemplates('BGL_2k.log');
-  const { result, ms } = await measure(bgl.text, options);
   const alerts = new Set(bgl.lines.flatMap((l, i) => (bgl.labels[i] === '-' ? [] : [templateOf(l, templates)])));
-  const kept = new Set(result.text.split('\n').filter((l) => !isMarkerLine(l)).map((l) => templateOf(parseKeptLine(l).line, templates)));
-  rows.push(row('logs/BGL_2k.log (labels stripped)', bgl.text, result, ms, `${[...alerts].filter((t) => kept.has(t)).length}/${alerts.size} alert templates`));
+  const bglRetention = (output: string) => {
+    const kept = new Set(output.split('\n').filter((l) => !isMarkerLine(l)).map((l) => templateOf(parseKeptLine(l).line, templates)));
+    return `${[...alerts].filter((t) => kept.has(t)).length}/${alerts.size} alert templates`;
+  };
+  const cases: Case[] = [{ input: 'logs/BGL_2k.log (labels stripped)', text: bgl.text, options, retention: bglRetention }];
   for (const name of readdirSync(join(CORPORA, 'logs')).filter((n) => n.endsWith('_2k.log') && !n.startsWith('BGL')).sort()) {
     const text = corpusFile('logs', name);
-    const measured = await measure(text, options);
-    rows.push(row(`logs/${name}`, text, measured.result, measured.ms, logRetention(name, text, measured.result.text)));
+    cases.push({ input: `logs/${name}`, text, options, retention: (output) => logRetention(name, text, output) });
   }
-  return rows;
+  return cases;
 }
 
-async function jsonCorpusRows(): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const name of readdirSync(join(CORPORA, 'json')).filter((n) => n.endsWith('.json')).sort()) {
-    const text = corpusFile('json', name);
-    const { result, ms } = await measure(text);
-    rows.push(row(`json/${name}`, text, result, ms, '–'));
-  }
-  return rows;
+function jsonCorpusCases(): Case[] {
+  return readdirSync(join(CORPORA, 'json'))
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((name) => ({ input: `json/${name}`, text: corpusFile('json', name), options: {}, retention: () => '–' }));
 }
 
-async function generatedRows(): Promise<Row[]> {
-  const rows: Row[] = [];
+function generatedCases(): Case[] {
   const sets = [['10 KB', 70, true], ['100 KB', 700, true], ['1 MB', 7_000, true], ['10 MB', 70_000, true], ['10 MB', 70_000, false]] as const;
-  for (const [label, count, withQuery] of sets) {
+  return sets.map(([label, count, withQuery]) => {
     const { rows: records, needles } = plantedRecords(count);
-    const text = JSON.stringify(records);
-    const { result, ms } = await measure(text, withQuery ? { query: 'what happened to user-zebra-42' } : {});
-    const keptIds = new Set((JSON.parse(result.text) as Array<{ id?: number }>).map((r) => r?.id));
     // Without a query, the row only the query points at is not a needle.
     const wanted = Object.entries(needles).filter(([kind]) => withQuery || kind !== 'query').map(([, id]) => id);
-    const found = wanted.filter((id) => keptIds.has(id)).length;
-    rows.push(row(`generated records ${label} (${count} rows${withQuery ? '' : ', no query'})`, text, result, ms, `${found}/${wanted.length} planted`));
-  }
-  return rows;
+    return {
+      input: `generated records ${label} (${count} rows${withQuery ? '' : ', no query'})`,
+      text: JSON.stringify(records),
+      options: withQuery ? { query: 'what happened to user-zebra-42' } : {},
+      retention: (output: string) => {
+        const keptIds = new Set((JSON.parse(output) as Array<{ id?: number }>).map((r) => r?.id));
+        return `${wanted.filter((id) => keptIds.has(id)).length}/${wanted.length} planted`;
+      },
+    };
+  });
 }
 
 function table(rows: Row[]): string {
@@ -154,21 +172,14 @@ async function parityRows(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  // The engine as it runs in a proxy that has served requests: compiled by the JIT. One
-  // untimed pass over every input first; the first call in a fresh process is printed apart.
   const coldStarted = performance.now();
   await compressText(bglLog().text, { store: new MemoryStore() });
   const coldMs = performance.now() - coldStarted;
-  await logRows();
-  await logRows({ query: LOG_QUESTION });
-  await jsonCorpusRows();
-  await generatedRows();
-  const logs = await logRows();
-  const askedLogs = await logRows({ query: LOG_QUESTION });
-  const jsonCorpus = await jsonCorpusRows();
-  const generated = await generatedRows();
+  const groups = [logCases(), logCases({ query: LOG_QUESTION }), jsonCorpusCases(), generatedCases()];
+  const rows = await measureAll(groups.flat());
+  const [logs, askedLogs, jsonCorpus, generated] = groups.map((group) => rows.splice(0, group.length));
   console.log('## Engine benchmark\n');
-  console.log(`Node ${process.version}, best of ${RUNS} runs after a warm-up pass, fresh store each run (no memo). Tokens: o200k_base.\n`);
+  console.log(`Node ${process.version}, best of ${RUNS} runs back to back in the best of ${SWEEPS} sweeps over all inputs, after an untimed sweep; fresh store each run (no memo). Tokens: o200k_base.\n`);
   console.log(table([...logs, ...jsonCorpus, ...generated]));
   console.log('');
   console.log(totals('Log corpus', logs));
