@@ -70,4 +70,15 @@ describe('large inputs', () => {
     const worst = Math.max(...ours.map((score, i) => Math.abs(score - exact[i])));
     assert.ok(worst <= top * 0.03, `largest score difference ${worst.toFixed(3)} against a best score of ${top.toFixed(3)}`);
   });
+
+  it('counts a rare query term only where it is a whole term, not inside a longer word', async () => {
+    const docs = Array.from({ length: 600 }, (_, i) => `worker ${i} finished batch ${i % 7}`);
+    docs[10] = 'worker 10 failed over to the standby';
+    docs[20] = 'worker 20 failed twice';
+    docs[30] = 'worker 30 fail reported by probe';
+    const scores = await bm25Scorer.score('fail', docs);
+    assert.ok(scores[30] > 0);
+    assert.equal(scores[10], 0);
+    assert.equal(scores[20], 0);
+  });
 });
