@@ -3,6 +3,7 @@ import { compressDiff } from './compressors/diffCompressor';
 import { crushJson } from './compressors/jsonCrusher';
 import { compressLog } from './compressors/logCompressor';
 import { compressSearch } from './compressors/searchCompressor';
+import { compressTable } from './compressors/tableCompressor';
 import { compressCode, compressProse } from './compressors/textCompressor';
 import { DeadlineExceeded, deadlineCheck } from './deadline';
 import { detectKind, parseJsonDocument, type Detection } from './detect';
@@ -19,6 +20,7 @@ export const DEFAULT_MIN_TOKENS = 500;
 export const DEFAULT_MIN_SAVINGS = 0.1;
 
 const COMPRESSORS: Record<Exclude<ContentKind, 'json'>, Compressor> = {
+  table: compressTable,
   log: compressLog,
   search: compressSearch,
   diff: compressDiff,

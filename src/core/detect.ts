@@ -1,3 +1,4 @@
+import { readTable } from './tableReader';
 import type { ContentKind } from './types';
 
 export type Detection =
@@ -15,8 +16,9 @@ export function detectKind(text: string): Detection {
 
   const lines = sampleLines(text);
   if (lines.length === 0) return { kind: 'prose' };
-  if (isDiff(text)) return { kind: 'diff' };
+  if (isDiff(lines)) return { kind: 'diff' };
   if (isSearchOutput(lines)) return { kind: 'search' };
+  if (readTable(lines)) return { kind: 'table' };
 
   const share = (test: (line: string) => boolean) => lines.filter(test).length / lines.length;
   if (share(isNumberedSourceLine) > 0.6) return { kind: 'code' };
@@ -28,15 +30,21 @@ export function detectKind(text: string): Detection {
   return { kind: lines.length >= 20 ? 'log' : 'prose' };
 }
 
+/** A control character other than tab and line ends, or the replacement character left by a bad decode. */
+// eslint-disable-next-line no-control-regex -- control characters are what the test looks for
+const SUSPICIOUS_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]/;
+
 function looksBinary(text: string): boolean {
   const sample = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  // Most text holds no suspicious character at all: one native scan settles it.
+  if (!SUSPICIOUS_CHAR.test(sample)) return false;
   let suspicious = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
     if (c === 0) return true;
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) suspicious++;
   }
-  return sample.length > 0 && suspicious / sample.length > 0.1;
+  return suspicious / sample.length > 0.1;
 }
 
 type JsonParse = { ok: true; value: unknown } | { ok: false };
@@ -69,9 +77,10 @@ function sampleLines(text: string): string[] {
   return lines;
 }
 
-function isDiff(text: string): boolean {
-  const head = text.slice(0, 200_000);
-  return /^diff --(git|combined|cc) /m.test(head) || (/^--- \S/m.test(head) && /^\+\+\+ \S/m.test(head) && /^@@+ -\d/m.test(head));
+/** A diff shows its file headers within its first lines; the sample holds them. */
+function isDiff(lines: readonly string[]): boolean {
+  if (lines.some((line) => /^diff --(git|combined|cc) /.test(line))) return true;
+  return lines.some((line) => /^--- \S/.test(line)) && lines.some((line) => /^\+\+\+ \S/.test(line)) && lines.some((line) => /^@@+ -\d/.test(line));
 }
 
 /**
@@ -85,14 +94,27 @@ const SEARCH_HEADING_MATCH = /^(\d+)[:-](.*)$/;
 
 function isSearchOutput(lines: string[]): boolean {
   const pathLike = (path: string) => /[./\\]/.test(path) && !/\s{2,}/.test(path) && !/^\d+$/.test(path);
-  const grepLines = lines.filter((line) => {
+  const isGrepLine = (line: string) => {
     const m = SEARCH_LINE.exec(line);
     return m !== null && pathLike(m[1]) && !/^\d{4}-\d\d-\d\d/.test(line) && !isClockTime(m);
-  }).length;
-  if (grepLines >= 2 && grepLines / lines.length >= 0.6) return true;
-  const headingMatches = lines.filter((line) => SEARCH_HEADING_MATCH.test(line)).length;
-  const headings = lines.filter((line) => !SEARCH_HEADING_MATCH.test(line) && pathLike(line) && !/\s/.test(line.trim())).length;
-  return headings >= 1 && headingMatches >= 2 && (headingMatches + headings) / lines.length >= 0.8;
+  };
+  if (passing(lines, 0.6, isGrepLine) >= 2) return true;
+  const isHeadingMatch = (line: string) => SEARCH_HEADING_MATCH.test(line);
+  const isHeading = (line: string) => !isHeadingMatch(line) && pathLike(line) && !/\s/.test(line.trim());
+  if (passing(lines, 0.8, (line) => isHeadingMatch(line) || isHeading(line)) === -1) return false;
+  return lines.some(isHeading) && lines.filter(isHeadingMatch).length >= 2;
+}
+
+/** How many lines pass `test`, or -1 as soon as so many have failed that `share` of them cannot pass. */
+function passing(lines: readonly string[], share: number, test: (line: string) => boolean): number {
+  const allowedFailures = lines.length * (1 - share);
+  let passed = 0;
+  let failed = 0;
+  for (const line of lines) {
+    if (test(line)) passed++;
+    else if (++failed > allowedFailures) return -1;
+  }
+  return passed;
 }
 
 /**

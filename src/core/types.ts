@@ -1,5 +1,5 @@
 /** The kinds of tool output the engine tells apart; each has its own compressor. */
-export const CONTENT_KINDS = ['json', 'log', 'search', 'diff', 'code', 'prose'] as const;
+export const CONTENT_KINDS = ['json', 'table', 'log', 'search', 'diff', 'code', 'prose'] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
 
 export function isContentKind(value: unknown): value is ContentKind {

@@ -3,7 +3,7 @@ import type { LoopbackClient } from '../proxy/loopbackClient';
 
 export const SCHEME = 'headroom';
 
-const EXTENSIONS: Record<string, string> = { json: 'json', log: 'log', diff: 'diff', search: 'txt', code: 'txt', prose: 'md' };
+const EXTENSIONS: Record<string, string> = { json: 'json', table: 'txt', log: 'log', diff: 'diff', search: 'txt', code: 'txt', prose: 'md' };
 
 /** `headroom:/original/<hash>.<ext>`: the extension picks the editor's language. */
 export function originalUri(hash: string, kind: string): vscode.Uri {

@@ -10,7 +10,7 @@ import type { StoreSession } from './storeSession';
 /** The largest content the tools take, in characters: far above any tool output, well below what one process can hold. */
 export const MAX_CONTENT_CHARS = 64 * 1024 * 1024;
 
-const content = z.string().describe('The tool output to compress, exactly as the tool printed it (logs, JSON, grep/ripgrep results, a diff, code, text).');
+const content = z.string().describe('The tool output to compress, exactly as the tool printed it (logs, JSON, tables such as CSV or kubectl output, grep/ripgrep results, a diff, code, text).');
 const query = z.string().optional().describe('What you are looking for in it, in a few words (an error, a field, a name). Parts relevant to it are kept.');
 const kind = z.enum(CONTENT_KINDS).optional().describe('The kind of content, when detection should be skipped.');
 

@@ -8,7 +8,7 @@ import { StoreSession } from './storeSession';
 const MAX_MESSAGE_BYTES = 320 * 1024 * 1024;
 
 const INSTRUCTIONS =
-  'Headroom compresses large tool outputs reversibly. Pass long logs, JSON, search results or diffs through headroom_compress before reading them; ' +
+  'Headroom compresses large tool outputs reversibly. Pass long logs, JSON, tables, search results or diffs through headroom_compress before reading them; ' +
   'markers "[headroom: … · retrieve hash=HASH]" in any compressed text (also from the Headroom proxy) expand with headroom_retrieve. ' +
   'headroom_share and headroom_shared pass compressed context between agents working on this project.';
 

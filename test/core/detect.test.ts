@@ -12,6 +12,8 @@ describe('content detection', () => {
     ['code', '     1\tconst a = 1;\n     2\tconst b = 2;\n     3\tconsole.log(a + b);'],
     ['prose', 'This document explains how the retry budget works. Each webhook gets eleven attempts, spaced by exponential backoff, before it is parked.'],
     ['log', '2024-05-01 10:00:00 INFO started\n2024-05-01 10:00:01 WARN slow disk\n2024-05-01 10:00:02 ERROR failed'],
+    ['table', ['id,region,latency_ms', ...Array.from({ length: 12 }, (_, i) => `${i},us-east-1,${40 + i}`)].join('\n')],
+    ['table', ['NAME     READY   STATUS', ...Array.from({ length: 12 }, (_, i) => `api-${i}    1/1     Running`)].join('\n')],
   ];
   for (const [kind, text] of cases) it(`detects ${kind}: ${JSON.stringify(text.slice(0, 30))}`, () => assert.equal(detectKind(text).kind, kind));
 

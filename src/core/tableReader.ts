@@ -1,0 +1,145 @@
+/**
+ * Tables printed as text: delimited (CSV, TSV, `;`, or `|` between cells as psql and Markdown
+ * print them) or aligned in columns under a header (`kubectl get`, `docker ps`, `ps aux`).
+ * A table needs a header of names and data rows that split into as many cells as the header,
+ * nine in ten of them and at least `MIN_TABLE_ROWS`: log lines split into varying numbers of
+ * words and start with a timestamp, code lines vary, so neither is read as a table.
+ */
+export interface Table {
+  columns: string[];
+  /** Each data row: the index of its line, and its cells by column name, numbers parsed. */
+  rows: TableRow[];
+}
+
+export interface TableRow {
+  line: number;
+  record: Record<string, string | number>;
+}
+
+export const MIN_TABLE_ROWS = 8;
+const MAX_HEADER_CELL = 64;
+
+/** Splits a line into cells; a row must give `columns` of them (-1: any number, for the header). */
+type Splitter = (line: string, columns: number) => string[] | undefined;
+
+interface Layout {
+  split: Splitter;
+  isHeaderCell(cell: string): boolean;
+}
+
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const DATE_OR_TIME = /\d{4}-\d\d-\d\d|\d\d:\d\d/;
+const SEPARATOR_LINE = /^[\s|+:=-]*[-=]{3,}[\s|+:=-]*$/;
+
+/** A column name: a few words of letters, digits and `_#%./()-`, starting with no digit; not a date. */
+const NAME = /^[\p{L}_#%][\p{L}\p{N} _#%./()-]*$/u;
+const MAX_HEADER_WORDS = 4;
+
+function nameLike(cell: string): boolean {
+  if (cell.length > MAX_HEADER_CELL || !NAME.test(cell) || DATE_OR_TIME.test(cell)) return false;
+  return cell.split(' ').length <= MAX_HEADER_WORDS && cell.split('(').length === cell.split(')').length;
+}
+/** Aligned output prints its header in capitals (`NAME`, `CONTAINER ID`, `%CPU`). */
+const capitalName = (cell: string) => nameLike(cell) && /^[A-Z%#][A-Z0-9%#_()./ -]*$/.test(cell);
+
+const LAYOUTS: Layout[] = [
+  { split: delimited(','), isHeaderCell: nameLike },
+  { split: delimited('\t'), isHeaderCell: nameLike },
+  { split: delimited(';'), isHeaderCell: nameLike },
+  { split: piped, isHeaderCell: nameLike },
+  { split: (line, columns) => exactly(line.trim().split(/ {2,}|\t/), columns), isHeaderCell: capitalName },
+  { split: lastCellTakesTheRest, isHeaderCell: capitalName },
+];
+
+/** The table the lines hold, or undefined when they are not one. */
+export function readTable(lines: readonly string[]): Table | undefined {
+  const header = lines.findIndex((line) => line.trim() !== '');
+  if (header === -1) return undefined;
+  for (const layout of LAYOUTS) {
+    const columns = headerCells(lines[header], layout);
+    if (!columns) continue;
+    const rows: TableRow[] = [];
+    let candidates = 0;
+    for (let i = header + 1; i < lines.length; i++) {
+      const line = lines[i];
+      if (line.trim() === '' || SEPARATOR_LINE.test(line)) continue;
+      candidates++;
+      const cells = layout.split(line, columns.length);
+      if (cells) rows.push({ line: i, record: toRecord(columns, cells) });
+    }
+    if (rows.length >= MIN_TABLE_ROWS && rows.length >= candidates * 0.9) return { columns, rows };
+  }
+  return undefined;
+}
+
+function headerCells(line: string, layout: Layout): string[] | undefined {
+  const cells = layout.split(line, -1);
+  if (!cells || cells.length < 2 || !cells.every(layout.isHeaderCell)) return undefined;
+  return new Set(cells).size === cells.length ? cells : undefined;
+}
+
+function toRecord(columns: readonly string[], cells: readonly string[]): Record<string, string | number> {
+  const record: Record<string, string | number> = {};
+  columns.forEach((column, j) => {
+    const cell = cells[j];
+    record[column] = NUMBER.test(cell) ? Number(cell) : cell;
+  });
+  return record;
+}
+
+function exactly(cells: string[], columns: number): string[] | undefined {
+  return columns === -1 || cells.length === columns ? cells : undefined;
+}
+
+/** CSV-style cells: a cell in double quotes may hold the delimiter and `""` for a quote. */
+function delimited(delimiter: string): Splitter {
+  return (line, columns) => {
+    if (!line.includes(delimiter)) return undefined;
+    const cells: string[] = [];
+    for (let i = 0; ; ) {
+      let next: number;
+      if (line[i] === '"') {
+        const quoted = quotedCell(line, i);
+        if (!quoted || (quoted.end < line.length && line[quoted.end] !== delimiter)) return undefined;
+        cells.push(quoted.cell);
+        next = quoted.end;
+      } else {
+        const end = line.indexOf(delimiter, i);
+        next = end === -1 ? line.length : end;
+        cells.push(line.slice(i, next).trim());
+      }
+      if (next >= line.length) break;
+      // Past the delimiter; a delimiter ending the line leaves one empty cell.
+      i = next + 1;
+    }
+    return exactly(cells, columns);
+  };
+}
+
+/** The quoted cell opening at `start`, and where it ends; undefined when the quote never closes. */
+function quotedCell(line: string, start: number): { cell: string; end: number } | undefined {
+  let cell = '';
+  for (let j = start + 1; ; ) {
+    const quote = line.indexOf('"', j);
+    if (quote === -1) return undefined;
+    cell += line.slice(j, quote);
+    if (line[quote + 1] !== '"') return { cell, end: quote + 1 };
+    cell += '"';
+    j = quote + 2;
+  }
+}
+
+/** `| a | b |` (Markdown) or ` a | b ` (psql): cells between pipes, trimmed. */
+function piped(line: string, columns: number): string[] | undefined {
+  if (!line.includes('|')) return undefined;
+  const inner = line.trim().replace(/^\|/, '').replace(/\|$/, '');
+  return exactly(inner.split('|').map((cell) => cell.trim()), columns);
+}
+
+/** `ps aux` and the like: cells between spaces, the last column (a command) keeping its spaces. */
+function lastCellTakesTheRest(line: string, columns: number): string[] | undefined {
+  const words = line.trim().split(/\s+/);
+  if (columns === -1) return words;
+  if (words.length < columns) return undefined;
+  return [...words.slice(0, columns - 1), words.slice(columns - 1).join(' ')];
+}
