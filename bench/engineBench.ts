@@ -12,7 +12,7 @@ import { MemoryStore } from '../src/core/memoryStore';
 import { countTokens } from '../src/core/tokens';
 import type { EngineOptions, TextCompression } from '../src/core/types';
 import { bglLog, CORPORA, corpusFile, logTemplates, templateOf } from '../test/helpers/corpora';
-import { plantedRecords } from '../test/helpers/records';
+import { plantedRecords, recordsAsCsv } from '../test/helpers/records';
 
 interface Row {
   input: string;
@@ -83,6 +83,9 @@ function logRetention(name: string, text: string, output: string): string {
   return `${found}/${wanted.size} error templates`;
 }
 
+/** The question the generated record sets are compressed with (the row it names is a needle). */
+const RECORDS_QUESTION = 'what happened to user-zebra-42';
+
 /** A question an agent might send along with a log: the log corpus is measured with and without it. */
 const LOG_QUESTION = 'why did the job fail with an error';
 
@@ -118,10 +121,29 @@ function generatedCases(): Case[] {
     return {
       input: `generated records ${label} (${count} rows${withQuery ? '' : ', no query'})`,
       text: JSON.stringify(records),
-      options: withQuery ? { query: 'what happened to user-zebra-42' } : {},
+      options: withQuery ? { query: RECORDS_QUESTION } : {},
       retention: (output: string) => {
         const keptIds = new Set((JSON.parse(output) as Array<{ id?: number }>).map((r) => r?.id));
         return `${wanted.filter((id) => keptIds.has(id)).length}/${wanted.length} planted`;
+      },
+    };
+  });
+}
+
+/** The generated record sets as CSV, read as tables. */
+function csvCases(): Case[] {
+  return [7_000, 70_000].map((count) => {
+    const { rows: records, needles } = plantedRecords(count);
+    const text = recordsAsCsv(records);
+    const lines = text.split('\n');
+    return {
+      input: `the same records as CSV (${count} rows)`,
+      text,
+      options: { query: RECORDS_QUESTION },
+      retention: (output: string) => {
+        const kept = new Set(output.split('\n').map((line) => parseKeptLine(line).line));
+        const planted = Object.values(needles);
+        return `${planted.filter((id) => kept.has(lines[id + 1])).length}/${planted.length} planted`;
       },
     };
   });
@@ -175,17 +197,18 @@ async function main(): Promise<void> {
   const coldStarted = performance.now();
   await compressText(bglLog().text, { store: new MemoryStore() });
   const coldMs = performance.now() - coldStarted;
-  const groups = [logCases(), logCases({ query: LOG_QUESTION }), jsonCorpusCases(), generatedCases()];
+  const groups = [logCases(), logCases({ query: LOG_QUESTION }), jsonCorpusCases(), generatedCases(), csvCases()];
   const rows = await measureAll(groups.flat());
-  const [logs, askedLogs, jsonCorpus, generated] = groups.map((group) => rows.splice(0, group.length));
+  const [logs, askedLogs, jsonCorpus, generated, csv] = groups.map((group) => rows.splice(0, group.length));
   console.log('## Engine benchmark\n');
   console.log(`Node ${process.version}, best of ${RUNS} runs back to back in the best of ${SWEEPS} sweeps over all inputs, after an untimed sweep; fresh store each run (no memo). Tokens: o200k_base.\n`);
-  console.log(table([...logs, ...jsonCorpus, ...generated]));
+  console.log(table([...logs, ...jsonCorpus, ...generated, ...csv]));
   console.log('');
   console.log(totals('Log corpus', logs));
   console.log(totals(`Log corpus with the question "${LOG_QUESTION}"`, askedLogs));
   console.log(totals('Real JSON corpus', jsonCorpus));
   console.log(totals('Generated record sets', generated));
+  console.log(totals('The same records as CSV tables', csv));
   const [oneMb, tenMb] = generated.slice(2, 4);
   console.log(`Scaling 1 MB → 10 MB: ${(tenMb.ms / oneMb.ms).toFixed(1)}× the time for ${(tenMb.bytes / oneMb.bytes).toFixed(1)}× the bytes`);
   console.log(`First call in a fresh process (BGL, loading and compiling included): ${coldMs.toFixed(1)} ms`);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bglLog, CORPORA, corpusFile, logTemplates, templateOf } from '../test/helpers/corpora';
-import { plantedRecords, seededRandom } from '../test/helpers/records';
+import { plantedRecords, recordsAsCsv, seededRandom } from '../test/helpers/records';
 import type { QaItem } from './online';
 import { textNeedle, type Case, type Needle } from './retention';
 
@@ -45,6 +45,23 @@ export function plantedRecordSets(): Case[] {
         content: JSON.stringify(rows, null, 2),
         query: 'what happened to user-zebra-42?',
         needles: Object.entries(needles).map(([kind, id]) => textNeedle(`"id":${id},`, `${kind} ${JSON.stringify(rows[id])}`)),
+      });
+    }
+  }
+  return cases;
+}
+
+/** The same planted records as CSV: each needle is its row's line. */
+export function plantedCsvTables(): Case[] {
+  const cases: Case[] = [];
+  for (const count of [150, 600, 2_400]) {
+    for (const seed of [1, 2, 3]) {
+      const { rows, needles } = plantedRecords(count, seed);
+      const lines = recordsAsCsv(rows).split('\n');
+      cases.push({
+        content: lines.join('\n'),
+        query: 'what happened to user-zebra-42?',
+        needles: Object.entries(needles).map(([kind, id]) => textNeedle(lines[id + 1], `${kind} ${lines[id + 1]}`)),
       });
     }
   }

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINE_VERSION } from '../src/core/engineVersion';
 import { DEFAULT_ANTHROPIC_UPSTREAM } from '../src/proxy/proxyState';
-import { bglAlerts, generatedQa, LOGS, logTemplateCoverage, parityDiffs, plantedRecordSets, questionAnswering, searchResults } from './corpora';
+import { bglAlerts, generatedQa, LOGS, logTemplateCoverage, parityDiffs, plantedCsvTables, plantedRecordSets, questionAnswering, searchResults } from './corpora';
 import { evaluateOnline, type OnlineResult } from './online';
 import { measure, type Case, type CorpusResult } from './retention';
 
@@ -17,6 +17,7 @@ const SUITES: Array<[string, () => Case[]]> = [
   ['loghub BGL: templates of the labelled alert lines', bglAlerts],
   ...LOGS.map((name): [string, () => Case[]] => [`loghub ${name}: every mined template`, () => logTemplateCoverage(name)]),
   ['records with planted anomalies (generated)', plantedRecordSets],
+  ['the same records as CSV tables (generated)', plantedCsvTables],
   ['grep output with one planted fact (generated)', searchResults],
   ['Headroom parity diffs: changed lines', parityDiffs],
   ['question answering: answer span in the context (generated)', questionAnswering],

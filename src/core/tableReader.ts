@@ -13,7 +13,7 @@ export interface Table {
 
 export interface TableRow {
   line: number;
-  record: Record<string, string | number>;
+  record: Record<string, string | number | boolean>;
 }
 
 export const MIN_TABLE_ROWS = 8;
@@ -78,13 +78,20 @@ function headerCells(line: string, layout: Layout): string[] | undefined {
   return new Set(cells).size === cells.length ? cells : undefined;
 }
 
-function toRecord(columns: readonly string[], cells: readonly string[]): Record<string, string | number> {
-  const record: Record<string, string | number> = {};
-  columns.forEach((column, j) => {
+/** An empty cell is left out of the record, as a JSON record leaves out a key it has no value for. */
+function toRecord(columns: readonly string[], cells: readonly string[]): Record<string, string | number | boolean> {
+  const record: Record<string, string | number | boolean> = {};
+  for (let j = 0; j < columns.length; j++) {
     const cell = cells[j];
-    record[column] = NUMBER.test(cell) ? Number(cell) : cell;
-  });
+    if (cell !== '') record[columns[j]] = looksNumeric(cell) ? Number(cell) : cell === 'true' || cell === 'false' ? cell === 'true' : cell;
+  }
   return record;
+}
+
+/** A number as tables print them; the first character spares most text the pattern. */
+function looksNumeric(cell: string): boolean {
+  const first = cell.charCodeAt(0);
+  return ((first >= 48 && first <= 57) || first === 45 || first === 43 || first === 46) && NUMBER.test(cell);
 }
 
 function exactly(cells: string[], columns: number): string[] | undefined {

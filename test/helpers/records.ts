@@ -46,3 +46,14 @@ export function plantedRecords(count: number, seed = 7): PlantedRecords {
   rows[needles.query].user = 'user-zebra-42';
   return { rows, needles };
 }
+
+/** Records as CSV under the union of their keys: a missing key is an empty cell, an object its JSON, quoted. */
+export function recordsAsCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value: unknown) => {
+    if (value === undefined) return '';
+    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
+}

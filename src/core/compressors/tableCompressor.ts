@@ -20,8 +20,12 @@ export const compressTable: Compressor = async (input, context) => {
   const { groups } = selection;
   if (groups.representatives.length >= records.length * 0.9) return undefined;
 
-  const kept = new Set(lines.keys());
-  for (const row of table.rows) kept.delete(row.line);
+  const isRow = new Uint8Array(lines.length);
+  for (const row of table.rows) isRow[row.line] = 1;
+  const kept = new Set<number>();
+  isRow.forEach((row, line) => {
+    if (!row) kept.add(line);
+  });
   const counts = new Map<number, number>();
   for (const i of groups.representatives) {
     kept.add(table.rows[i].line);
