@@ -1,9 +1,10 @@
 /**
  * Tables printed as text: delimited (CSV, TSV, `;`, or `|` between cells as psql and Markdown
- * print them) or aligned in columns under a header (`kubectl get`, `docker ps`, `ps aux`).
- * A table needs a header of names and data rows that split into as many cells as the header,
- * nine in ten of them and at least `MIN_TABLE_ROWS`: log lines split into varying numbers of
- * words and start with a timestamp, code lines vary, so neither is read as a table.
+ * print them), aligned in columns under a header (`kubectl get`, `docker ps`, `ps aux`), or
+ * `ls -l` listings, which print no header. A table needs a header of names and data rows that
+ * split into as many cells as the header, nine in ten of them and at least `MIN_TABLE_ROWS`:
+ * log lines split into varying numbers of words and start with a timestamp, code lines vary,
+ * so neither is read as a table.
  */
 export interface Table {
   columns: string[];
@@ -25,6 +26,8 @@ type Splitter = (line: string, columns: number) => string[] | undefined;
 interface Layout {
   split: Splitter;
   isHeaderCell(cell: string): boolean;
+  /** The columns of output that prints no header line. */
+  columns?: string[];
 }
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
@@ -49,18 +52,26 @@ const LAYOUTS: Layout[] = [
   { split: piped, isHeaderCell: nameLike },
   { split: (line, columns) => exactly(line.trim().split(/ {2,}|\t/), columns), isHeaderCell: capitalName },
   { split: lastCellTakesTheRest, isHeaderCell: capitalName },
+  { split: longListing, isHeaderCell: () => false, columns: ['permissions', 'links', 'owner', 'group', 'size', 'modified', 'name'] },
 ];
+
+/** An `ls -l` line: permissions, links, owner, group, size (or device numbers), date (default or ISO style), name. */
+const LONG_LISTING = /^([-bcdlpsD][-rwxsStT]{9}[.+@]?)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+(?:,\s*\d+)?)\s+(\S+\s+\d{1,2}\s+(?:\d{1,2}:\d\d|\d{4})|\d{4}-\d\d-\d\d(?:\s+\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:\s+[+-]\d{4})?)\s(.*)$/;
+
+function longListing(line: string): string[] | undefined {
+  return LONG_LISTING.exec(line)?.slice(1);
+}
 
 /** The table the lines hold, or undefined when they are not one. */
 export function readTable(lines: readonly string[]): Table | undefined {
   const header = lines.findIndex((line) => line.trim() !== '');
   if (header === -1) return undefined;
   for (const layout of LAYOUTS) {
-    const columns = headerCells(lines[header], layout);
+    const columns = layout.columns ?? headerCells(lines[header], layout);
     if (!columns) continue;
     const rows: TableRow[] = [];
     let candidates = 0;
-    for (let i = header + 1; i < lines.length; i++) {
+    for (let i = layout.columns ? header : header + 1; i < lines.length; i++) {
       const line = lines[i];
       if (line.trim() === '' || SEPARATOR_LINE.test(line)) continue;
       candidates++;

@@ -29,6 +29,14 @@ describe('table reader', () => {
     assert.deepEqual(ps?.rows[1].record, { USER: 'app', PID: 101, '%CPU': 0.1, COMMAND: '/usr/bin/worker --id 1' });
   });
 
+  it('reads ls -l listings, which print no header, in the default and the ISO date style', () => {
+    const listing = readTable(['total 48', 'lrwxrwxrwx 1 root root    7 Nov 26 12:01 lib -> usr/lib', ...rows(9, (i) => `-rw-r--r-- 1 dev  staff ${100 * i} Apr 27  2026 file ${i}.txt`)]);
+    assert.deepEqual(listing?.rows[0], { line: 1, record: { permissions: 'lrwxrwxrwx', links: 1, owner: 'root', group: 'root', size: 7, modified: 'Nov 26 12:01', name: 'lib -> usr/lib' } });
+    assert.equal(listing?.rows[3].record.name, 'file 2.txt');
+    const iso = readTable(rows(9, (i) => `drwxr-xr-x 2 dev staff 4096 2026-11-26 12:0${i} dir${i}`));
+    assert.deepEqual(iso?.rows[4].record, { permissions: 'drwxr-xr-x', links: 2, owner: 'dev', group: 'staff', size: 4096, modified: '2026-11-26 12:04', name: 'dir4' });
+  });
+
   it('reads no table in logs, compiler errors, code, prose or headerless data', () => {
     for (const name of ['BGL_2k.log', 'HDFS_2k.log', 'Android_2k.log', 'OpenStack_2k.log', 'Zookeeper_2k.log']) {
       assert.equal(readTable(corpusFile('logs', name).split(/\r?\n/)), undefined, name);

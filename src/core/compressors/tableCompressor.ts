@@ -5,11 +5,12 @@ import { renderKeptLines, splitLines } from './lines';
 import { constantColumns, describeSelection, selectRecords } from './recordSelection';
 
 /**
- * Tables as text (CSV and TSV exports, psql output, `kubectl get`, `docker ps`, `ps aux`): each
- * row is read as a record under the header's names and chosen as JSON records are (errors,
- * outliers, extremes, change points, rare values, relevance, first and last), so an outlier in
- * a number column survives where a log template would mask it. The kept rows come back as
- * their original lines, under every line that is not a data row (header, borders, footer).
+ * Tables as text (CSV and TSV exports, psql output, `kubectl get`, `docker ps`, `ps aux`,
+ * `ls -l`): each row is read as a record under the header's names and chosen as JSON records
+ * are (errors, outliers, extremes, change points, rare values, relevance, first and last), so
+ * an outlier in a number column survives where a log template would mask it. The kept rows
+ * come back as their original lines, under every line that is not a data row (header,
+ * borders, footer).
  */
 export const compressTable: Compressor = async (input, context) => {
   const lines = splitLines(input);
