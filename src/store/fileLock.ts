@@ -24,15 +24,17 @@ export class FileLock {
     const pending = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     writeFileSync(pending, String(process.pid), { mode: 0o600 });
     try {
-      for (let attempt = 0; attempt < 2; attempt++) {
+      for (let attempt = 0; attempt < 3; attempt++) {
         try {
           linkSync(pending, path);
           return new FileLock(path);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-          const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+          if (errorCode(error) !== 'EEXIST') throw error;
+          const owner = lockOwner(path);
+          // Released between the link and the read: try again.
+          if (owner === undefined) continue;
           if (Number.isInteger(owner) && isRunning(owner)) throw new StoreLocked(file, owner);
-          unlinkSync(path);
+          removeStaleLock(path);
         }
       }
       throw new StoreLocked(file, -1);
@@ -78,11 +80,32 @@ export class FileLock {
   }
 }
 
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
+
+/** The pid in a lock file (NaN when it holds none), or undefined when the file is gone. */
+function lockOwner(path: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8'), 10);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Another process taking over the same stale lock may have removed it first. */
+function removeStaleLock(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errorCode(error) === 'EPERM';
   }
 }
