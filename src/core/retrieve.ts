@@ -1,4 +1,5 @@
 import { parseJsonDocument } from './detect';
+import { readTable } from './tableReader';
 import { bm25Scorer } from './relevance/bm25Scorer';
 import { topRelevant } from './relevance/topRelevant';
 import type { RelevanceScorer, StoredOriginal } from './types';
@@ -15,7 +16,7 @@ export interface RetrieveOptions {
 export interface RetrievedPart {
   hash: string;
   kind: StoredOriginal['kind'];
-  /** The original, or the selected rows (as a JSON array) or lines (joined by newlines). */
+  /** The original, or the selected rows (as a JSON array) or lines (joined by newlines; a table's under its header line). */
   content: string;
   unit: 'rows' | 'lines';
   /** Rows or lines in the whole original. */
@@ -53,6 +54,12 @@ export async function selectFromOriginal(original: StoredOriginal, options: Retr
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const limit = Math.max(0, Math.floor(options.limit ?? (options.query?.trim() ? DEFAULT_QUERY_LIMIT : units.length)));
   const selected = indices.slice(offset, offset + limit);
-  const content = rows ? `[${selected.map((i) => units[i]).join(',')}]` : selected.map((i) => units[i]).join('\n');
+  const content = rows ? `[${selected.map((i) => units[i]).join(',')}]` : withTableHeader(original, units, selected).map((i) => units[i]).join('\n');
   return { ...base, content, matched: indices.length, offset, returned: selected.length };
+}
+
+/** Lines of a table come under its header, so the columns keep their names. */
+function withTableHeader(original: StoredOriginal, lines: readonly string[], selected: number[]): number[] {
+  const header = original.kind === 'table' ? readTable(lines)?.header : undefined;
+  return header === undefined || selected.includes(header) ? selected : [header, ...selected];
 }

@@ -8,6 +8,8 @@
  */
 export interface Table {
   columns: string[];
+  /** The line that names the columns, when the output prints one. */
+  header?: number;
   /** Each data row: the index of its line, and its cells by column name, numbers parsed. */
   rows: TableRow[];
 }
@@ -78,7 +80,7 @@ export function readTable(lines: readonly string[]): Table | undefined {
       const cells = layout.split(line, columns.length);
       if (cells) rows.push({ line: i, record: toRecord(columns, cells) });
     }
-    if (rows.length >= MIN_TABLE_ROWS && rows.length >= candidates * 0.9) return { columns, rows };
+    if (rows.length >= MIN_TABLE_ROWS && rows.length >= candidates * 0.9) return layout.columns ? { columns, rows } : { columns, header, rows };
   }
   return undefined;
 }

@@ -5,10 +5,11 @@ import { compressWithStore, retrieveAll } from '../../helpers/engine';
 
 const rows = (count: number, line: (i: number) => string) => Array.from({ length: count }, (_, i) => line(i));
 
+const request = (i: number) => `${i},user${i},${i === 77 ? 'eu-north-1' : `us-east-${1 + (i % 2)}`},${i === 300 ? 98_000 : 40 + (i % 30)},${i === 451 ? 503 : 200}`;
+
 /** 600 requests: one slow, one failed, one from a rare region; the rest alike. */
 function requestsCsv(): string {
-  const line = (i: number) => `${i},user${i},${i === 77 ? 'eu-north-1' : `us-east-${1 + (i % 2)}`},${i === 300 ? 98_000 : 40 + (i % 30)},${i === 451 ? 503 : 200}`;
-  return ['id,user,region,latency_ms,status', ...rows(600, line)].join('\n');
+  return ['id,user,region,latency_ms,status', ...rows(600, request)].join('\n');
 }
 
 const keptLines = (text: string) => text.split('\n').filter((line) => !isMarkerLine(line)).map((line) => parseKeptLine(line).line);
@@ -52,5 +53,13 @@ describe('table compressor', () => {
   it('leaves a table with little to drop alone', async () => {
     const { result } = await compressWithStore(['a,b', ...rows(9, (i) => `${i},${i * 2}`)].join('\n'), { minTokens: 0 });
     assert.equal(result.compressed, false);
+  });
+
+  it('retrieves the rows a question asks for under the header of the table', async () => {
+    const { result, store } = await compressWithStore(requestsCsv());
+    const outcome = await store.retrieve(result.hash, { query: 'user412' });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.part.content, ['id,user,region,latency_ms,status', request(412)].join('\n'));
+    assert.equal(outcome.part.returned, 1);
   });
 });
