@@ -41,9 +41,24 @@ function randomLines(): string {
   return Array.from({ length: int(400) }, () => pick(shapes)()).join(pick(['\n', '\r\n']));
 }
 
+/** Tables with random cells (quoted, empty, odd) and a few stray lines and ragged rows. */
+function randomTable(): string {
+  const delimiter = pick([',', '\t', ';', ' | ', '   ']);
+  const columns = Array.from({ length: 2 + int(6) }, (_, j) => (delimiter === '   ' ? `COL${j}` : pick(['id', 'name', 'status', 'error', 'value', 'ok']) + j));
+  const text = () => randomString(1 + int(12)).replace(/[\s,;|"]/g, 'x');
+  const cell = () => pick([String(int(1000)), String(random() * 1e4 - 5e3), 'true', 'false', 'error:boom', '503', text(), ...(delimiter === '   ' ? [] : ['', `"a${delimiter}b ""c"""`])]);
+  const rows = Array.from({ length: int(300) }, () => {
+    if (random() < 0.01) return randomString(int(40));
+    const count = random() < 0.02 ? columns.length + pick([-1, 1]) : columns.length;
+    return Array.from({ length: count }, cell).join(delimiter);
+  });
+  return [columns.join(delimiter), ...rows].join(pick(['\n', '\r\n']));
+}
+
 function inputs(): string[] {
   const out: string[] = [];
   for (let i = 0; i < 120; i++) out.push(randomLines());
+  for (let i = 0; i < 60; i++) out.push(randomTable());
   for (let i = 0; i < 100; i++) out.push(JSON.stringify(randomJson(0), null, pick([0, 2])));
   for (let i = 0; i < 60; i++) {
     const json = JSON.stringify(randomJson(0));
