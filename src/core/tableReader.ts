@@ -19,18 +19,20 @@ export interface TableRow {
   record: Record<string, string | number | boolean>;
 }
 
-export const MIN_TABLE_ROWS = 8;
+const MIN_TABLE_ROWS = 8;
 const MAX_HEADER_CELL = 64;
 
 /** Splits a line into cells; a row must give `columns` of them (-1: any number, for the header). */
 type Splitter = (line: string, columns: number) => string[] | undefined;
 
-interface Layout {
+/** How a layout's rows split, and how its header cells look. */
+interface HeaderLayout {
   split: Splitter;
   isHeaderCell(cell: string): boolean;
-  /** The columns of output that prints no header line. */
-  columns?: string[];
 }
+
+/** Output that prints no header line (`ls -l`) names its columns itself. */
+type Layout = HeaderLayout | { split: Splitter; columns: string[] };
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const DATE_OR_TIME = /\d{4}-\d\d-\d\d|\d\d:\d\d/;
@@ -54,7 +56,7 @@ const LAYOUTS: Layout[] = [
   { split: piped, isHeaderCell: nameLike },
   { split: (line, columns) => exactly(line.trim().split(/ {2,}|\t/), columns), isHeaderCell: capitalName },
   { split: lastCellTakesTheRest, isHeaderCell: capitalName },
-  { split: longListing, isHeaderCell: () => false, columns: ['permissions', 'links', 'owner', 'group', 'size', 'modified', 'name'] },
+  { split: longListing, columns: ['permissions', 'links', 'owner', 'group', 'size', 'modified', 'name'] },
 ];
 
 /** An `ls -l` line: permissions, links, owner, group, size (or device numbers), date (default or ISO style), name. */
@@ -69,23 +71,24 @@ export function readTable(lines: readonly string[]): Table | undefined {
   const header = lines.findIndex((line) => line.trim() !== '');
   if (header === -1) return undefined;
   for (const layout of LAYOUTS) {
-    const columns = layout.columns ?? headerCells(lines[header], layout);
+    const printsHeader = !('columns' in layout);
+    const columns = printsHeader ? headerCells(lines[header], layout) : layout.columns;
     if (!columns) continue;
     const rows: TableRow[] = [];
     let candidates = 0;
-    for (let i = layout.columns ? header : header + 1; i < lines.length; i++) {
+    for (let i = printsHeader ? header + 1 : header; i < lines.length; i++) {
       const line = lines[i];
       if (line.trim() === '' || SEPARATOR_LINE.test(line)) continue;
       candidates++;
       const cells = layout.split(line, columns.length);
       if (cells) rows.push({ line: i, record: toRecord(columns, cells) });
     }
-    if (rows.length >= MIN_TABLE_ROWS && rows.length >= candidates * 0.9) return layout.columns ? { columns, rows } : { columns, header, rows };
+    if (rows.length >= MIN_TABLE_ROWS && rows.length >= candidates * 0.9) return printsHeader ? { columns, header, rows } : { columns, rows };
   }
   return undefined;
 }
 
-function headerCells(line: string, layout: Layout): string[] | undefined {
+function headerCells(line: string, layout: HeaderLayout): string[] | undefined {
   const cells = layout.split(line, -1);
   if (!cells || cells.length < 2 || !cells.every(layout.isHeaderCell)) return undefined;
   return new Set(cells).size === cells.length ? cells : undefined;
