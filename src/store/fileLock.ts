@@ -34,7 +34,7 @@ export class FileLock {
           // Released between the link and the read: try again.
           if (owner === undefined) continue;
           if (Number.isInteger(owner) && isRunning(owner)) throw new StoreLocked(file, owner);
-          removeStaleLock(path);
+          removeStaleLock(path, owner, pending);
         }
       }
       throw new StoreLocked(file, -1);
@@ -92,8 +92,32 @@ function lockOwner(path: string): number | undefined {
   }
 }
 
-/** Another process taking over the same stale lock may have removed it first. */
-function removeStaleLock(path: string): void {
+/**
+ * Removes a lock left by `staleOwner`, under a second lock (`<lock>.takeover`): two processes
+ * that both read the stale owner would otherwise both remove "the" stale lock, the second
+ * removing the lock the first had just taken, and both would hold the store. Under the
+ * takeover lock the owner is read again and the lock removed only if it is still the stale one.
+ */
+function removeStaleLock(path: string, staleOwner: number, pending: string): void {
+  const takeover = `${path}.takeover`;
+  try {
+    // Linked from the file that already holds our pid, as the lock itself is.
+    linkSync(pending, takeover);
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw error;
+    // Another process is taking over; one that died doing so leaves its file behind.
+    const taker = lockOwner(takeover);
+    if (taker !== undefined && !(Number.isInteger(taker) && isRunning(taker))) removeIfPresent(takeover);
+    return;
+  }
+  try {
+    if (Object.is(lockOwner(path), staleOwner)) removeIfPresent(path);
+  } finally {
+    removeIfPresent(takeover);
+  }
+}
+
+function removeIfPresent(path: string): void {
   try {
     unlinkSync(path);
   } catch (error) {
