@@ -33,7 +33,7 @@ export class FileLock {
           const owner = lockOwner(path);
           // Released between the link and the read: try again.
           if (owner === undefined) continue;
-          if (Number.isInteger(owner) && isRunning(owner)) throw new StoreLocked(file, owner);
+          if (isRunning(owner)) throw new StoreLocked(file, owner);
           removeStaleLock(path, owner, pending);
         }
       }
@@ -63,7 +63,7 @@ export class FileLock {
   static holder(file: string): number | undefined {
     try {
       const owner = Number.parseInt(readFileSync(`${file}.lock`, 'utf8'), 10);
-      return Number.isInteger(owner) && isRunning(owner) ? owner : undefined;
+      return isRunning(owner) ? owner : undefined;
     } catch {
       return undefined;
     }
@@ -107,7 +107,7 @@ function removeStaleLock(path: string, staleOwner: number, pending: string): voi
     if (errorCode(error) !== 'EEXIST') throw error;
     // Another process is taking over; one that died doing so leaves its file behind.
     const taker = lockOwner(takeover);
-    if (taker !== undefined && !(Number.isInteger(taker) && isRunning(taker))) removeIfPresent(takeover);
+    if (taker !== undefined && !isRunning(taker)) removeIfPresent(takeover);
     return;
   }
   try {
@@ -125,7 +125,9 @@ function removeIfPresent(path: string): void {
   }
 }
 
+/** Whether `pid` (NaN when a lock file held no number) names a running process. */
 function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid)) return false;
   try {
     process.kill(pid, 0);
     return true;
