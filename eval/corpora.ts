@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bglLog, CORPORA, corpusFile, logTemplates, templateOf } from '../test/helpers/corpora';
-import { plantedRecords, recordsAsCsv, seededRandom } from '../test/helpers/records';
+import { plantedCsv, plantedRecords, seededRandom } from '../test/helpers/records';
 import type { QaItem } from './online';
 import { textNeedle, type Case, type Needle } from './retention';
 
@@ -56,12 +56,11 @@ export function plantedCsvTables(): Case[] {
   const cases: Case[] = [];
   for (const count of [150, 600, 2_400]) {
     for (const seed of [1, 2, 3]) {
-      const { rows, needles } = plantedRecords(count, seed);
-      const lines = recordsAsCsv(rows).split('\n');
+      const { text, needles } = plantedCsv(count, seed);
       cases.push({
-        content: lines.join('\n'),
+        content: text,
         query: 'what happened to user-zebra-42?',
-        needles: Object.entries(needles).map(([kind, id]) => textNeedle(lines[id + 1], `${kind} ${lines[id + 1]}`)),
+        needles: Object.entries(needles).map(([kind, line]) => textNeedle(line, `${kind} ${line}`)),
       });
     }
   }

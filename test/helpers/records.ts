@@ -57,3 +57,12 @@ export function recordsAsCsv(rows: ReadonlyArray<Record<string, unknown>>): stri
   };
   return [columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
 }
+
+/** `plantedRecords` as CSV, each needle as the line of its planted row. */
+export function plantedCsv(count: number, seed?: number): { text: string; needles: Record<string, string> } {
+  const { rows, needles } = plantedRecords(count, seed);
+  const text = recordsAsCsv(rows);
+  const lines = text.split('\n');
+  // Line 0 is the header.
+  return { text, needles: Object.fromEntries(Object.entries(needles).map(([kind, id]) => [kind, lines[id + 1]])) };
+}
