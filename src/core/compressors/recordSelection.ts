@@ -270,7 +270,7 @@ function roleOf(key: string): number {
 }
 
 /** Error signals in a record: error fields, HTTP status ≥ 400, success:false, error words in message fields. */
-export function hasError(row: JsonObject): boolean {
+function hasError(row: JsonObject): boolean {
   for (const key in row) {
     const value = row[key];
     const role = roleOf(key);
