@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bm25Scorer } from '../src/core/relevance/bm25Scorer';
 import { loadRelevance } from '../src/embeddings/relevance';
-import { bglLog } from '../test/helpers/corpora';
+import { sharedCorpora } from './sharedData';
 import { writeTinyEmbeddingModel } from '../test/helpers/tinyEmbeddingModel';
 
 async function timed(run: () => unknown): Promise<number> {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   try {
     const modelDir = process.env.HEADROOM_EMBEDDING_MODEL ?? join(dir, 'tiny');
     if (!process.env.HEADROOM_EMBEDDING_MODEL) writeTinyEmbeddingModel(modelDir);
-    const lines = bglLog().lines;
+    const lines = sharedCorpora().bglLog().lines;
     const query = 'which nodes had kernel data TLB errors?';
     const relevance = await loadRelevance({ modelDir, runtimeDir: process.env.HEADROOM_EMBEDDING_RUNTIME, budgetMs: 60_000 });
     try {

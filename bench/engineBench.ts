@@ -11,7 +11,8 @@ import { isMarkerLine, parseKeptLine } from '../src/core/marker';
 import { MemoryStore } from '../src/core/memoryStore';
 import { countTokens } from '../src/core/tokens';
 import type { EngineOptions, TextCompression } from '../src/core/types';
-import { bglLog, CORPORA, corpusFile, logTemplates, templateOf } from '../test/helpers/corpora';
+import { templateOf } from '../test/helpers/corpora';
+import { sharedCorpora } from './sharedData';
 import { plantedCsv, plantedRecords } from '../test/helpers/records';
 
 interface Row {
@@ -74,7 +75,7 @@ function row(input: string, text: string, result: TextCompression, ms: number, r
 
 /** Share of the loghub templates of error and warning lines whose first line survives with its template. */
 function logRetention(name: string, text: string, output: string): string {
-  const templates = logTemplates(name);
+  const templates = sharedCorpora().logTemplates(name);
   const lines = text.split(/\r?\n/);
   const wanted = new Set(lines.filter((l) => /\b(ERROR|FATAL|SEVERE|WARN|WARNING|CRITICAL|Exception|Failed|failure)\b/.test(l)).map((l) => templateOf(l, templates)).filter(Boolean));
   if (wanted.size === 0) return '–';
@@ -90,26 +91,26 @@ const RECORDS_QUESTION = 'what happened to user-zebra-42';
 const LOG_QUESTION = 'why did the job fail with an error';
 
 function logCases(options: EngineOptions = {}): Case[] {
-  const bgl = bglLog();
-  const templates = logTemplates('BGL_2k.log');
+  const bgl = sharedCorpora().bglLog();
+  const templates = sharedCorpora().logTemplates('BGL_2k.log');
   const alerts = new Set(bgl.lines.flatMap((l, i) => (bgl.labels[i] === '-' ? [] : [templateOf(l, templates)])));
   const bglRetention = (output: string) => {
     const kept = new Set(output.split('\n').filter((l) => !isMarkerLine(l)).map((l) => templateOf(parseKeptLine(l).line, templates)));
     return `${[...alerts].filter((t) => kept.has(t)).length}/${alerts.size} alert templates`;
   };
   const cases: Case[] = [{ input: 'logs/BGL_2k.log (labels stripped)', text: bgl.text, options, retention: bglRetention }];
-  for (const name of readdirSync(join(CORPORA, 'logs')).filter((n) => n.endsWith('_2k.log') && !n.startsWith('BGL')).sort()) {
-    const text = corpusFile('logs', name);
+  for (const name of readdirSync(join(sharedCorpora().root, 'logs')).filter((n) => n.endsWith('_2k.log') && !n.startsWith('BGL')).sort()) {
+    const text = sharedCorpora().file('logs', name);
     cases.push({ input: `logs/${name}`, text, options, retention: (output) => logRetention(name, text, output) });
   }
   return cases;
 }
 
 function jsonCorpusCases(): Case[] {
-  return readdirSync(join(CORPORA, 'json'))
+  return readdirSync(join(sharedCorpora().root, 'json'))
     .filter((n) => n.endsWith('.json'))
     .sort()
-    .map((name) => ({ input: `json/${name}`, text: corpusFile('json', name), options: {}, retention: () => '–' }));
+    .map((name) => ({ input: `json/${name}`, text: sharedCorpora().file('json', name), options: {}, retention: () => '–' }));
 }
 
 function generatedCases(): Case[] {
@@ -173,7 +174,7 @@ async function parityRows(): Promise<string> {
   let theirsTotal = 0;
   let oursTotal = 0;
   for (const transform of ['smart_crusher', 'log_compressor', 'diff_compressor']) {
-    const dir = join(CORPORA, 'headroom-parity', transform);
+    const dir = join(sharedCorpora().root, 'headroom-parity', transform);
     for (const file of readdirSync(dir).sort()) {
       const fixture = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ParityFixture;
       const input = typeof fixture.input === 'string' ? fixture.input : fixture.input.content;
@@ -193,7 +194,7 @@ async function parityRows(): Promise<string> {
 
 async function main(): Promise<void> {
   const coldStarted = performance.now();
-  await compressText(bglLog().text, { store: new MemoryStore() });
+  await compressText(sharedCorpora().bglLog().text, { store: new MemoryStore() });
   const coldMs = performance.now() - coldStarted;
   const groups = [logCases(), logCases({ query: LOG_QUESTION }), jsonCorpusCases(), generatedCases(), csvCases()];
   const rows = await measureAll(groups.flat());

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { bglLog } from '../test/helpers/corpora';
+import { sharedCorpora } from './sharedData';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const RUNS = 15;
@@ -39,7 +39,7 @@ function rssMb(pid: number): number {
 }
 
 async function calls(client: Client, label: string): Promise<string[]> {
-  const log = bglLog().text;
+  const log = sharedCorpora().bglLog().text;
   let hash = '';
   const compress = await median(RUNS, async () => {
     const result = await client.callTool({ name: 'headroom_compress', arguments: { content: `${log}\n${Math.random()}` } });
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 
     const local = await connect(store);
     rows.push(...(await calls(local.client, 'no proxy: the server opens the store')));
-    const lines = bglLog().lines;
+    const lines = sharedCorpora().bglLog().lines;
     const huge: string[] = [];
     for (let size = 0, i = 0; size < 50 * 1024 * 1024; i++) {
       huge.push(lines[i % lines.length]);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bglLog } from '../test/helpers/corpora';
+import { sharedCorpora } from './sharedData';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
@@ -48,7 +48,7 @@ function timed(url: string, body: Buffer): Promise<{ first: number; total: numbe
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 function requestBody(size: number, kind: 'text' | 'tool', unique: number, stream = false): Buffer {
-  const log = bglLog().text;
+  const log = sharedCorpora().bglLog().text;
   const filler = (log.repeat(Math.ceil(size / log.length) + 1)).slice(0, size);
   const content = kind === 'text'
     ? [{ role: 'user', content: filler }]

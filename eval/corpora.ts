@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bglLog, CORPORA, corpusFile, logTemplates, templateOf } from '../test/helpers/corpora';
+import { sharedCorpora } from '../bench/sharedData';
+import { templateOf } from '../test/helpers/corpora';
 import { plantedCsv, plantedRecords, seededRandom } from '../test/helpers/records';
 import type { QaItem } from './online';
 import { textNeedle, type Case, type Needle } from './retention';
@@ -10,7 +11,7 @@ const withoutCount = (line: string) => line.replace(/ \[×\d+\]$/, '');
 
 /** One needle per loghub template among `lines`: any line of that template in the output shows it. */
 function templateNeedles(logName: string, lines: readonly string[]): Needle[] {
-  const templates = logTemplates(logName);
+  const templates = sharedCorpora().logTemplates(logName);
   const present = new Map<string, string>();
   for (const line of lines) {
     const id = templateOf(line, templates);
@@ -21,7 +22,7 @@ function templateNeedles(logName: string, lines: readonly string[]): Needle[] {
 
 /** loghub BGL: every template of a labelled alert line (the 143 alert lines, 10 categories) is a needle; the agent asks what failed. */
 export function bglAlerts(): Case[] {
-  const log = bglLog();
+  const log = sharedCorpora().bglLog();
   const alerts = log.lines.filter((_, i) => log.labels[i] !== '-');
   return [{ content: log.text, query: 'which nodes had hardware or kernel failures?', needles: templateNeedles('BGL_2k.log', alerts) }];
 }
@@ -31,7 +32,7 @@ export const LOGS = ['Android', 'Apache', 'HDFS', 'HPC', 'Linux', 'OpenSSH', 'Op
 
 /** A loghub log: one needle per mined template; the compressed log should show every kind of line. */
 export function logTemplateCoverage(name: string): Case[] {
-  const lines = corpusFile('logs', `${name}_2k.log`).split(/\r?\n/).filter(Boolean);
+  const lines = sharedCorpora().file('logs', `${name}_2k.log`).split(/\r?\n/).filter(Boolean);
   return [{ content: lines.join('\n'), needles: templateNeedles(`${name}_2k.log`, lines) }];
 }
 
@@ -86,7 +87,7 @@ export function searchResults(): Case[] {
 
 /** The Python Headroom project's diff fixtures: every added and removed line is a needle. */
 export function parityDiffs(): Case[] {
-  const dir = join(CORPORA, 'headroom-parity', 'diff_compressor');
+  const dir = join(sharedCorpora().root, 'headroom-parity', 'diff_compressor');
   return readdirSync(dir).sort().map((file) => {
     const { input } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { input: string };
     const changed = input.split('\n').filter((line) => /^[+-]/.test(line) && !/^(\+\+\+|---) /.test(line) && line.trim().length > 1);

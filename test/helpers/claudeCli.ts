@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-
-/** The real Claude Code CLI from devDependencies (its native binary). */
-export const CLAUDE = join(dirname(require.resolve('@anthropic-ai/claude-code/package.json')), 'bin', 'claude.exe');
+import { e2eTools } from './e2eTools';
 
 /** What the fake model's `learn` script answers to: a wrong npm script and a wrong path, each followed by the right one. */
 export const LEARN_PROMPT = 'Run the tests and read the app config.';
@@ -20,7 +17,7 @@ export interface ClaudeRun {
  */
 export function runClaude(options: { cwd: string; prompt: string; allowedTools: string; env: NodeJS.ProcessEnv; maxTurns?: number }): Promise<ClaudeRun> {
   return new Promise((resolve) => {
-    const child = spawn(CLAUDE, ['-p', options.prompt, '--allowedTools', options.allowedTools, '--max-turns', String(options.maxTurns ?? 8)], {
+    const child = spawn(e2eTools().claudeBin, ['-p', options.prompt, '--allowedTools', options.allowedTools, '--max-turns', String(options.maxTurns ?? 8)], {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', ...options.env },

@@ -1,14 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
-/** Where scripts/e2eTools.mjs put code-server and its Node 24. */
-interface E2eTools {
-  nodeBin: string;
-  codeServerBin: string;
-}
+import { e2eTools } from './e2eTools';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 export const VSIX = join(REPO, 'headroom.vsix');
@@ -37,20 +32,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function tools(): E2eTools {
-  try {
-    return JSON.parse(readFileSync(join(REPO, '.e2e-tools', 'tools.json'), 'utf8')) as E2eTools;
-  } catch {
-    throw new Error('code-server is not installed for the end-to-end tests: run `node scripts/e2eTools.mjs` (npm test does it first).');
-  }
-}
-
 /**
  * The real VS Code workbench (code-server) with the packaged .vsix installed into a fresh
  * extensions directory, opened in Debian's chromium by playwright.
  */
 export async function openWorkbench(dir: string, settings: Record<string, unknown>): Promise<Workbench> {
-  const { nodeBin, codeServerBin } = tools();
+  const { nodeBin, codeServerBin, claudeBin } = e2eTools();
   const userDataDir = join(dir, 'user-data');
   const extensionsDir = join(dir, 'extensions');
   const workspace = join(dir, 'workspace');
@@ -64,7 +51,7 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
     ...settings,
   }));
   // The test runner's own variables (NODE_TEST_CONTEXT) would make code-server's extension host act as a test child.
-  // The claude CLI from devDependencies sits where Claude Code's native installer puts it, in
+  // The claude CLI the e2e tools installed sits where Claude Code's native installer puts it, in
   // this HOME, which also holds its configuration; quiet, without update checks.
   const env = {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_TEST'))),
@@ -73,7 +60,7 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
     DISABLE_AUTOUPDATER: '1',
   };
   mkdirSync(join(dir, '.local', 'bin'), { recursive: true });
-  symlinkSync(realpathSync(join(REPO, 'node_modules', '.bin', 'claude')), join(dir, '.local', 'bin', 'claude'));
+  symlinkSync(claudeBin, join(dir, '.local', 'bin', 'claude'));
   const codeServer = (args: string[]) => [codeServerBin, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', ...args];
   const install = spawnSync(nodeBin, codeServer(['--install-extension', VSIX]), { encoding: 'utf8', env });
   if (install.status !== 0 || !/successfully installed/.test(install.stdout)) throw new Error(`installing ${VSIX} failed: ${install.stdout}${install.stderr}`);
