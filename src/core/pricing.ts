@@ -1,38 +1,53 @@
-/** List prices in US dollars per million tokens. Update with the providers' pages; the panel shows this date. */
-export const PRICES_AS_OF = '2025-11';
+import { calcPrice } from '@pydantic/genai-prices';
 
-export interface ModelPrice {
+/**
+ * Prices come from @pydantic/genai-prices, a maintained price list shipped as data (input,
+ * output, cache reads, 5-minute and 1-hour cache writes, long-context tiers, price changes by
+ * date). It is never fetched at run time: the package's bundled data is what a release ships.
+ */
+export const PRICES_SOURCE = '@pydantic/genai-prices';
+
+/** Tokens of one request as the provider billed them, each counted once. */
+export interface BilledTokens {
+  /** Input at the plain rate (neither read from nor written to the cache). */
   input: number;
-  output: number;
-  cacheWrite: number;
   cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  output: number;
 }
 
-/** Longest matching prefix of the model id wins, so dated and suffixed ids find their family. */
-const PRICES: Array<[string, ModelPrice]> = [
-  ['claude-opus-4-5', { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 }],
-  ['claude-opus-4', { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 }],
-  ['claude-sonnet-4', { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 }],
-  ['claude-3-7-sonnet', { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 }],
-  ['claude-haiku-4-5', { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 }],
-  ['claude-3-5-haiku', { input: 0.8, output: 4, cacheWrite: 1, cacheRead: 0.08 }],
-  ['gpt-5-nano', { input: 0.05, output: 0.4, cacheWrite: 0.05, cacheRead: 0.005 }],
-  ['gpt-5-mini', { input: 0.25, output: 2, cacheWrite: 0.25, cacheRead: 0.025 }],
-  ['gpt-5', { input: 1.25, output: 10, cacheWrite: 1.25, cacheRead: 0.125 }],
-  ['gpt-4.1-mini', { input: 0.4, output: 1.6, cacheWrite: 0.4, cacheRead: 0.1 }],
-  ['gpt-4.1', { input: 2, output: 8, cacheWrite: 2, cacheRead: 0.5 }],
-  ['gpt-4o-mini', { input: 0.15, output: 0.6, cacheWrite: 0.15, cacheRead: 0.075 }],
-  ['gpt-4o', { input: 2.5, output: 10, cacheWrite: 2.5, cacheRead: 1.25 }],
-  ['o4-mini', { input: 1.1, output: 4.4, cacheWrite: 1.1, cacheRead: 0.275 }],
-  ['o3', { input: 2, output: 8, cacheWrite: 2, cacheRead: 0.5 }],
-];
+export interface RequestCost {
+  /** Dollars for everything the request sent (plain input, cache reads and writes). */
+  input: number;
+  output: number;
+}
 
-/** Used for models the table does not know, so savings are still shown (as an estimate). */
-export const FALLBACK_PRICE: ModelPrice = { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 };
+/** What the request cost, or undefined when no price is known for the model: never another model's price. */
+export function requestCost(model: string | undefined, tokens: BilledTokens): RequestCost | undefined {
+  if (!model) return undefined;
+  const cacheWrite = tokens.cacheWrite5m + tokens.cacheWrite1h;
+  const usage = {
+    input_tokens: tokens.input + tokens.cacheRead + cacheWrite,
+    cache_read_tokens: tokens.cacheRead,
+    cache_write_tokens: cacheWrite,
+    cache_write_1h_tokens: tokens.cacheWrite1h,
+    output_tokens: tokens.output,
+  };
+  const price = calcPrice(usage, model, providerHint(model));
+  return price ? { input: price.input_price, output: price.output_price } : undefined;
+}
 
-export function priceOf(model: string | undefined): ModelPrice {
-  const id = (model ?? '').toLowerCase();
-  let best: [string, ModelPrice] | undefined;
-  for (const entry of PRICES) if (id.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
-  return best?.[1] ?? FALLBACK_PRICE;
+/** Dollars per token of plain input, or undefined for a model no price is known for. */
+export function inputPricePerToken(model: string | undefined): number | undefined {
+  const perMillion = requestCost(model, { input: 1_000_000, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0 })?.input;
+  return perMillion === undefined ? undefined : perMillion / 1_000_000;
+}
+
+/** The provider when the id names it, so a model is never matched under another provider's list. */
+function providerHint(model: string): { providerId?: string } {
+  if (/^claude-/i.test(model)) return { providerId: 'anthropic' };
+  if (/^(gpt-|o\d|codex-|chatgpt-)/i.test(model)) return { providerId: 'openai' };
+  if (/^gemini-/i.test(model)) return { providerId: 'google' };
+  return {};
 }

@@ -25,7 +25,9 @@ const compressionShape = {
 
 const summaryShape = z.object({
   requests: z.number(), compressedItems: z.number(), tokensBefore: z.number(), tokensAfter: z.number(), tokensSaved: z.number(),
-  compression: z.number(), dollarsSaved: z.number(), pricesAsOf: z.string(), cacheHitRate: z.number().nullable(), retrievals: z.number(), failures: z.number(),
+  compression: z.number(), dollarsSaved: z.number().describe('Net dollars saved on the bill, the prompt cache counted.'), dollarsGross: z.number(),
+  retrieveToolDollars: z.number(), retrievalDollars: z.number(), unpricedRequests: z.number(), pricesAsOf: z.string(), tokenCounts: z.string(),
+  cacheHitRate: z.number().nullable(), retrievals: z.number(), failures: z.number(),
 });
 const savingsBy = z.array(z.object({ key: z.string(), tokensSaved: z.number(), items: z.number() }));
 const statsShape = {
@@ -151,8 +153,9 @@ function describeSavings(report: SavingsReport): string {
   const state = report.source === 'proxy' ? `proxy running, compression ${report.compression ? 'on' : 'off'}` : 'no proxy running; figures read from the store';
   return [
     `Headroom (${state})`,
-    `Tokens saved: ${formatTokens(all.tokensSaved)} of ${formatTokens(all.tokensBefore)} (${formatPercent(all.compression)}), about ${formatDollars(all.dollarsSaved)} at ${all.pricesAsOf} prices`,
-    `Compressed items: ${all.compressedItems} in ${all.requests} requests; retrievals: ${all.retrievals}; failures: ${all.failures}`,
+    `Tokens saved: ${formatTokens(all.tokensSaved)} of ${formatTokens(all.tokensBefore)} (${formatPercent(all.compression)}); ${all.tokenCounts}`,
+    `Saved on the bill: ${formatDollars(all.dollarsSaved)} (${formatDollars(all.dollarsGross)} less ${formatDollars(all.retrieveToolDollars)} for the retrieve tool and ${formatDollars(all.retrievalDollars)} for retrievals; list prices from ${all.pricesAsOf})`,
+    `Distinct outputs compressed: ${all.compressedItems} in ${all.requests} requests; retrievals: ${all.retrievals}; failures: ${all.failures}`,
     `Prompt-cache hit rate: ${all.cacheHitRate === null ? 'no provider report yet' : formatPercent(all.cacheHitRate)}`,
     `By kind: ${top(report.byKind)}`,
     `By tool: ${top(report.byTool)}`,

@@ -6,8 +6,13 @@ export interface ProviderUsage {
   input: number;
   output: number;
   cacheRead: number;
+  /** Tokens written to the cache, at any TTL. */
   cacheWrite: number;
+  /** Of those, the ones written for an hour (Anthropic's `ttl: "1h"`), billed at twice the input rate. */
+  cacheWrite1h: number;
   model?: string;
+  /** When a retrieval loop answered, the usage of each upstream round after the first (included in the totals above). */
+  laterRounds?: ProviderUsage[];
 }
 
 type Json = Record<string, unknown>;
@@ -19,13 +24,14 @@ export function normaliseUsage(usage: unknown, model?: string): ProviderUsage | 
   const u = usage as Json;
   if ('prompt_tokens' in u) {
     const cached = num((u.prompt_tokens_details as Json | undefined)?.cached_tokens);
-    return { input: num(u.prompt_tokens) - cached, output: num(u.completion_tokens), cacheRead: cached, cacheWrite: 0, model };
+    return { input: num(u.prompt_tokens) - cached, output: num(u.completion_tokens), cacheRead: cached, cacheWrite: 0, cacheWrite1h: 0, model };
   }
   if ('input_tokens_details' in u) {
     const cached = num((u.input_tokens_details as Json | undefined)?.cached_tokens);
-    return { input: num(u.input_tokens) - cached, output: num(u.output_tokens), cacheRead: cached, cacheWrite: 0, model };
+    return { input: num(u.input_tokens) - cached, output: num(u.output_tokens), cacheRead: cached, cacheWrite: 0, cacheWrite1h: 0, model };
   }
-  return { input: num(u.input_tokens), output: num(u.output_tokens), cacheRead: num(u.cache_read_input_tokens), cacheWrite: num(u.cache_creation_input_tokens), model };
+  const cacheWrite1h = num((u.cache_creation as Json | undefined)?.ephemeral_1h_input_tokens);
+  return { input: num(u.input_tokens), output: num(u.output_tokens), cacheRead: num(u.cache_read_input_tokens), cacheWrite: num(u.cache_creation_input_tokens), cacheWrite1h, model };
 }
 
 /**

@@ -19,6 +19,19 @@ export interface RequestRecord {
   latencyMs: number;
   retrievals: number;
   failure?: string;
+  /** Dollars this request saved, from the provider's usage; absent when no price is known for the model or nothing was billed. */
+  savings?: SavingsRecord;
+}
+
+/** The money one request saved, net of what the retrieval machinery cost. */
+export interface SavingsRecord {
+  /** The same request with its tool outputs unchanged, at the same cache state, less what it cost. */
+  gross: number;
+  /** What the retrieve tool's definition, sent with the request, cost. */
+  retrieveTool: number;
+  /** What the retrieval rounds cost (each re-reads the prompt). */
+  retrieval: number;
+  net: number;
 }
 
 export interface ItemRecord {
@@ -29,6 +42,8 @@ export interface ItemRecord {
   tokensAfter: number;
   /** The first characters of the original, for the list. */
   preview: string;
+  /** How many requests sent it in this compressed form; the list shows each distinct output once. */
+  sends?: number;
 }
 
 export interface StatsSummary {
@@ -39,8 +54,17 @@ export interface StatsSummary {
   tokensSaved: number;
   /** Share of tool-output tokens removed, 0 to 1. */
   compression: number;
+  /** Net dollars saved on the bill: gross less the retrieve tool and the retrieval rounds. */
   dollarsSaved: number;
+  dollarsGross: number;
+  retrieveToolDollars: number;
+  retrievalDollars: number;
+  /** Proxied requests for whose model no price is known: they count in tokens, not in dollars. */
+  unpricedRequests: number;
+  /** Where prices come from. */
   pricesAsOf: string;
+  /** Token counts are the engine's (o200k_base); for other providers' models they are estimates. */
+  tokenCounts: string;
   /** Share of the provider-reported input that was read from the prompt cache, 0 to 1, or null before any report. */
   cacheHitRate: number | null;
   retrievals: number;

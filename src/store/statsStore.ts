@@ -1,4 +1,4 @@
-import { PRICES_AS_OF, priceOf } from '../core/pricing';
+import { PRICES_SOURCE } from '../core/pricing';
 import type { TextCompression } from '../core/types';
 import type { CcrStore } from './ccrStore';
 import type { ItemQuery, ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from './records';
@@ -12,11 +12,19 @@ CREATE TABLE IF NOT EXISTS requests (
   input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER, cache_write_tokens INTEGER,
   latency_ms INTEGER NOT NULL, retrievals INTEGER NOT NULL, failure TEXT, dollars_saved REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS requests_at ON requests(at);
-CREATE TABLE IF NOT EXISTS items (
-  request_id INTEGER NOT NULL, at INTEGER NOT NULL, hash TEXT NOT NULL, tool TEXT, kind TEXT NOT NULL,
-  tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL, preview TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS items_at ON items(at);
+CREATE TABLE IF NOT EXISTS outputs (
+  hash TEXT PRIMARY KEY, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL, tool TEXT, kind TEXT NOT NULL,
+  tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL, preview TEXT NOT NULL, sends INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS outputs_first_at ON outputs(first_at);
 `;
+
+/** Columns added to `requests` after its first release, with their defaults for older rows. */
+const ADDED_REQUEST_COLUMNS: Array<[string, string]> = [
+  ['dollars_gross', 'REAL NOT NULL DEFAULT 0'],
+  ['dollars_tool', 'REAL NOT NULL DEFAULT 0'],
+  ['dollars_retrieval', 'REAL NOT NULL DEFAULT 0'],
+  ['priced', 'INTEGER NOT NULL DEFAULT 1'],
+];
 
 const HOUR = 60 * 60 * 1000;
 /** Characters of an original shown in the items list. */
@@ -26,33 +34,38 @@ const RETENTION_MS = 90 * 24 * HOUR;
 
 /**
  * Per-request statistics in the same sql.js database as the CCR store. API keys and
- * headers are never given to it: records hold counts, model names and paths only.
+ * headers are never given to it: records hold counts, model names and paths only. Each
+ * distinct compressed output is one row of `outputs`, however many requests re-sent it.
  */
 export class StatsStore {
   private readonly sql: Statements;
 
   constructor(private readonly file: SqliteFile) {
     file.db.exec(SCHEMA);
+    migrate(file);
     this.sql = new Statements(file.db);
     file.db.run('DELETE FROM requests WHERE at < ?', [Date.now() - RETENTION_MS]);
-    file.db.run('DELETE FROM items WHERE at < ?', [Date.now() - RETENTION_MS]);
+    file.db.run('DELETE FROM outputs WHERE last_at < ?', [Date.now() - RETENTION_MS]);
   }
 
   record(request: RequestRecord, items: readonly ItemRecord[]): number {
-    const saved = request.tokensBefore - request.tokensAfter;
-    const dollarsSaved = (saved * priceOf(request.model).input) / 1e6;
+    const savings = request.savings;
     this.sql.run(
-      `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure, dollars_saved)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure,
+         dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [request.at, request.provider, request.model ?? null, request.path, request.status, request.tokensBefore, request.tokensAfter,
         request.inputTokens ?? null, request.outputTokens ?? null, request.cacheReadTokens ?? null, request.cacheWriteTokens ?? null,
-        Math.round(request.latencyMs), request.retrievals, request.failure ?? null, dollarsSaved],
+        Math.round(request.latencyMs), request.retrievals, request.failure ?? null,
+        savings?.net ?? 0, savings?.gross ?? 0, savings?.retrieveTool ?? 0, savings?.retrieval ?? 0, savings || request.inputTokens === undefined ? 1 : 0],
     );
     const id = Number(this.sql.scalar('SELECT last_insert_rowid()'));
     for (const item of items) {
-      this.sql.run('INSERT INTO items (request_id, at, hash, tool, kind, tokens_before, tokens_after, preview) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        id, request.at, item.hash, item.tool ?? null, item.kind, item.tokensBefore, item.tokensAfter, item.preview,
-      ]);
+      this.sql.run(
+        `INSERT INTO outputs (hash, first_at, last_at, tool, kind, tokens_before, tokens_after, preview, sends) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+         ON CONFLICT(hash) DO UPDATE SET last_at = excluded.last_at, sends = sends + 1`,
+        [item.hash, request.at, request.at, item.tool ?? null, item.kind, item.tokensBefore, item.tokensAfter, item.preview],
+      );
     }
     this.file.markDirty();
     return id;
@@ -62,20 +75,27 @@ export class StatsStore {
     const row = this.file.db.exec(
       `SELECT COUNT(*), COALESCE(SUM(tokens_before), 0), COALESCE(SUM(tokens_after), 0), COALESCE(SUM(dollars_saved), 0),
               SUM(cache_read_tokens), SUM(COALESCE(input_tokens, 0) + COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)),
-              COALESCE(SUM(retrievals), 0), COALESCE(SUM(failure IS NOT NULL), 0)
+              COALESCE(SUM(retrievals), 0), COALESCE(SUM(failure IS NOT NULL), 0),
+              COALESCE(SUM(dollars_gross), 0), COALESCE(SUM(dollars_tool), 0), COALESCE(SUM(dollars_retrieval), 0), COALESCE(SUM(priced = 0), 0)
        FROM requests WHERE at >= ?`, [since],
     )[0].values[0];
-    const items = Number(this.file.db.exec('SELECT COUNT(*) FROM items WHERE at >= ?', [since])[0].values[0][0]);
-    const [requests, before, after, dollars, cacheRead, reportedInput, retrievals, failures] = row.map((v) => (v === null ? null : Number(v)));
+    const outputs = Number(this.file.db.exec('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since])[0].values[0][0]);
+    const [requests, before, after, dollars, cacheRead, reportedInput, retrievals, failures, gross, tool, retrieval, unpriced] = row.map((v) => (v === null ? null : Number(v)));
+    const cents = (n: number | null) => Math.round((n ?? 0) * 10_000) / 10_000;
     return {
       requests: requests ?? 0,
-      compressedItems: items,
+      compressedItems: outputs,
       tokensBefore: before ?? 0,
       tokensAfter: after ?? 0,
       tokensSaved: (before ?? 0) - (after ?? 0),
       compression: before ? 1 - (after ?? 0) / before : 0,
-      dollarsSaved: Math.round((dollars ?? 0) * 10_000) / 10_000,
-      pricesAsOf: PRICES_AS_OF,
+      dollarsSaved: cents(dollars),
+      dollarsGross: cents(gross),
+      retrieveToolDollars: cents(tool),
+      retrievalDollars: cents(retrieval),
+      unpricedRequests: unpriced ?? 0,
+      pricesAsOf: PRICES_SOURCE,
+      tokenCounts: TOKEN_COUNTS,
       cacheHitRate: reportedInput ? (cacheRead ?? 0) / reportedInput : null,
       retrievals: retrievals ?? 0,
       failures: failures ?? 0,
@@ -95,12 +115,12 @@ export class StatsStore {
   /** Tokens saved per content kind or per tool. */
   savingsBy(column: 'kind' | 'tool', since = 0): Array<{ key: string; tokensSaved: number; items: number }> {
     const result = this.file.db.exec(
-      `SELECT COALESCE(${column}, 'unknown'), SUM(tokens_before - tokens_after), COUNT(*) FROM items WHERE at >= ? GROUP BY 1 ORDER BY 2 DESC`, [since],
+      `SELECT COALESCE(${column}, 'unknown'), SUM(tokens_before - tokens_after), COUNT(*) FROM outputs WHERE first_at >= ? GROUP BY 1 ORDER BY 2 DESC`, [since],
     );
     return (result[0]?.values ?? []).map(([key, saved, items]) => ({ key: String(key), tokensSaved: Number(saved), items: Number(items) }));
   }
 
-  /** Compressed items, newest first, filtered and paged. */
+  /** Distinct compressed outputs, newest first, filtered and paged. */
   items(query: ItemQuery = {}): { total: number; items: Array<ItemRecord & { at: number }> } {
     const where: string[] = [];
     const params: Array<string | number> = [];
@@ -118,12 +138,12 @@ export class StatsStore {
       params.push(like, like);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number(this.file.db.exec(`SELECT COUNT(*) FROM items ${clause}`, params)[0].values[0][0]);
+    const total = Number(this.file.db.exec(`SELECT COUNT(*) FROM outputs ${clause}`, params)[0].values[0][0]);
     const limit = Math.min(Math.max(1, query.limit ?? 50), 500);
     const offset = Math.max(0, query.offset ?? 0);
-    const result = this.file.db.exec(`SELECT at, hash, tool, kind, tokens_before, tokens_after, preview FROM items ${clause} ORDER BY at DESC, rowid DESC LIMIT ${limit} OFFSET ${offset}`, params);
-    const items = (result[0]?.values ?? []).map(([at, hash, tool, kind, before, after, preview]) => ({
-      at: Number(at), hash: String(hash), tool: tool === null ? undefined : String(tool), kind: String(kind), tokensBefore: Number(before), tokensAfter: Number(after), preview: String(preview),
+    const result = this.file.db.exec(`SELECT first_at, hash, tool, kind, tokens_before, tokens_after, preview, sends FROM outputs ${clause} ORDER BY first_at DESC, rowid DESC LIMIT ${limit} OFFSET ${offset}`, params);
+    const items = (result[0]?.values ?? []).map(([at, hash, tool, kind, before, after, preview, sends]) => ({
+      at: Number(at), hash: String(hash), tool: tool === null ? undefined : String(tool), kind: String(kind), tokensBefore: Number(before), tokensAfter: Number(after), preview: String(preview), sends: Number(sends),
     }));
     return { total, items };
   }
@@ -142,4 +162,20 @@ export function directCompressionRecord(result: TextCompression, store: CcrStore
     ? [{ hash: result.hash, tool: options.tool, kind: result.kind, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, preview: store.preview(result.hash, PREVIEW_LENGTH) }]
     : [];
   return [request, items];
+}
+
+/** How the stats count tokens, said wherever they are shown. */
+export const TOKEN_COUNTS = 'Token counts are estimates: the o200k_base tokenizer (OpenAI\'s), not Claude\'s or Gemini\'s own.';
+
+/** Brings a store written by an older Headroom to this schema: columns added since, items folded into distinct outputs. */
+function migrate(file: SqliteFile): void {
+  const columns = new Set((file.db.exec('PRAGMA table_info(requests)')[0]?.values ?? []).map((row) => String(row[1])));
+  for (const [name, type] of ADDED_REQUEST_COLUMNS) if (!columns.has(name)) file.db.run(`ALTER TABLE requests ADD COLUMN ${name} ${type}`);
+  const legacy = file.db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'items'").length > 0;
+  if (legacy) {
+    file.db.run(`INSERT OR IGNORE INTO outputs (hash, first_at, last_at, tool, kind, tokens_before, tokens_after, preview, sends)
+      SELECT hash, MIN(at), MAX(at), tool, kind, tokens_before, tokens_after, preview, COUNT(*) FROM items GROUP BY hash`);
+    file.db.run('DROP TABLE items');
+    file.markDirty();
+  }
 }

@@ -9,7 +9,7 @@ function stats(overrides: Partial<StatsResponse['allTime']> = {}): StatsResponse
   return {
     compression: true,
     session: { requests: 3, compressedRequests: 2, tokensBefore: 40_000, tokensAfter: 4_000, compressedItems: 2, retrievals: 1, failures: 0, tokensSaved: 36_000, since: 0 },
-    allTime: { requests: 10, compressedItems: 8, tokensBefore: 1_500_000, tokensAfter: 300_000, tokensSaved: 1_200_000, compression: 0.8, dollarsSaved: 3.6, pricesAsOf: '2025-11', cacheHitRate: 0.71, retrievals: 4, failures: 0, ...overrides },
+    allTime: { requests: 10, compressedItems: 8, tokensBefore: 1_500_000, tokensAfter: 300_000, tokensSaved: 1_200_000, compression: 0.8, dollarsSaved: 3.6, dollarsGross: 4.1, retrieveToolDollars: 0.3, retrievalDollars: 0.2, unpricedRequests: 0, pricesAsOf: '@pydantic/genai-prices', tokenCounts: 'estimates', cacheHitRate: 0.71, retrievals: 4, failures: 0, ...overrides },
     series: { bucket: 'hour', points: [] },
     byKind: [],
     byTool: [],
@@ -25,9 +25,16 @@ describe('panel view model', () => {
     assert.equal(byId['tokens-saved'].value, '1.2M');
     assert.equal(byId['tokens-saved'].detail, '36K this session');
     assert.equal(byId['dollars-saved'].value, '$3.60');
+    assert.match(byId['dollars-saved'].detail, /^\$4\.10 saved, less \$0\.30 for the retrieve tool and \$0\.20 for retrievals, with the prompt cache counted/);
+    assert.match(byId['dollars-saved'].detail, /Token counts are estimates\.$/);
     assert.equal(byId.compression.value, '80%');
     assert.equal(byId['cache-hit-rate'].value, '71%');
     assert.equal(byId.retrievals.value, '4');
+  });
+
+  it('says how many requests the dollars leave out for want of a price', () => {
+    const dollars = tiles(stats({ unpricedRequests: 2 })).find((tile) => tile.id === 'dollars-saved');
+    assert.match(dollars?.detail ?? '', /; 2 requests to models with no known price not counted\./);
   });
 
   it('says which relevance ranks what is kept, and why it is BM25 alone', () => {

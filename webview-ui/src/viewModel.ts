@@ -13,7 +13,7 @@ export function tiles(stats: StatsResponse): Tile[] {
   const { allTime, session } = stats;
   return [
     { id: 'tokens-saved', label: 'Tokens saved', value: formatTokens(allTime.tokensSaved), detail: `${formatTokens(session.tokensSaved)} this session` },
-    { id: 'dollars-saved', label: 'Dollars saved', value: formatDollars(allTime.dollarsSaved), detail: `at list input prices (${allTime.pricesAsOf})` },
+    { id: 'dollars-saved', label: 'Saved on the bill', value: formatDollars(allTime.dollarsSaved), detail: dollarsDetail(allTime) },
     { id: 'compression', label: 'Compression', value: formatPercent(allTime.compression), detail: `${formatTokens(allTime.tokensBefore)} → ${formatTokens(allTime.tokensAfter)} tool-output tokens` },
     {
       id: 'cache-hit-rate',
@@ -21,8 +21,15 @@ export function tiles(stats: StatsResponse): Tile[] {
       value: allTime.cacheHitRate === null ? '—' : formatPercent(allTime.cacheHitRate),
       detail: allTime.cacheHitRate === null ? 'no provider report yet' : 'of input read from the provider cache',
     },
-    { id: 'retrievals', label: 'Retrievals', value: String(allTime.retrievals), detail: `${allTime.compressedItems} ${allTime.compressedItems === 1 ? 'item' : 'items'} compressed` },
+    { id: 'retrievals', label: 'Retrievals', value: String(allTime.retrievals), detail: `${allTime.compressedItems} distinct ${allTime.compressedItems === 1 ? 'output' : 'outputs'} compressed` },
   ];
+}
+
+/** What the net figure is made of, and what it leaves out, in words. */
+function dollarsDetail(allTime: StatsResponse['allTime']): string {
+  const costs = `${formatDollars(allTime.dollarsGross)} saved, less ${formatDollars(allTime.retrieveToolDollars)} for the retrieve tool and ${formatDollars(allTime.retrievalDollars)} for retrievals`;
+  const unpriced = allTime.unpricedRequests > 0 ? `; ${allTime.unpricedRequests} ${allTime.unpricedRequests === 1 ? 'request' : 'requests'} to models with no known price not counted` : '';
+  return `${costs}, with the prompt cache counted, at list prices (${allTime.pricesAsOf})${unpriced}. Token counts are estimates.`;
 }
 
 export interface Timeline {

@@ -4,11 +4,11 @@ import type { ProxyState } from '../proxyState';
 import { formatEvent, SseParser, type SseEvent } from '../sse';
 import { openUpstream, readResponseText, relay } from '../upstream';
 import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
-import { normaliseUsage, type ProviderUsage } from '../usageObserver';
+import type { ProviderUsage } from '../usageObserver';
 import { BlockAssembler, type ContentBlock } from './anthropicBlocks';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 import { writeWithBackpressure } from './streamWriter';
-import { addUsage, type Usage } from './usage';
+import { RoundUsage, type Usage } from './usage';
 
 export type AnthropicRequest = LoopRequest<Record<string, unknown> & { messages: unknown[]; stream?: unknown }>;
 
@@ -55,19 +55,19 @@ async function whole(request: AnthropicRequest): Promise<ProviderUsage | undefin
   const { res, state } = request;
   let messages = request.body.messages;
   const shown: ContentBlock[] = [];
-  const usage: Usage = {};
+  const usage = new RoundUsage();
   for (let round = 0; ; round++) {
     const response = await send(request, messages);
     if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) return relay(response, res);
     const message = JSON.parse(await readResponseText(response)) as Record<string, unknown> & { content: ContentBlock[] };
-    addUsage(usage, message.usage);
+    usage.add(message.usage);
     const calls = message.content.filter(isRetrieveCall);
     if (calls.length === 0 || round === MAX_ROUNDS - 1) {
       const visible = message.content.filter((b) => !isRetrieveCall(b));
-      const answer: Record<string, unknown> = { ...message, content: [...shown, ...visible], usage: round === 0 ? message.usage : usage };
+      const answer: Record<string, unknown> = { ...message, content: [...shown, ...visible], usage: round === 0 ? message.usage : usage.summed };
       if (calls.length > 0 && !visible.some(isClientToolCall)) answer.stop_reason = 'end_turn';
       sendFinal(response, res, answer);
-      return normaliseUsage(answer.usage, typeof message.model === 'string' ? message.model : undefined);
+      return usage.report(typeof message.model === 'string' ? message.model : undefined);
     }
     shown.push(...message.content.filter((b) => b.type !== 'tool_use'));
     messages = continued(messages, message.content, await resolveCalls(calls, state));
@@ -100,13 +100,13 @@ class StreamRelay {
   private startSent = false;
   private nextIndex = 0;
   private rounds = 0;
-  private readonly usage: Usage = {};
+  private readonly usage = new RoundUsage();
   private model: string | undefined;
 
   constructor(private readonly res: Response) {}
 
   totalUsage(): ProviderUsage | undefined {
-    return Object.keys(this.usage).length > 0 ? normaliseUsage(this.usage, this.model) : undefined;
+    return this.usage.report(this.model);
   }
 
   /** Relays one upstream stream; resolves with the retrieval to perform, or undefined when the answer is complete. */
@@ -165,7 +165,7 @@ class StreamRelay {
             else await forwardBlockEvent(event, index);
             break;
           case 'message_delta': {
-            addUsage(this.usage, { ...roundUsage, ...(data.usage as Usage | undefined) });
+            this.usage.add({ ...roundUsage, ...(data.usage as Usage | undefined) });
             if (hidden.size > 0 && !lastRound) {
               continuing = true;
               break;
@@ -177,7 +177,7 @@ class StreamRelay {
             }
             const delta = { ...(data.delta as object) } as Record<string, unknown>;
             if (hidden.size > 0 && held.size === 0 && delta.stop_reason === 'tool_use') delta.stop_reason = 'end_turn';
-            await this.write(formatEvent('message_delta', { ...data, delta, usage: { ...this.usage } }));
+            await this.write(formatEvent('message_delta', { ...data, delta, usage: { ...this.usage.summed } }));
             break;
           }
           case 'message_stop':

@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { SseParser } from '../sse';
 import { openUpstream, readResponseText, relay } from '../upstream';
 import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
-import { normaliseUsage, type ProviderUsage } from '../usageObserver';
+import type { ProviderUsage } from '../usageObserver';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 import { writeWithBackpressure } from './streamWriter';
-import { addUsage, type Usage } from './usage';
+import { RoundUsage } from './usage';
 
 type Json = Record<string, unknown>;
 type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
@@ -51,12 +51,12 @@ async function whole(request: ChatRequest): Promise<ProviderUsage | undefined> {
   const { res } = request;
   let messages = request.body.messages;
   let shownText = '';
-  const usage: Usage = {};
+  const usage = new RoundUsage();
   for (let round = 0; ; round++) {
     const response = await send(request, messages);
     if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) return relay(response, res);
     const completion = JSON.parse(await readResponseText(response)) as Json & { choices: Array<Json & { message: Json & { tool_calls?: ToolCall[]; content?: string | null } }> };
-    addUsage(usage, completion.usage);
+    usage.add(completion.usage);
     const choice = completion.choices[0];
     const calls = (choice?.message.tool_calls ?? []).filter(isRetrieve);
     if (calls.length === 0 || round === MAX_ROUNDS - 1) {
@@ -68,9 +68,9 @@ async function whole(request: ChatRequest): Promise<ProviderUsage | undefined> {
         choice.message = message as typeof choice.message;
         if (calls.length > 0 && clientCalls.length === 0 && choice.finish_reason === 'tool_calls') choice.finish_reason = 'stop';
       }
-      const answer = round === 0 ? completion : { ...completion, usage };
+      const answer = round === 0 ? completion : { ...completion, usage: usage.summed };
       sendFinal(response, res, answer);
-      return normaliseUsage(answer.usage, typeof completion.model === 'string' ? completion.model : undefined);
+      return usage.report(typeof completion.model === 'string' ? completion.model : undefined);
     }
     shownText += choice.message.content ?? '';
     messages = await continued(request, messages, choice.message.content ?? null, calls);
@@ -80,7 +80,7 @@ async function whole(request: ChatRequest): Promise<ProviderUsage | undefined> {
 async function streamed(request: ChatRequest): Promise<ProviderUsage | undefined> {
   const { res } = request;
   let messages = request.body.messages;
-  const usage: Usage = {};
+  const usage = new RoundUsage();
   let model: string | undefined;
   let completionId: string | undefined;
   const write = (text: string) => writeWithBackpressure(res, text);
@@ -88,7 +88,7 @@ async function streamed(request: ChatRequest): Promise<ProviderUsage | undefined
   for (let round = 0; ; round++) {
     const response = await send(request, messages);
     const start = await startStreamRound(response, res, round, ERRORS);
-    if (start.kind === 'done') return start.usage ?? normaliseUsage(usage, model);
+    if (start.kind === 'done') return start.usage ?? usage.report(model);
 
     const lastRound = round === MAX_ROUNDS - 1;
     const parser = new SseParser();
@@ -139,7 +139,7 @@ async function streamed(request: ChatRequest): Promise<ProviderUsage | undefined
         }
       }
     }
-    addUsage(usage, roundUsage);
+    usage.add(roundUsage);
     const retrieveCalls = [...calls.values()].filter((c) => c.hidden);
     if (retrieveCalls.length > 0 && !lastRound) {
       messages = await continued(request, messages, roundText || null, retrieveCalls.map(({ hidden: _hidden, ...call }) => call));
@@ -159,9 +159,9 @@ async function streamed(request: ChatRequest): Promise<ProviderUsage | undefined
       delete delta.tool_calls;
       await write(`data: ${JSON.stringify({ ...finish, id: completionId, choices: [{ ...choice, delta }], usage: undefined })}\n\n`);
     }
-    if (usageChunk) await write(`data: ${JSON.stringify({ ...usageChunk, id: completionId, choices: [], usage: round === 0 ? usageChunk.usage : usage })}\n\n`);
+    if (usageChunk) await write(`data: ${JSON.stringify({ ...usageChunk, id: completionId, choices: [], usage: round === 0 ? usageChunk.usage : usage.summed })}\n\n`);
     await write('data: [DONE]\n\n');
     res.end();
-    return Object.keys(usage).length > 0 ? normaliseUsage(usage, model) : undefined;
+    return usage.report(model);
   }
 }

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { formatEvent, SseParser } from '../sse';
 import { openUpstream, readResponseText, relay } from '../upstream';
-import { normaliseUsage, type ProviderUsage } from '../usageObserver';
+import type { ProviderUsage } from '../usageObserver';
 import { guardLoop, MAX_ROUNDS, sendFinal, startStreamRound, type ErrorShapes, type LoopRequest } from './loopSupport';
 import { answerRetrieve, RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 import { writeWithBackpressure } from './streamWriter';
-import { addUsage, type Usage } from './usage';
+import { RoundUsage, type Usage } from './usage';
 
 type Json = Record<string, unknown>;
 type Item = Json & { type: string; name?: string; call_id?: string; arguments?: string };
@@ -60,7 +60,7 @@ async function whole(request: ResponsesRequest): Promise<ProviderUsage | undefin
   const { res } = request;
   let input = request.body.input;
   const shown: Item[] = [];
-  const usage: Usage = {};
+  const usage = new RoundUsage();
   let firstId: unknown;
   for (let round = 0; ; round++) {
     const response = await send(request, input);
@@ -68,13 +68,13 @@ async function whole(request: ResponsesRequest): Promise<ProviderUsage | undefin
     const body = JSON.parse(await readResponseText(response)) as Json & { output?: Item[] };
     body.output ??= [];
     firstId ??= body.id;
-    addUsage(usage, body.usage);
+    usage.add(body.usage);
     const output = body.output;
     const calls = output.filter(isRetrieve);
     if (calls.length === 0 || round === MAX_ROUNDS - 1) {
-      const answer = finalResponse(body, shown, usage, round + 1, firstId);
+      const answer = finalResponse(body, shown, usage.summed, round + 1, firstId);
       sendFinal(response, res, answer);
-      return normaliseUsage(answer.usage, typeof body.model === 'string' ? body.model : undefined);
+      return usage.report(typeof body.model === 'string' ? body.model : undefined);
     }
     shown.push(...output.filter((item) => !isRetrieve(item) && !isClientCall(item)));
     input = await continued(request, input, output);
@@ -84,7 +84,7 @@ async function whole(request: ResponsesRequest): Promise<ProviderUsage | undefin
 async function streamed(request: ResponsesRequest): Promise<ProviderUsage | undefined> {
   const { res } = request;
   let input = request.body.input;
-  const usage: Usage = {};
+  const usage = new RoundUsage();
   const shown: Item[] = [];
   let firstId: unknown;
   let sequence = 0;
@@ -95,7 +95,7 @@ async function streamed(request: ResponsesRequest): Promise<ProviderUsage | unde
   for (let round = 0; ; round++) {
     const response = await send(request, input);
     const start = await startStreamRound(response, res, round, ERRORS);
-    if (start.kind === 'done') return start.usage ?? normaliseUsage(usage, model);
+    if (start.kind === 'done') return start.usage ?? usage.report(model);
 
     const lastRound = round === MAX_ROUNDS - 1;
     const parser = new SseParser();
@@ -146,10 +146,10 @@ async function streamed(request: ResponsesRequest): Promise<ProviderUsage | unde
     }
     if (!completed) {
       res.end();
-      return normaliseUsage(usage, model);
+      return usage.report(model);
     }
     if (typeof completed.model === 'string') model = completed.model;
-    addUsage(usage, completed.usage);
+    usage.add(completed.usage);
     const output = ((completed.output as Item[] | undefined) ?? done);
     if (output.some(isRetrieve) && !lastRound) {
       shown.push(...output.filter((item) => !isRetrieve(item) && !isClientCall(item)));
@@ -161,8 +161,8 @@ async function streamed(request: ResponsesRequest): Promise<ProviderUsage | unde
       if (!indexOf.has(upstreamIndex)) indexOf.set(upstreamIndex, nextIndex++);
       await emit(type, { ...data, output_index: indexOf.get(upstreamIndex) });
     }
-    await emit('response.completed', { type: 'response.completed', response: finalResponse(completed, shown, usage, round + 1, firstId), sequence_number: 0 });
+    await emit('response.completed', { type: 'response.completed', response: finalResponse(completed, shown, usage.summed, round + 1, firstId), sequence_number: 0 });
     res.end();
-    return normaliseUsage(usage, model);
+    return usage.report(model);
   }
 }

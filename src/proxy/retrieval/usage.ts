@@ -1,3 +1,5 @@
+import { normaliseUsage, type ProviderUsage } from '../usageObserver';
+
 export type Usage = Record<string, unknown>;
 
 /** Token counts of several upstream rounds added field by field (nested details included), as one answer would report them. */
@@ -8,4 +10,29 @@ export function addUsage(total: Usage, usage: unknown): Usage {
     else if (typeof value === 'object' && value !== null && !Array.isArray(value)) total[key] = addUsage({ ...((total[key] as Usage | undefined) ?? {}) }, value);
   }
   return total;
+}
+
+/**
+ * The usage of the upstream rounds that answer one client request: summed for the client
+ * (one answer), and kept round by round for the accounting, where the rounds after the first
+ * are what retrieval cost.
+ */
+export class RoundUsage {
+  /** What the client is told: every round's usage added up. */
+  readonly summed: Usage = {};
+  private readonly rounds: Usage[] = [];
+
+  add(usage: unknown): void {
+    if (typeof usage !== 'object' || usage === null) return;
+    this.rounds.push(usage as Usage);
+    addUsage(this.summed, usage);
+  }
+
+  /** The summed usage in the proxy's shape, with the rounds after the first apart; undefined when no round reported any. */
+  report(model: string | undefined): ProviderUsage | undefined {
+    if (this.rounds.length === 0) return undefined;
+    const total = normaliseUsage(this.summed, model);
+    if (!total) return undefined;
+    return { ...total, laterRounds: this.rounds.slice(1).flatMap((round) => normaliseUsage(round, model) ?? []) };
+  }
 }

@@ -10,6 +10,8 @@ import { responsesWithRetrieval } from '../retrieval/responsesRetrieval';
 import { anthropicRetrieveTool, openaiChatRetrieveTool, openaiResponsesRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
 import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
+import { estimateSavings } from '../savingsEstimate';
+import { countTokens } from '../../core/tokens';
 import { PREVIEW_LENGTH } from '../../store/statsStore';
 
 type Provider = 'anthropic' | 'openai';
@@ -55,7 +57,7 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
         state.totals.compressedRequests++;
         state.totals.tokensBefore += compressed.tokensBefore;
         state.totals.tokensAfter += compressed.tokensAfter;
-        state.totals.compressedItems += compressed.items.filter((i) => i.compressed).length;
+        state.totals.compressedItems += compressed.items.filter((i) => i.compressed && !i.cached).length;
       } else {
         conversation = compression.parsed;
         if (compression.outcome === 'failed') {
@@ -87,12 +89,15 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
         : await responsesWithRetrieval({ res, state, url, headers, body: { ...aligned, input: aligned.input as unknown[], tools: withRetrieveTool(conversation.tools, openaiResponsesRetrieveTool) } });
     }
     if (req.path.endsWith('/count_tokens')) return;
+    const model = usage?.model ?? modelOf(conversation ?? raw);
+    const saved = (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
+    const savings = usage && estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(format) : 0);
     state.recordRequest(
       {
-        at: Date.now(), provider, path: req.path, status: res.statusCode, model: usage?.model ?? modelOf(conversation ?? raw),
+        at: Date.now(), provider, path: req.path, status: res.statusCode, model,
         tokensBefore: compressed?.tokensBefore ?? 0, tokensAfter: compressed?.tokensAfter ?? 0,
         inputTokens: usage?.input, outputTokens: usage?.output, cacheReadTokens: usage?.cacheRead, cacheWriteTokens: usage?.cacheWrite,
-        latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure,
+        latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure, savings,
       },
       (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({
         hash: i.hash, tool: i.tool, kind: i.kind, tokensBefore: i.tokensBefore, tokensAfter: i.tokensAfter,
@@ -100,6 +105,19 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
       })),
     );
   };
+}
+
+const RETRIEVE_TOOLS = { anthropic: anthropicRetrieveTool, 'openai-chat': openaiChatRetrieveTool, 'openai-responses': openaiResponsesRetrieveTool } satisfies Record<MessageFormat, unknown>;
+const retrieveToolSizes = new Map<MessageFormat, number>();
+
+/** Tokens the retrieve tool's definition adds to every request it is sent with. */
+function retrieveToolTokens(format: MessageFormat): number {
+  let tokens = retrieveToolSizes.get(format);
+  if (tokens === undefined) {
+    tokens = countTokens(JSON.stringify(RETRIEVE_TOOLS[format]));
+    retrieveToolSizes.set(format, tokens);
+  }
+  return tokens;
 }
 
 /** The model named in the request, for pricing when the answer did not say. */
