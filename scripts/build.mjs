@@ -4,6 +4,7 @@
 // out/ for the tests.
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
+import { GRAMMAR_FILES } from './grammars.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -15,6 +16,8 @@ const node = {
 };
 
 await mkdir('dist/webview', { recursive: true });
+await mkdir('dist/tree-sitter', { recursive: true });
+const treeSitter = dirname(require.resolve('@vscode/tree-sitter-wasm'));
 await Promise.all([
   build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // transformers.js is bundled; its native ONNX runtime is not: it is fetched on first use and
@@ -32,4 +35,6 @@ await Promise.all([
   build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true, logLevel: 'warning', entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview/panel.js' }),
   copyFile('webview-ui/panel.css', 'dist/webview/panel.css'),
   copyFile(join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm'),
+  // The code compressor's parser: tree-sitter's runtime and the grammars it reads (src/syntax).
+  ...['tree-sitter.wasm', ...GRAMMAR_FILES].map((file) => copyFile(join(treeSitter, file), join('dist/tree-sitter', file))),
 ]);

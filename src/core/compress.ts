@@ -1,11 +1,17 @@
 import { compressText } from './compressText';
 import { CopyOnWrite } from './messages/copyOnWrite';
-import { detectFormat, FORMATS, type MessageFormat } from './messages/formats';
-import type { EngineOptions, TextCompression } from './types';
+import { detectFormat, FORMATS, isModelMessage, type MessageFormat, type ToolOutputSlot } from './messages/formats';
+import type { EngineOptions, IdentifierSet, TextCompression } from './types';
+import { DEFAULT_HISTORY, historyBoundary, historyReach, type HistoryPlan, type HistorySettings } from './historyBoundary';
 
-export interface CompressOptions extends Omit<EngineOptions, 'tool'> {
+export interface CompressOptions extends Omit<EngineOptions, 'tool' | 'toolInput' | 'history' | 'focus'> {
   /** The request shape; detected from the messages when absent. */
   format?: MessageFormat;
+  /**
+   * Rewrite a long conversation's older tool outputs, compressed for the record, when the cost
+   * model says it pays (see historyBoundary.ts); absent: every output as if just sent.
+   */
+  history?: Partial<HistorySettings>;
 }
 
 export interface ItemStats extends Omit<TextCompression, 'text'> {
@@ -20,6 +26,8 @@ export interface CompressResult<M> {
   items: ItemStats[];
   tokensBefore: number;
   tokensAfter: number;
+  /** Where history begins and ends, when `history` was asked for. */
+  history?: HistoryPlan;
 }
 
 /**
@@ -34,8 +42,31 @@ export async function compress<M>(messages: readonly M[], options: CompressOptio
   const query = options.query ?? adapter.latestQuery(messages);
   const writer = new CopyOnWrite<M[]>(messages as M[]);
   const items: ItemStats[] = [];
-  for (const slot of adapter.toolOutputs(messages)) {
-    const result = await compressText(slot.text, { ...options, query, tool: slot.tool });
+  const { history: historyOptions, ...engine } = options;
+  const slots = adapter.toolOutputs(messages);
+  const settings = historyOptions && { ...DEFAULT_HISTORY, minTokens: engine.minTokens ?? DEFAULT_HISTORY.minTokens, ...historyOptions };
+  const current = new Map<ToolOutputSlot, TextCompression>();
+  for (const slot of slots) current.set(slot, await compressText(slot.text, { ...engine, query, tool: slot.tool, toolInput: slot.input }));
+  // Outputs that could be history are compressed as history too (memoised, so once each): what
+  // that saves over their current form decides whether the boundary moves.
+  const asHistory = new Map<ToolOutputSlot, TextCompression>();
+  let plan: HistoryPlan | undefined;
+  if (settings) {
+    const reach = historyReach(messages, settings);
+    const focus = reach > 0 ? laterIdentifiers(messages) : undefined;
+    const saved = new Float64Array(messages.length);
+    for (const slot of slots) {
+      const index = Number(slot.path[0]);
+      if (index >= reach) continue;
+      const result = await compressText(slot.text, { ...engine, query, tool: slot.tool, toolInput: slot.input, history: true, focus: focus?.(index) });
+      asHistory.set(slot, result);
+      saved[index] += current.get(slot)!.tokensAfter - result.tokensAfter;
+    }
+    plan = historyBoundary(messages, settings, saved, format === 'anthropic' ? 'whole-conversation' : 'from-change');
+  }
+  for (const slot of slots) {
+    const history = plan !== undefined && Number(slot.path[0]) < plan.before;
+    const result = (history && asHistory.get(slot)) || current.get(slot)!;
     const { text, ...stats } = result;
     if (result.compressed) writer.set(slot.path, text);
     items.push({ ...stats, path: slot.path, tool: slot.tool });
@@ -46,5 +77,41 @@ export async function compress<M>(messages: readonly M[], options: CompressOptio
     items,
     tokensBefore: items.reduce((sum, i) => sum + i.tokensBefore, 0),
     tokensAfter: items.reduce((sum, i) => sum + i.tokensAfter, 0),
+    history: plan,
   };
+}
+
+const IDENTIFIER = /[A-Za-z_$][\w$]{2,}/g;
+/** In the model's prose, only words shaped like code count: snake_case, camelCase, with digits. */
+const CODE_LIKE = /[_$\d]|[a-z][A-Z]/;
+
+/**
+ * For a message, the identifiers the model used after it: every word of its tool calls (the
+ * paths, functions and tests it acted on) and the code-like words of its text. What the
+ * conversation went on to name is what history must keep.
+ */
+function laterIdentifiers(messages: readonly unknown[]): (index: number) => IdentifierSet {
+  // Built on first use: outputs already compressed as history replay from the memo and never ask.
+  let lastUse: Map<string, number> | undefined;
+  const build = () => {
+    const uses = new Map<string, number>();
+    messages.forEach((message, i) => {
+      if (!isModelMessage(message)) return;
+      const { calls, prose } = modelWords(message);
+      for (const [word] of calls.matchAll(IDENTIFIER)) uses.set(word, i);
+      for (const [word] of prose.matchAll(IDENTIFIER)) if (CODE_LIKE.test(word)) uses.set(word, i);
+    });
+    return uses;
+  };
+  return (index) => ({ has: (word) => ((lastUse ??= build()).get(word) ?? -1) > index });
+}
+
+/** A model message's tool calls and its prose, as text, in any of the three shapes. */
+function modelWords(message: unknown): { calls: string; prose: string } {
+  const m = message as Record<string, unknown>;
+  if (m.type === 'function_call' || m.type === 'custom_tool_call') return { calls: JSON.stringify(m), prose: '' };
+  const parts = Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : [];
+  const calls = [...parts.filter((p) => p?.type === 'tool_use'), ...(Array.isArray(m.tool_calls) ? m.tool_calls : [])];
+  const prose = typeof m.content === 'string' ? m.content : JSON.stringify(parts.filter((p) => p?.type !== 'tool_use'));
+  return { calls: JSON.stringify(calls), prose };
 }

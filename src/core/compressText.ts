@@ -1,12 +1,16 @@
-import type { Compressor, CompressorContext } from './compressors/compressor';
+import type { Compressor, CompressorContext, CompressorResult, OutputRole } from './compressors/compressor';
 import { compressDiff } from './compressors/diffCompressor';
 import { crushJson } from './compressors/jsonCrusher';
 import { compressLog } from './compressors/logCompressor';
 import { compressSearch } from './compressors/searchCompressor';
 import { compressTable } from './compressors/tableCompressor';
-import { compressCode, compressProse } from './compressors/textCompressor';
+import { compressCode } from './compressors/codeCompressor';
+import { compressProse } from './compressors/textCompressor';
+import { historyDigest } from './compressors/historyDigest';
+import { filePathOfCall, languageOfPath } from './codeOutline';
 import { DeadlineExceeded, deadlineCheck } from './deadline';
 import { detectKind, parseJsonDocument, type Detection } from './detect';
+import { openEnvelope } from './envelope';
 import { contentHash } from './hash';
 import { markerHashes } from './marker';
 import { defaultStore } from './memoryStore';
@@ -50,15 +54,6 @@ export async function compressText(content: string, options: EngineOptions = {})
   if (tokensBefore < minTokens) return untouched(options.kind ?? 'unknown', 'below-threshold', tokensBefore);
   if (options.deadline !== undefined && Date.now() > options.deadline) return untouched(options.kind ?? 'unknown', 'deadline', tokensBefore);
 
-  let detection: Detection;
-  try {
-    detection = options.kind ? forcedDetection(content, options.kind) : detectKind(content);
-  } catch (error) {
-    return untouched(options.kind ?? 'unknown', `error: ${describe(error)}`, tokensBefore);
-  }
-  if (detection.kind === 'binary') return untouched('binary', 'binary', tokensBefore);
-  const kind = detection.kind;
-
   const pending: StoredOriginal[] = [];
   const context: CompressorContext = {
     query: options.query,
@@ -71,14 +66,37 @@ export async function compressText(content: string, options: EngineOptions = {})
       pending.push({ hash: originalHash, content: original, kind: originalKind, tool: options.tool });
       return originalHash;
     },
+    codeParser: options.codeParser,
+    language: languageOfPath(filePathOfCall(options.toolInput) ?? VIEWED_FILE.exec(content)?.[1]),
+    role: roleOf(options),
+    focus: options.focus,
   };
 
-  let result;
+  const envelope = options.kind ? undefined : openEnvelope(content);
+  let kind: ContentKind;
+  let result: CompressorResult | undefined;
   try {
-    result = detection.kind === 'json' ? await crushJson(content, context, detection.value) : await COMPRESSORS[detection.kind](content, context);
+    if (envelope) {
+      // Each body by its own kind; the wrapper's lines and the line numbers stay as they are.
+      const bodies = [];
+      for (const body of envelope.bodies) bodies.push(await compressBody(body, undefined, context));
+      const first = bodies[0].kind;
+      if (first === 'binary' || bodies.some((b) => b.kind === 'binary')) return untouched('binary', 'binary', tokensBefore);
+      kind = first;
+      const changed = bodies.filter((b) => b.result);
+      result = changed.length === 0 ? undefined : {
+        text: envelope.close(bodies.map((b, i) => b.result?.text ?? envelope.bodies[i])),
+        transforms: ['envelope', ...new Set(changed.flatMap((b) => b.result!.transforms))],
+      };
+    } else {
+      const body = await compressBody(content, options.kind, context);
+      if (body.kind === 'binary') return untouched('binary', 'binary', tokensBefore);
+      kind = body.kind;
+      result = body.result;
+    }
   } catch (error) {
     const reason = error instanceof DeadlineExceeded ? 'deadline' : `error: ${describe(error)}`;
-    return untouched(kind, reason, tokensBefore);
+    return untouched(options.kind ?? 'unknown', reason, tokensBefore);
   }
 
   const tokensAfter = result ? countTokens(result.text) : tokensBefore;
@@ -98,9 +116,29 @@ export async function compressText(content: string, options: EngineOptions = {})
   return { ...fromMemo(content, hash, compressed), cached: false };
 }
 
+/** Detects a body's kind (unless it is forced) and runs its compressor; undefined result: nothing to drop. */
+async function compressBody(text: string, forced: ContentKind | undefined, context: CompressorContext): Promise<{ kind: ContentKind | 'binary'; result?: CompressorResult }> {
+  const detection = forced ? forcedDetection(text, forced) : detectKind(text);
+  if (detection.kind === 'binary') return { kind: 'binary' };
+  const result = detection.kind === 'json' ? await crushJson(text, context, detection.value) : await COMPRESSORS[detection.kind](text, context);
+  // History that its own compressor kept most of is digested: an output the conversation has
+  // moved past keeps what the conversation went on to use. JSON stays JSON.
+  if (context.role === 'history' && detection.kind !== 'json' && (!result || result.text.length > text.length * HISTORY_DIGEST_ABOVE)) {
+    const digest = historyDigest(text, context);
+    if (digest && digest.text.length < (result?.text.length ?? text.length)) return { kind: detection.kind, result: digest };
+  }
+  return { kind: detection.kind, result };
+}
+
+/** A history output still this share of its size after its own compressor is digested instead. */
+const HISTORY_DIGEST_ABOVE = 0.5;
+
 /** The query is left out on purpose: the first turn's compression is replayed in later turns. */
 function memoKeyFor(hash: string, options: EngineOptions): string {
-  const settings = [ENGINE_VERSION, options.kind ?? 'auto', options.minTokens ?? DEFAULT_MIN_TOKENS, options.minSavings ?? DEFAULT_MIN_SAVINGS, options.aggressiveness ?? 'balanced'];
+  const settings = [
+    ENGINE_VERSION, options.kind ?? 'auto', options.minTokens ?? DEFAULT_MIN_TOKENS, options.minSavings ?? DEFAULT_MIN_SAVINGS, options.aggressiveness ?? 'balanced',
+    roleOf(options), options.codeParser ? 'outline' : 'plain',
+  ];
   return `${hash}:${settings.join(':')}`;
 }
 
@@ -117,6 +155,21 @@ function fromMemo(content: string, hash: string, memo: CachedCompression): TextC
     reason: memo.reason,
     cached: true,
   };
+}
+
+/** OpenHands names the file its editor viewed in the output's first line. */
+const VIEWED_FILE = /^Here's the result of running `cat -n` on (\S+):/;
+
+/** A whole file the model asked for without a line range, a range it is about to edit, or an output turns back. */
+function roleOf(options: EngineOptions): OutputRole {
+  if (options.history) return 'history';
+  const input = options.toolInput;
+  if (typeof input !== 'object' || input === null) return 'current';
+  const args = input as Record<string, unknown>;
+  if (options.tool === 'Read') return args.offset === undefined && args.limit === undefined ? 'whole-file' : 'current';
+  if (args.command === 'view') return args.view_range === undefined ? 'whole-file' : 'current';
+  const command = typeof args.command === 'string' ? args.command : typeof args.cmd === 'string' ? args.cmd : '';
+  return /^\s*(cat|bat)\s+[^|;&]+$/.test(command) ? 'whole-file' : 'current';
 }
 
 /** A kind named by the caller applies to text; valid JSON always goes to the JSON crusher so it stays valid JSON. */

@@ -6,17 +6,16 @@ export const RETRIEVE_TOOL_NAME = 'headroom_retrieve';
 const DEFAULT_RETRIEVE_LIMIT = 400;
 
 export const RETRIEVE_TOOL_DESCRIPTION =
-  'Tool outputs in this conversation may be compressed: omitted content is marked "[headroom: … · retrieve hash=HASH]". ' +
-  'Call this tool with that HASH to get the omitted original; give "query" to get only the rows or lines about it, and "offset"/"limit" to page.';
+  'Gets what a compressed tool output left out at a "[headroom: … retrieve hash=HASH]" marker. Optional: query (only the matching lines or rows), offset and limit (0-based paging).';
 
 /** The tool's arguments as JSON Schema. */
 export const RETRIEVE_TOOL_PARAMETERS = {
   type: 'object',
   properties: {
-    hash: { type: 'string', description: 'The hash from a "retrieve hash=…" marker.' },
-    query: { type: 'string', description: 'Only return the rows or lines relevant to this.' },
-    offset: { type: 'integer', minimum: 0, description: 'First row or line to return (0-based).' },
-    limit: { type: 'integer', minimum: 1, description: 'Most rows or lines to return.' },
+    hash: { type: 'string' },
+    query: { type: 'string' },
+    offset: { type: 'integer', minimum: 0 },
+    limit: { type: 'integer', minimum: 1 },
   },
   required: ['hash'],
   additionalProperties: false,

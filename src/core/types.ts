@@ -1,3 +1,5 @@
+import type { CodeParser } from './codeOutline';
+
 /** The kinds of tool output the engine tells apart; each has its own compressor. */
 export const CONTENT_KINDS = ['json', 'table', 'log', 'search', 'diff', 'code', 'prose'] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
@@ -72,6 +74,18 @@ export interface EngineOptions {
   deadline?: number;
   /** Name of the tool whose output this is, for stats and the store. */
   tool?: string;
+  /** The arguments of the tool call that produced the output: which file it viewed, and whether all of it. */
+  toolInput?: unknown;
+  /** Reads code's structure (tree-sitter, in src/syntax); without one, code is only de-duplicated. */
+  codeParser?: CodeParser;
+  /** The output lies turns back in the conversation: compress it for the record, not for the task at hand. */
+  history?: boolean;
+  /** Identifiers the conversation used after this output (history only); what they name is kept. */
+  focus?: IdentifierSet;
+}
+
+export interface IdentifierSet {
+  has(identifier: string): boolean;
 }
 
 export interface TextCompression {

@@ -24,6 +24,9 @@ export interface ProxyLaunch {
   minTokens: number;
   aggressiveness: string;
   ttlDays: number;
+  /** headroom.history.*: from what size older tool outputs may be rewritten (0: never), and the turns never rewritten. */
+  historyTokens: number;
+  historyKeepTurns: number;
   /** The embedding model and runtime once fetched, or why relevance is BM25 alone. */
   relevance: EmbeddingSettings | { bm25Only: string };
 }
@@ -234,6 +237,8 @@ export function proxyArguments(launch: ProxyLaunch): string[] {
     '--min-tokens', String(launch.minTokens),
     '--aggressiveness', launch.aggressiveness,
     '--ttl-days', String(launch.ttlDays),
+    '--history-tokens', String(launch.historyTokens),
+    '--history-keep-turns', String(launch.historyKeepTurns),
     ...embeddingArguments(launch.relevance),
   ];
 }

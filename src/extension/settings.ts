@@ -17,6 +17,8 @@ export function proxyLaunch(relevance: ProxyLaunch['relevance']): ProxyLaunch {
     minTokens: config.get<number>('minTokens', 500),
     aggressiveness: config.get<string>('aggressiveness', 'balanced'),
     ttlDays: config.get<number>('ttlDays', 7),
+    historyTokens: config.get<number>('history.thresholdTokens', 30_000),
+    historyKeepTurns: config.get<number>('history.keepTurns', 4),
     relevance,
   };
 }
@@ -73,4 +75,4 @@ export function setCompressionEnabled(enabled: boolean): Thenable<void> {
 }
 
 /** Settings whose change needs the proxy restarted; `enabled` is applied live instead. */
-export const RESTART_SETTINGS = ['port', 'storePath', 'anthropicUpstream', 'openaiUpstream', 'minTokens', 'aggressiveness', 'ttlDays'].map((key) => `${SECTION}.${key}`);
+export const RESTART_SETTINGS = ['port', 'storePath', 'anthropicUpstream', 'openaiUpstream', 'minTokens', 'aggressiveness', 'ttlDays', 'history.thresholdTokens', 'history.keepTurns'].map((key) => `${SECTION}.${key}`);

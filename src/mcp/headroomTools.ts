@@ -26,7 +26,7 @@ const compressionShape = {
 const summaryShape = z.object({
   requests: z.number(), compressedItems: z.number(), tokensBefore: z.number(), tokensAfter: z.number(), tokensSaved: z.number(),
   compression: z.number(), dollarsSaved: z.number().describe('Net dollars saved on the bill, the prompt cache counted.'), dollarsGross: z.number(),
-  retrieveToolDollars: z.number(), retrievalDollars: z.number(), unpricedRequests: z.number(), pricesAsOf: z.string(), tokenCounts: z.string(),
+  retrieveToolDollars: z.number(), retrievalDollars: z.number(), unpricedRequests: z.number(), checkpoints: z.number(), pricesAsOf: z.string(), tokenCounts: z.string(),
   cacheHitRate: z.number().nullable(), retrievals: z.number(), failures: z.number(),
 });
 const savingsBy = z.array(z.object({ key: z.string(), tokensSaved: z.number(), items: z.number() }));

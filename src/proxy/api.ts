@@ -17,6 +17,8 @@ export interface ProxyTotals {
   /** headroom_retrieve calls the proxy answered for the model. */
   retrievals: number;
   failures: number;
+  /** Requests that rewrote a conversation's older tool outputs in one step (each breaks the cached prefix once). */
+  checkpoints: number;
 }
 
 export interface HealthResponse {

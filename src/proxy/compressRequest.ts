@@ -16,6 +16,10 @@ export interface CompressedRequest {
   items: ItemStats[];
   tokensBefore: number;
   tokensAfter: number;
+  /** This request moved the conversation's history boundary (a deliberate, counted cache break). */
+  checkpoint: boolean;
+  /** Tokens it writes to the cache that the previous request had cached (estimated), when it did. */
+  rewrittenTokens: number;
 }
 
 /** A request body holding a conversation: `messages` (Anthropic, Chat Completions) or `input` (Responses). */
@@ -48,17 +52,22 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
     if (typeof body !== 'object' || body === null || !Array.isArray((body as Conversation)[field])) return { outcome: 'unchanged' };
     conversation = body as Conversation;
     const { config, store } = state;
-    const result = await compress(conversation[field] as unknown[], {
+    const messages = conversation[field] as unknown[];
+    // A client that manages its own context (Anthropic's context editing) keeps its history as it is.
+    const history = config.history !== false && conversation.context_management === undefined ? (config.history ?? {}) : undefined;
+    const result = await compress(messages, {
       scorer: state.relevance.scorer,
       format,
       store,
       deadline: Date.now() + config.compressionBudgetMs,
       minTokens: config.minTokens,
       aggressiveness: config.aggressiveness,
+      codeParser: state.codeParser,
+      history,
     });
     if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', parsed: conversation };
     const parsed = { ...conversation, [field]: result.messages };
-    return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter } };
+    return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, checkpoint: result.history?.rewritesNow ?? false, rewrittenTokens: result.history?.rewrittenTokens ?? 0 } };
   } catch (error) {
     return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error), parsed: conversation };
   }

@@ -6,6 +6,8 @@ import { SharedContext } from '../store/sharedContext';
 import { StatsStore } from '../store/statsStore';
 import { bm25Relevance, type EmbeddingSettings, type Relevance } from '../embeddings/relevance';
 import type { ProxyTotals } from './api';
+import type { HistorySettings } from '../core/historyBoundary';
+import { TreeSitterParser } from '../syntax/treeSitterParser';
 
 export interface ProxyConfig {
   anthropicUpstream: string;
@@ -22,6 +24,8 @@ export interface ProxyConfig {
   compression?: boolean;
   /** The sentence-embedding model that joins BM25; relevance is BM25 alone without one. */
   embeddings?: EmbeddingSettings;
+  /** When a long conversation's older tool outputs are rewritten compressed; `false` never. */
+  history?: Partial<HistorySettings> | false;
   /** Where failures are reported as they happen (the CLI writes them to stderr). Never given headers or bodies. */
   log?: (line: string) => void;
 }
@@ -33,7 +37,7 @@ export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 /** What one proxy instance knows at run time: its settings, its store, whether compression is on, and its counters. */
 export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: number; items: number }] }> {
   compressionEnabled = true;
-  readonly totals: ProxyTotals = { requests: 0, compressedRequests: 0, tokensBefore: 0, tokensAfter: 0, compressedItems: 0, retrievals: 0, failures: 0 };
+  readonly totals: ProxyTotals = { requests: 0, compressedRequests: 0, tokensBefore: 0, tokensAfter: 0, compressedItems: 0, retrievals: 0, failures: 0, checkpoints: 0 };
   lastError: string | undefined;
   readonly startedAt = Date.now();
 
@@ -41,6 +45,8 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   readonly shared: SharedContext;
   /** BM25 until an embedding model (if any) has loaded in its worker; never awaited by a request. */
   relevance: Relevance;
+  /** Reads code's structure; its runtime and grammars load on first use. */
+  readonly codeParser = new TreeSitterParser();
 
   constructor(
     readonly config: ProxyConfig,

@@ -18,16 +18,20 @@ type Region = 'read' | 'write' | 'input';
  * the cached prefix, so its tokens would have been cache reads (cache writes when nothing was
  * read); a new output lies past it, in what was written (plain input when nothing was). From
  * that come off the retrieve tool's definition (sent with every request) and the retrieval
- * rounds (each one re-reads the prompt). Undefined when no price is known for the model.
+ * rounds (each one re-reads the prompt). A request that rewrote its history (a checkpoint)
+ * wrote `rewrittenTokens` the previous request had cached: that costs it the difference
+ * between a write and a read. Undefined when no price is known for the model.
  */
-export function estimateSavings(model: string | undefined, usage: ProviderUsage, outputs: readonly SavedOutput[], retrieveToolTokens: number): SavingsRecord | undefined {
+export function estimateSavings(model: string | undefined, usage: ProviderUsage, outputs: readonly SavedOutput[], retrieveToolTokens: number, rewrittenTokens = 0): SavingsRecord | undefined {
   const later = usage.laterRounds ?? [];
   const first = later.reduce<BilledTokens>((rest, round) => subtract(rest, billed(round)), billed(usage));
   const actual = requestCost(model, first);
   if (!actual) return undefined;
   const replayRegion: Region = first.cacheRead > 0 ? 'read' : first.cacheWrite5m + first.cacheWrite1h > 0 ? 'write' : 'input';
   const newRegion: Region = first.cacheWrite5m + first.cacheWrite1h > 0 ? 'write' : 'input';
-  let unchanged = first;
+  // A checkpoint writes again what the previous request had cached: unchanged, it would have been read.
+  const moved = Math.min(rewrittenTokens, first.cacheWrite5m + first.cacheWrite1h);
+  let unchanged = place(place(first, 'write', -moved, first), 'read', moved, first);
   for (const output of outputs) unchanged = place(unchanged, output.replay ? replayRegion : newRegion, output.tokensSaved, first);
   const gross = requestCost(model, unchanged)!.input - actual.input;
   const withoutTool = place(first, replayRegion, -retrieveToolTokens, first);

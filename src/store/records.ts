@@ -19,6 +19,8 @@ export interface RequestRecord {
   latencyMs: number;
   retrievals: number;
   failure?: string;
+  /** This request rewrote its conversation's older tool outputs (a deliberate break of the cached prefix). */
+  checkpoint?: boolean;
   /** Dollars this request saved, from the provider's usage; absent when no price is known for the model or nothing was billed. */
   savings?: SavingsRecord;
 }
@@ -61,6 +63,8 @@ export interface StatsSummary {
   retrievalDollars: number;
   /** Proxied requests for whose model no price is known: they count in tokens, not in dollars. */
   unpricedRequests: number;
+  /** Requests that rewrote a conversation's older tool outputs in one step. */
+  checkpoints: number;
   /** Where prices come from. */
   pricesAsOf: string;
   /** Token counts are the engine's (o200k_base); for other providers' models they are estimates. */

@@ -24,6 +24,7 @@ const ADDED_REQUEST_COLUMNS: Array<[string, string]> = [
   ['dollars_tool', 'REAL NOT NULL DEFAULT 0'],
   ['dollars_retrieval', 'REAL NOT NULL DEFAULT 0'],
   ['priced', 'INTEGER NOT NULL DEFAULT 1'],
+  ['checkpoint', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 const HOUR = 60 * 60 * 1000;
@@ -52,12 +53,12 @@ export class StatsStore {
     const savings = request.savings;
     this.sql.run(
       `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure,
-         dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced, checkpoint)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [request.at, request.provider, request.model ?? null, request.path, request.status, request.tokensBefore, request.tokensAfter,
         request.inputTokens ?? null, request.outputTokens ?? null, request.cacheReadTokens ?? null, request.cacheWriteTokens ?? null,
         Math.round(request.latencyMs), request.retrievals, request.failure ?? null,
-        savings?.net ?? 0, savings?.gross ?? 0, savings?.retrieveTool ?? 0, savings?.retrieval ?? 0, savings || request.inputTokens === undefined ? 1 : 0],
+        savings?.net ?? 0, savings?.gross ?? 0, savings?.retrieveTool ?? 0, savings?.retrieval ?? 0, savings || request.inputTokens === undefined ? 1 : 0, request.checkpoint ? 1 : 0],
     );
     const id = Number(this.sql.scalar('SELECT last_insert_rowid()'));
     for (const item of items) {
@@ -76,11 +77,11 @@ export class StatsStore {
       `SELECT COUNT(*), COALESCE(SUM(tokens_before), 0), COALESCE(SUM(tokens_after), 0), COALESCE(SUM(dollars_saved), 0),
               SUM(cache_read_tokens), SUM(COALESCE(input_tokens, 0) + COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)),
               COALESCE(SUM(retrievals), 0), COALESCE(SUM(failure IS NOT NULL), 0),
-              COALESCE(SUM(dollars_gross), 0), COALESCE(SUM(dollars_tool), 0), COALESCE(SUM(dollars_retrieval), 0), COALESCE(SUM(priced = 0), 0)
+              COALESCE(SUM(dollars_gross), 0), COALESCE(SUM(dollars_tool), 0), COALESCE(SUM(dollars_retrieval), 0), COALESCE(SUM(priced = 0), 0), COALESCE(SUM(checkpoint), 0)
        FROM requests WHERE at >= ?`, [since],
     )[0].values[0];
     const outputs = Number(this.file.db.exec('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since])[0].values[0][0]);
-    const [requests, before, after, dollars, cacheRead, reportedInput, retrievals, failures, gross, tool, retrieval, unpriced] = row.map((v) => (v === null ? null : Number(v)));
+    const [requests, before, after, dollars, cacheRead, reportedInput, retrievals, failures, gross, tool, retrieval, unpriced, checkpoints] = row.map((v) => (v === null ? null : Number(v)));
     const cents = (n: number | null) => Math.round((n ?? 0) * 10_000) / 10_000;
     return {
       requests: requests ?? 0,
@@ -94,6 +95,7 @@ export class StatsStore {
       retrieveToolDollars: cents(tool),
       retrievalDollars: cents(retrieval),
       unpricedRequests: unpriced ?? 0,
+      checkpoints: checkpoints ?? 0,
       pricesAsOf: PRICES_SOURCE,
       tokenCounts: TOKEN_COUNTS,
       cacheHitRate: reportedInput ? (cacheRead ?? 0) / reportedInput : null,

@@ -5,8 +5,8 @@ import type { StatsResponse } from '../../src/proxy/api';
 
 const stats = (compression: boolean, tokensSaved: number, lastError: string | null = null): StatsResponse => ({
   compression,
-  session: { requests: 2, compressedRequests: 2, tokensBefore: 20_000, tokensAfter: 2_000, compressedItems: 2, retrievals: 0, failures: 0, tokensSaved: 18_000, since: 0 },
-  allTime: { requests: 9, compressedItems: 9, tokensBefore: tokensSaved * 2, tokensAfter: tokensSaved, tokensSaved, compression: tokensSaved ? 0.5 : 0, dollarsSaved: 1.25, dollarsGross: 1.5, retrieveToolDollars: 0.15, retrievalDollars: 0.1, unpricedRequests: 0, pricesAsOf: '@pydantic/genai-prices', tokenCounts: 'estimates', cacheHitRate: null, retrievals: 0, failures: 0 },
+  session: { requests: 2, compressedRequests: 2, tokensBefore: 20_000, tokensAfter: 2_000, compressedItems: 2, retrievals: 0, failures: 0, checkpoints: 0, tokensSaved: 18_000, since: 0 },
+  allTime: { requests: 9, compressedItems: 9, tokensBefore: tokensSaved * 2, tokensAfter: tokensSaved, tokensSaved, compression: tokensSaved ? 0.5 : 0, dollarsSaved: 1.25, dollarsGross: 1.5, retrieveToolDollars: 0.15, retrievalDollars: 0.1, unpricedRequests: 0, checkpoints: 0, pricesAsOf: '@pydantic/genai-prices', tokenCounts: 'estimates', cacheHitRate: null, retrievals: 0, failures: 0 },
   series: { bucket: 'hour', points: [] },
   byKind: [],
   byTool: [],

@@ -42,6 +42,15 @@ describe('the prompt cache billing of the fake Anthropic API', () => {
     assert.equal(late.keptPreviousPrefix, true, 'an expiry is not a broken prefix');
   });
 
+  it('refreshes the shorter cached prefixes inside the one it reads', () => {
+    const biller = new PromptCacheBiller();
+    const grown = (n: number) => request({ system: systemCached(), messages: [{ role: 'user', content: [{ type: 'text', text: `turn ${n}`, cache_control: ephemeral }] }] });
+    biller.bill(grown(0), 0);
+    biller.bill(grown(0), 4 * MINUTE);
+    const other = biller.bill(grown(1), 8 * MINUTE);
+    assert.equal(other.cache_read_input_tokens, T(LONG), 'the system prompt\'s entry, written at 0, was refreshed by the read at 4 min');
+  });
+
   it('bills a one-hour breakpoint as a one-hour write, live for an hour', () => {
     const biller = new PromptCacheBiller();
     const body = request({ system: systemCached('1h'), messages: [userSays('q')] });

@@ -8,7 +8,8 @@ import { countTokens } from '../../src/core/tokens';
  *   block (or, for automatic caching, at the request's top level: the last block) is a
  *   breakpoint, at most 4 a request;
  * - at each breakpoint the API looks for a cached prefix ending at that block or at one of the
- *   20 blocks before it; the longest found is a cache read (and refreshes that entry's TTL);
+ *   20 blocks before it; the longest found is a cache read, and refreshes the TTL of every
+ *   cached prefix inside it;
  * - the prefix up to each breakpoint is then cached; what lies between the read and the last
  *   breakpoint is a cache write, billed by the TTL of the breakpoint that closes it (5 minutes,
  *   or `ttl: "1h"`); a prefix shorter than the model's minimum cacheable length is not cached;
@@ -107,9 +108,10 @@ export class PromptCacheBiller {
       }
     }
     const read = readEnd >= 0 ? tokensUpTo[readEnd] : 0;
-    if (readEnd >= 0) {
-      const entry = this.entries.get(prefixes[readEnd])!;
-      entry.expiresAt = now + TTL_MS[entry.ttl];
+    // Reading a prefix uses every shorter cached prefix inside it too: each is refreshed.
+    for (let i = 0; i <= readEnd; i++) {
+      const entry = this.entries.get(prefixes[i]);
+      if (entry) entry.expiresAt = now + TTL_MS[entry.ttl];
     }
 
     // Every breakpoint past the read whose prefix is long enough becomes an entry; the tokens

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -52,6 +52,7 @@ describe('the shipped bundles with fetched embeddings, outside any node_modules 
   before(() => {
     mkdirSync(installed, { recursive: true });
     for (const file of ['cli.js', 'embeddingWorker.js', 'sql-wasm.wasm']) copyFileSync(join(CLI, '..', file), join(installed, file));
+    cpSync(join(CLI, '..', 'tree-sitter'), join(installed, 'tree-sitter'), { recursive: true });
   });
 
   it('`headroom embeddings fetch` fetches the model and runtime, and a proxy started without options ranks by meaning with them', async () => {

@@ -8,8 +8,8 @@ const HOUR = 3_600_000;
 function stats(overrides: Partial<StatsResponse['allTime']> = {}): StatsResponse {
   return {
     compression: true,
-    session: { requests: 3, compressedRequests: 2, tokensBefore: 40_000, tokensAfter: 4_000, compressedItems: 2, retrievals: 1, failures: 0, tokensSaved: 36_000, since: 0 },
-    allTime: { requests: 10, compressedItems: 8, tokensBefore: 1_500_000, tokensAfter: 300_000, tokensSaved: 1_200_000, compression: 0.8, dollarsSaved: 3.6, dollarsGross: 4.1, retrieveToolDollars: 0.3, retrievalDollars: 0.2, unpricedRequests: 0, pricesAsOf: '@pydantic/genai-prices', tokenCounts: 'estimates', cacheHitRate: 0.71, retrievals: 4, failures: 0, ...overrides },
+    session: { requests: 3, compressedRequests: 2, tokensBefore: 40_000, tokensAfter: 4_000, compressedItems: 2, retrievals: 1, failures: 0, checkpoints: 0, tokensSaved: 36_000, since: 0 },
+    allTime: { requests: 10, compressedItems: 8, tokensBefore: 1_500_000, tokensAfter: 300_000, tokensSaved: 1_200_000, compression: 0.8, dollarsSaved: 3.6, dollarsGross: 4.1, retrieveToolDollars: 0.3, retrievalDollars: 0.2, unpricedRequests: 0, checkpoints: 0, pricesAsOf: '@pydantic/genai-prices', tokenCounts: 'estimates', cacheHitRate: 0.71, retrievals: 4, failures: 0, ...overrides },
     series: { bucket: 'hour', points: [] },
     byKind: [],
     byTool: [],

@@ -11,6 +11,7 @@ import { parseCount, parseFraction, UsageError, type Command } from '../command'
 import { embeddingAssetPaths, isFetched } from '../../embeddings/embeddingAssets';
 import { DEFAULT_EMBEDDING_BUDGET_MS, DEFAULT_EMBEDDING_WEIGHT, type EmbeddingSettings } from '../../embeddings/relevance';
 import { isProxyControlMessage } from '../proxyControl';
+import { DEFAULT_HISTORY } from '../../core/historyBoundary';
 import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED } from '../exitCodes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,14 +21,17 @@ export const proxyCommand: Command = {
   name: 'proxy',
   summary: 'run the compression proxy on 127.0.0.1',
   usage: `headroom proxy [--port ${DEFAULT_PORT}] [--store FILE] [--anthropic-upstream URL] [--openai-upstream URL] [--compression on|off]
-               [--min-tokens N] [--aggressiveness ${AGGRESSIVENESS_LEVELS.join('|')}] [--ttl-days N]
+               [--min-tokens N] [--aggressiveness ${AGGRESSIVENESS_LEVELS.join('|')}] [--ttl-days N] [--history-tokens N] [--history-keep-turns N]
                [--embedding-model DIR] [--embedding-runtime DIR] [--embedding-weight W] [--embedding-budget-ms N] [--no-embeddings]
 
 Point agents at it: ANTHROPIC_BASE_URL=http://127.0.0.1:PORT, OPENAI_BASE_URL=http://127.0.0.1:PORT/v1.
 Each option can also come from the environment: HEADROOM_PORT, HEADROOM_STORE,
 HEADROOM_ANTHROPIC_UPSTREAM, HEADROOM_OPENAI_UPSTREAM, HEADROOM_COMPRESSION, HEADROOM_MIN_TOKENS,
-HEADROOM_AGGRESSIVENESS, HEADROOM_TTL_DAYS, HEADROOM_EMBEDDING_MODEL, HEADROOM_EMBEDDING_RUNTIME,
-HEADROOM_EMBEDDING_WEIGHT, HEADROOM_EMBEDDING_BUDGET_MS.
+HEADROOM_AGGRESSIVENESS, HEADROOM_TTL_DAYS, HEADROOM_HISTORY_TOKENS, HEADROOM_HISTORY_KEEP_TURNS,
+HEADROOM_EMBEDDING_MODEL, HEADROOM_EMBEDDING_RUNTIME, HEADROOM_EMBEDDING_WEIGHT, HEADROOM_EMBEDDING_BUDGET_MS.
+--history-tokens (default ${DEFAULT_HISTORY.thresholdTokens}; 0: never) is the size from which a conversation's older tool outputs may
+be rewritten compressed in one step, when the reads it saves pay for the rewrite; the model's last --history-keep-turns
+turns (default ${DEFAULT_HISTORY.keepTurns}) are never rewritten.
 --embedding-model names a sentence-embedding model folder (transformers.js layout, e.g. all-MiniLM-L6-v2)
 that joins BM25 (--embedding-weight, default ${DEFAULT_EMBEDDING_WEIGHT}) in ranking what is kept, loaded in a worker after
 the proxy starts; a request waits for it at most --embedding-budget-ms (default ${DEFAULT_EMBEDDING_BUDGET_MS}). --embedding-runtime
@@ -48,6 +52,8 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         'min-tokens': { type: 'string' },
         aggressiveness: { type: 'string' },
         'ttl-days': { type: 'string' },
+        'history-tokens': { type: 'string' },
+        'history-keep-turns': { type: 'string' },
         'embedding-model': { type: 'string' },
         'embedding-runtime': { type: 'string' },
         'embedding-weight': { type: 'string' },
@@ -67,6 +73,9 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
     if (aggressiveness !== undefined && !isAggressiveness(aggressiveness)) throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS_LEVELS.join(', ')}`);
     const ttlDays = parseCount(values['ttl-days'] ?? io.env.HEADROOM_TTL_DAYS, '--ttl-days') ?? DEFAULT_TTL_DAYS;
     if (ttlDays < 1) throw new UsageError('--ttl-days must be at least 1');
+    const historyTokens = parseCount(values['history-tokens'] ?? io.env.HEADROOM_HISTORY_TOKENS, '--history-tokens') ?? DEFAULT_HISTORY.thresholdTokens;
+    const keepTurns = parseCount(values['history-keep-turns'] ?? io.env.HEADROOM_HISTORY_KEEP_TURNS, '--history-keep-turns') ?? DEFAULT_HISTORY.keepTurns;
+    const history = historyTokens === 0 ? false : { thresholdTokens: historyTokens, keepTurns };
     const embeddings = embeddingSettings(values, io.env);
     const file = values.store ?? defaultStorePath(io.env);
     // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
@@ -87,7 +96,7 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
         port,
         store,
         config: {
-          anthropicUpstream, openaiUpstream, compression: compression === 'on', minTokens, aggressiveness, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT,
+          anthropicUpstream, openaiUpstream, compression: compression === 'on', minTokens, aggressiveness, compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, history,
           embeddings,
           log: (line) => io.stderr.write(`${line}\n`),
         },

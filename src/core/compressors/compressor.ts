@@ -1,5 +1,6 @@
 import type { Tuning } from '../tuning';
-import type { ContentKind, RelevanceScorer } from '../types';
+import type { CodeParser } from '../codeOutline';
+import type { ContentKind, IdentifierSet, RelevanceScorer } from '../types';
 
 export interface CompressorContext {
   query?: string;
@@ -11,7 +12,20 @@ export interface CompressorContext {
   checkDeadline(): void;
   /** Keeps a further original (e.g. one nested JSON array) and returns the hash its marker names. */
   keepOriginal(content: string, kind: ContentKind): string;
+  /** Reads code's structure, when a parser was given. */
+  codeParser?: CodeParser;
+  /** The source language, from the path the tool call named. */
+  language?: string;
+  /**
+   * What the output is to the conversation: `current` when the model has just asked for it,
+   * `whole-file` when that was a whole file, `history` when it lies turns back (see compress()).
+   */
+  role: OutputRole;
+  /** Identifiers the conversation used after this output; a body they name is kept. */
+  focus?: IdentifierSet;
 }
+
+export type OutputRole = 'current' | 'whole-file' | 'history';
 
 export interface CompressorResult {
   text: string;

@@ -10,15 +10,6 @@ const MIN_BLOCK_LINES = 3;
 const MIN_PROSE_TOKENS_TO_SELECT = 2_000;
 
 /**
- * Code: only exact repetition goes (runs of one repeated line, blocks repeated verbatim),
- * so what the model may edit is never changed.
- */
-export const compressCode: Compressor = async (input, context) => {
-  const lines = dedupeLines(splitLines(input), context);
-  return lines ? { text: lines.join('\n'), transforms: ['text:dedupe'] } : undefined;
-};
-
-/**
  * Prose: de-duplicated like code; a long text with a question also keeps only its opening,
  * its end and the paragraphs most relevant to the question.
  */
@@ -30,7 +21,8 @@ export const compressProse: Compressor = async (input, context) => {
   return deduped ? { text: deduped.join('\n'), transforms: ['text:dedupe'] } : undefined;
 };
 
-function dedupeLines(lines: string[], context: CompressorContext): string[] | undefined {
+/** Runs of one repeated line and paragraphs repeated verbatim, each put behind a marker; undefined when there are none. */
+export function dedupeLines(lines: string[], context: CompressorContext): string[] | undefined {
   const out: string[] = [];
   let changed = false;
   const blockStarts = new Map<string, number>();

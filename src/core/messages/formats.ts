@@ -6,6 +6,8 @@ export type MessageFormat = 'anthropic' | 'openai-chat' | 'openai-responses';
 export interface ToolOutputSlot {
   text: string;
   tool?: string;
+  /** The arguments of the call that produced the output. */
+  input?: unknown;
   path: Path;
 }
 
@@ -42,26 +44,42 @@ function latestUserText(messages: readonly unknown[], partType: string): string 
   return undefined;
 }
 
+interface ToolCall {
+  tool: string;
+  input?: unknown;
+}
+
+/** Arguments sent as a JSON string (OpenAI) are read as an object; a free-form input stays a string. */
+function parsedArguments(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return { input: value };
+  }
+}
+
 /** The text of a tool output that is a string, or each text part of one that is a list. */
-function slotsOf(content: unknown, path: Path, tool: string | undefined, partType: string): ToolOutputSlot[] {
-  if (typeof content === 'string') return [{ text: content, tool, path }];
+function slotsOf(content: unknown, path: Path, call: ToolCall | undefined, partType: string): ToolOutputSlot[] {
+  const { tool, input } = call ?? {};
+  if (typeof content === 'string') return [{ text: content, tool, input, path }];
   return asArray(content).flatMap((part, k) =>
-    isObj(part) && part.type === partType && typeof part.text === 'string' ? [{ text: part.text, tool, path: [...path, k, 'text'] }] : [],
+    isObj(part) && part.type === partType && typeof part.text === 'string' ? [{ text: part.text, tool, input, path: [...path, k, 'text'] }] : [],
   );
 }
 
 export const anthropicFormat: FormatAdapter = {
   toolOutputs(messages) {
-    const names = new Map<string, string>();
+    const calls = new Map<string, ToolCall>();
     const slots: ToolOutputSlot[] = [];
     messages.forEach((m, i) => {
       if (!isObj(m)) return;
       asArray(m.content).forEach((block, j) => {
         if (!isObj(block)) return;
-        if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') names.set(block.id, block.name);
+        if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') calls.set(block.id, { tool: block.name, input: block.input });
         if (m.role === 'user' && block.type === 'tool_result') {
-          const tool = typeof block.tool_use_id === 'string' ? names.get(block.tool_use_id) : undefined;
-          slots.push(...slotsOf(block.content, [i, 'content', j, 'content'], tool, 'text'));
+          const call = typeof block.tool_use_id === 'string' ? calls.get(block.tool_use_id) : undefined;
+          slots.push(...slotsOf(block.content, [i, 'content', j, 'content'], call, 'text'));
         }
       });
     });
@@ -72,16 +90,18 @@ export const anthropicFormat: FormatAdapter = {
 
 export const openaiChatFormat: FormatAdapter = {
   toolOutputs(messages) {
-    const names = new Map<string, string>();
+    const calls = new Map<string, ToolCall>();
     const slots: ToolOutputSlot[] = [];
     messages.forEach((m, i) => {
       if (!isObj(m)) return;
       for (const call of asArray(m.tool_calls)) {
-        if (isObj(call) && typeof call.id === 'string' && isObj(call.function) && typeof call.function.name === 'string') names.set(call.id, call.function.name);
+        if (isObj(call) && typeof call.id === 'string' && isObj(call.function) && typeof call.function.name === 'string') {
+          calls.set(call.id, { tool: call.function.name, input: parsedArguments(call.function.arguments) });
+        }
       }
       if (m.role === 'tool') {
-        const tool = typeof m.tool_call_id === 'string' ? names.get(m.tool_call_id) : undefined;
-        slots.push(...slotsOf(m.content, [i, 'content'], tool, 'text'));
+        const call = typeof m.tool_call_id === 'string' ? calls.get(m.tool_call_id) : undefined;
+        slots.push(...slotsOf(m.content, [i, 'content'], call, 'text'));
       }
     });
     return slots;
@@ -94,14 +114,16 @@ const RESPONSES_CALL_TYPES = new Set(['function_call', 'custom_tool_call']);
 
 export const openaiResponsesFormat: FormatAdapter = {
   toolOutputs(items) {
-    const names = new Map<string, string>();
+    const calls = new Map<string, ToolCall>();
     const slots: ToolOutputSlot[] = [];
     items.forEach((item, i) => {
       if (!isObj(item)) return;
-      if (RESPONSES_CALL_TYPES.has(item.type as string) && typeof item.call_id === 'string' && typeof item.name === 'string') names.set(item.call_id, item.name);
+      if (RESPONSES_CALL_TYPES.has(item.type as string) && typeof item.call_id === 'string' && typeof item.name === 'string') {
+        calls.set(item.call_id, { tool: item.name, input: parsedArguments(item.arguments ?? item.input) });
+      }
       if (RESPONSES_OUTPUT_TYPES.has(item.type as string)) {
-        const tool = typeof item.call_id === 'string' ? names.get(item.call_id) : undefined;
-        slots.push(...slotsOf(item.output, [i, 'output'], tool, 'input_text'));
+        const call = typeof item.call_id === 'string' ? calls.get(item.call_id) : undefined;
+        slots.push(...slotsOf(item.output, [i, 'output'], call, 'input_text'));
       }
     });
     return slots;
@@ -114,6 +136,12 @@ export const FORMATS: Record<MessageFormat, FormatAdapter> = {
   'openai-chat': openaiChatFormat,
   'openai-responses': openaiResponsesFormat,
 };
+
+/** A message or item the model wrote: an assistant message, a function call, a reasoning item. */
+export function isModelMessage(message: unknown): boolean {
+  if (!isObj(message)) return false;
+  return message.role === 'assistant' || message.type === 'function_call' || message.type === 'custom_tool_call' || message.type === 'reasoning';
+}
 
 /** Tells the three request shapes apart by the tool-call fields only each one has. */
 export function detectFormat(messages: readonly unknown[]): MessageFormat {

@@ -58,6 +58,7 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
         state.totals.tokensBefore += compressed.tokensBefore;
         state.totals.tokensAfter += compressed.tokensAfter;
         state.totals.compressedItems += compressed.items.filter((i) => i.compressed && !i.cached).length;
+        if (compressed.checkpoint) state.totals.checkpoints++;
       } else {
         conversation = compression.parsed;
         if (compression.outcome === 'failed') {
@@ -91,13 +92,13 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     if (req.path.endsWith('/count_tokens')) return;
     const model = usage?.model ?? modelOf(conversation ?? raw);
     const saved = (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
-    const savings = usage && estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(format) : 0);
+    const savings = usage && estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(format) : 0, compressed?.rewrittenTokens);
     state.recordRequest(
       {
         at: Date.now(), provider, path: req.path, status: res.statusCode, model,
         tokensBefore: compressed?.tokensBefore ?? 0, tokensAfter: compressed?.tokensAfter ?? 0,
         inputTokens: usage?.input, outputTokens: usage?.output, cacheReadTokens: usage?.cacheRead, cacheWriteTokens: usage?.cacheWrite,
-        latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure, savings,
+        latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure, savings, checkpoint: compressed?.checkpoint,
       },
       (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({
         hash: i.hash, tool: i.tool, kind: i.kind, tokensBefore: i.tokensBefore, tokensAfter: i.tokensAfter,
