@@ -29,8 +29,10 @@ export function markerHashes(text: string): string[] {
   return [...hashes];
 }
 
+/** A line that is a marker, indented or not (code keeps a body's marker at the body's indentation). */
 export function isMarkerLine(line: string): boolean {
-  return line.startsWith(MARKER_PREFIX) && line.endsWith(']');
+  const text = line.trimStart();
+  return text.startsWith(MARKER_PREFIX) && text.endsWith(']');
 }
 
 const REPEAT_SUFFIX_PATTERN = / \[×(\d+)\]$/;

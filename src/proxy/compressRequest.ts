@@ -14,6 +14,7 @@ export interface CompressedRequest {
   /** The compressed body as an object; routes change it further (retrieve tool, CacheAligner) before serialising it once. */
   parsed: Conversation;
   items: ItemStats[];
+  /** Tool-output tokens of the outputs this request sent first (a re-sent output was counted when it was new). */
   tokensBefore: number;
   tokensAfter: number;
   /** This request moved the conversation's history boundary (a deliberate, counted cache break). */
@@ -67,7 +68,11 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
     });
     if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', parsed: conversation };
     const parsed = { ...conversation, [field]: result.messages };
-    return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, checkpoint: result.history?.rewritesNow ?? false, rewrittenTokens: result.history?.rewrittenTokens ?? 0 } };
+    // Tokens count each output once, when first seen: re-sending one saves cache reads, which the dollars count.
+    const fresh = result.items.filter((item) => !item.cached);
+    const tokensBefore = fresh.reduce((sum, item) => sum + item.tokensBefore, 0);
+    const tokensAfter = fresh.reduce((sum, item) => sum + item.tokensAfter, 0);
+    return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore, tokensAfter, checkpoint: result.history?.rewritesNow ?? false, rewrittenTokens: result.history?.rewrittenTokens ?? 0 } };
   } catch (error) {
     return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error), parsed: conversation };
   }

@@ -42,7 +42,7 @@ describe('headroom CLI (the built bundle)', () => {
   });
 
   it('rejects bad arguments with a message and exit code 2', () => {
-    for (const args of [['compress', '--kind', 'poetry'], ['compress', '--bogus'], ['compress', '--min-tokens', 'lots'], ['retrieve'], ['frobnicate'], []]) {
+    for (const args of [['compress', '--kind', 'poetry'], ['compress', '--bogus'], ['compress', '--min-tokens', 'lots'], ['proxy', '--history-tokens', 'many'], ['proxy', '--history-keep-turns', 'two'], ['proxy', '--history-keep-turns', '0'], ['retrieve'], ['frobnicate'], []]) {
       const result = headroom(args, '');
       assert.equal(result.code, 2, `${args.join(' ')} → ${result.code}`);
       assert.match(result.stderr + result.stdout, /usage|must be|takes a whole number|exactly one hash|unknown/);

@@ -4,7 +4,8 @@ import { splitLines } from '../../src/core/compressors/lines';
 import { compressText } from '../../src/core/compressText';
 import { isMarkerLine, markerHashes, parseKeptLine } from '../../src/core/marker';
 import { MemoryStore } from '../../src/core/memoryStore';
-import { CONTENT_KINDS, type ContentKind } from '../../src/core/types';
+import { CONTENT_KINDS, type ContentKind, type EngineOptions } from '../../src/core/types';
+import { TreeSitterParser } from '../../src/syntax/treeSitterParser';
 import { seededRandom } from '../helpers/records';
 
 const random = seededRandom(20261124);
@@ -72,9 +73,9 @@ function inputs(): string[] {
   return out;
 }
 
-async function checkInvariants(input: string, kind: ContentKind | undefined): Promise<void> {
+async function checkInvariants(input: string, kind: ContentKind | undefined, options: EngineOptions = {}): Promise<void> {
   const store = new MemoryStore();
-  const result = await compressText(input, { kind, store, minTokens: 20, query: pick([undefined, 'error status', 'sync']) });
+  const result = await compressText(input, { kind, store, minTokens: 20, query: pick([undefined, 'error status', 'sync']), ...options });
   assert.equal(typeof result.text, 'string');
   if (!result.compressed) {
     assert.equal(result.text, input);
@@ -98,6 +99,36 @@ async function checkInvariants(input: string, kind: ContentKind | undefined): Pr
   assert.equal(store.getOriginal(result.hash)?.content, input);
 }
 
+/** Source files in the languages the parser reads, with random bodies, names and stray text. */
+function randomCode(): { text: string; path: string } {
+  const [extension, open, close, statement] = pick([
+    ['ts', (name: string) => `export function ${name}(a: number): string {`, '}', (i: number) => `  const v${i} = a * ${int(100)}; // ${randomString(int(20))}`],
+    ['py', (name: string) => `def ${name}(a):`, '', (i: number) => `    v${i} = a * ${int(100)}  # ${randomString(int(20))}`],
+    ['go', (name: string) => `func ${name}(a int) int {`, '}', (i: number) => `	v${i} := a * ${int(100)} // ${randomString(int(20))}`],
+    ['rs', (name: string) => `fn ${name}(a: i32) -> i32 {`, '}', (i: number) => `    let v${i} = a * ${int(100)}; // ${randomString(int(20))}`],
+  ] as const);
+  const lines: string[] = [];
+  for (let f = 0; f < 5 + int(40); f++) {
+    lines.push((open as (name: string) => string)(`f${f}_${int(1000)}`));
+    for (let i = 0; i < int(30); i++) lines.push(random() < 0.03 ? randomString(int(40)) : (statement as (i: number) => string)(i));
+    if (close) lines.push(close);
+    lines.push('');
+  }
+  return { text: lines.join('\n'), path: `src/file.${extension}` };
+}
+
+/** Random lines shown as an agent shows them: numbered, or under an agent's header. */
+function randomView(): string {
+  const lines = splitLines(pick([randomLines(), randomCode().text]));
+  const numbered = () => lines.map((line, i) => `${String(1 + i + int(3)).padStart(6)}${pick(['→', '\t'])}${line}`).join('\n');
+  return pick([
+    numbered,
+    () => `Chunk ID: ab12\nWall time: 0.1 seconds\nProcess exited with code ${int(3)}\nOriginal token count: ${int(9999)}\nOutput:\n${lines.join('\n')}`,
+    () => `<returncode>${int(2)}</returncode>\n<output_head>\n${lines.slice(0, 200).join('\n')}\n</output_head>\n<elided_chars>\n${int(9999)} characters elided\n</elided_chars>\n<output_tail>\n${lines.slice(200).join('\n')}\n</output_tail>`,
+    () => `${numbered()}\n\n<system-reminder>\n${randomString(80)}\n</system-reminder>\n`,
+  ])();
+}
+
 describe('fuzz: every compressor on random and malformed input', () => {
   const cases = inputs();
   for (const kind of [undefined, ...CONTENT_KINDS]) {
@@ -105,6 +136,17 @@ describe('fuzz: every compressor on random and malformed input', () => {
       for (const input of cases) await checkInvariants(input, kind);
     });
   }
+
+  it('the code outline, agents\' wrappers and numbered views, and history: no exception, invariants hold', async () => {
+    const parser = new TreeSitterParser();
+    for (let i = 0; i < 80; i++) {
+      const code = randomCode();
+      const focus = { has: (word: string) => word.endsWith(String(int(10))) };
+      await checkInvariants(code.text, undefined, { codeParser: parser, tool: 'Read', toolInput: { file_path: code.path }, history: random() < 0.5, focus });
+    }
+    for (let i = 0; i < 80; i++) await checkInvariants(randomView(), undefined, { codeParser: parser, history: random() < 0.5 });
+    for (const input of inputs().slice(0, 120)) await checkInvariants(input, undefined, { history: true, focus: { has: (word) => word.length % 3 === 0 } });
+  });
 
   it('a 10 MB single line comes back whole or compressed, never an exception', async () => {
     const line = 'x'.repeat(10 * 1024 * 1024);

@@ -75,6 +75,7 @@ the proxy passes every request through unchanged; POST /headroom/toggle switches
     if (ttlDays < 1) throw new UsageError('--ttl-days must be at least 1');
     const historyTokens = parseCount(values['history-tokens'] ?? io.env.HEADROOM_HISTORY_TOKENS, '--history-tokens') ?? DEFAULT_HISTORY.thresholdTokens;
     const keepTurns = parseCount(values['history-keep-turns'] ?? io.env.HEADROOM_HISTORY_KEEP_TURNS, '--history-keep-turns') ?? DEFAULT_HISTORY.keepTurns;
+    if (keepTurns < 1) throw new UsageError('--history-keep-turns must be at least 1: the turn the model is on is never rewritten');
     const history = historyTokens === 0 ? false : { thresholdTokens: historyTokens, keepTurns };
     const embeddings = embeddingSettings(values, io.env);
     const file = values.store ?? defaultStorePath(io.env);
