@@ -31,6 +31,10 @@ interface Lane {
   write: number;
   read: number;
   dollars: number;
+  /** The dollars split between plain input, cache writes and cache reads. */
+  uncachedDollars: number;
+  writeDollars: number;
+  readDollars: number;
   brokenPrefixes: number;
   rejected: number;
 }
@@ -56,12 +60,13 @@ interface SessionResult {
   checked: number;
   missing: Array<MissingString & { retrievable: boolean }>;
   claimedDollars: number;
-  claimedTokens: number;
   items: { listed: number; distinct: number };
   priceUnknown: boolean;
+  /** What the fake API said when it refused a request, in either lane. */
+  rejections: string[];
 }
 
-const emptyLane = (): Lane => ({ uncached: 0, write: 0, read: 0, dollars: 0, brokenPrefixes: 0, rejected: 0 });
+const emptyLane = (): Lane => ({ uncached: 0, write: 0, read: 0, dollars: 0, uncachedDollars: 0, writeDollars: 0, readDollars: 0, brokenPrefixes: 0, rejected: 0 });
 
 function startHeadroom(upstream: string, dir: string): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolve, reject) => {
@@ -169,9 +174,24 @@ function addBills(lane: Lane, calls: UpstreamCall[], model: string): boolean {
     lane.write += bill.cache_creation_input_tokens;
     lane.read += bill.cache_read_input_tokens;
     if (bill.keptPreviousPrefix === false) lane.brokenPrefixes++;
-    const cost = requestCost(model, { input: bill.input_tokens, cacheRead: bill.cache_read_input_tokens, cacheWrite5m: bill.cache_creation.ephemeral_5m_input_tokens, cacheWrite1h: bill.cache_creation.ephemeral_1h_input_tokens, output: 0 });
-    if (cost) lane.dollars += cost.input;
-    else priced = false;
+    const tokens = { input: bill.input_tokens, cacheRead: bill.cache_read_input_tokens, cacheWrite5m: bill.cache_creation.ephemeral_5m_input_tokens, cacheWrite1h: bill.cache_creation.ephemeral_1h_input_tokens, output: 0 };
+    const cost = requestCost(model, tokens);
+    if (!cost) {
+      priced = false;
+      continue;
+    }
+    lane.dollars += cost.input;
+    // Each part priced alone, then scaled so the parts add up to the request's price (a long-context tier applies to the whole).
+    const none = { input: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0 };
+    const parts = [
+      requestCost(model, { ...none, input: tokens.input })!.input,
+      requestCost(model, { ...none, cacheWrite5m: tokens.cacheWrite5m, cacheWrite1h: tokens.cacheWrite1h })!.input,
+      requestCost(model, { ...none, cacheRead: tokens.cacheRead })!.input,
+    ];
+    const scale = cost.input / Math.max(Number.EPSILON, parts[0] + parts[1] + parts[2]);
+    lane.uncachedDollars += parts[0] * scale;
+    lane.writeDollars += parts[1] * scale;
+    lane.readDollars += parts[2] * scale;
   }
   return priced;
 }
@@ -183,7 +203,7 @@ async function replay(session: Session): Promise<SessionResult> {
   const headroom = await startHeadroom(proxied.url, dir);
   const result: SessionResult = {
     session, requests: 0, toolOutputShare: 0, direct: emptyLane(), proxy: emptyLane(), addedMs: [], answersDiffer: 0, kinds: new Map(), checked: 0, missing: [],
-    claimedDollars: 0, claimedTokens: 0, items: { listed: 0, distinct: 0 }, priceUnknown: false,
+    claimedDollars: 0, items: { listed: 0, distinct: 0 }, priceUnknown: false, rejections: [],
   };
   const seen = new Set<string>();
   let toolTokens = 0;
@@ -192,11 +212,13 @@ async function replay(session: Session): Promise<SessionResult> {
   try {
     const lines = requestLines(session);
     let line = (await lines.next()).value as string | undefined;
-    for (let k = 0; line !== undefined; k++) {
+    let body = line === undefined ? undefined : (JSON.parse(line) as Json);
+    for (let k = 0; line !== undefined && body !== undefined; k++) {
+      // The answer to request k is the message request k + 1 adds after request k's messages.
       const next = (await lines.next()).value as string | undefined;
-      const body = JSON.parse(line) as Json;
+      const nextBody = next === undefined ? undefined : (JSON.parse(next) as Json);
       const messages = body.messages as Json[];
-      const answer = next ? blocksOf((JSON.parse(next) as Json as { messages: Json[] }).messages[messages.length]) : session.lastAnswer;
+      const answer = nextBody ? blocksOf((nextBody.messages as Json[])[messages.length]) : session.lastAnswer;
       now = session.answeredAt[k] ?? now;
       direct.expect(answer, now);
       proxied.expect(answer, now);
@@ -252,12 +274,13 @@ async function replay(session: Session): Promise<SessionResult> {
         result.missing.push({ ...missing, retrievable });
       }
       line = next;
+      body = nextBody;
     }
     result.toolOutputShare = promptTokens ? toolTokens / promptTokens : 0;
-    const stats = (await getJson(`${headroom.url}/headroom/stats`)) as { allTime: { dollarsSaved: number; tokensSaved: number } };
+    const stats = (await getJson(`${headroom.url}/headroom/stats`)) as { allTime: { dollarsSaved: number } };
     result.claimedDollars = stats.allTime.dollarsSaved;
-    result.claimedTokens = stats.allTime.tokensSaved;
     result.items = await listedItems(headroom.url);
+    result.rejections = [...direct.rejected, ...proxied.rejected];
   } finally {
     headroom.process.kill('SIGTERM');
     await new Promise((resolve) => headroom.process.once('exit', resolve));
@@ -294,6 +317,7 @@ function report(results: SessionResult[]): string {
   const sum = (f: (r: SessionResult) => number) => results.reduce((s, r) => s + f(r), 0);
   const lane = (pick: (r: SessionResult) => Lane): Lane => ({
     uncached: sum((r) => pick(r).uncached), write: sum((r) => pick(r).write), read: sum((r) => pick(r).read), dollars: sum((r) => pick(r).dollars),
+    uncachedDollars: sum((r) => pick(r).uncachedDollars), writeDollars: sum((r) => pick(r).writeDollars), readDollars: sum((r) => pick(r).readDollars),
     brokenPrefixes: sum((r) => pick(r).brokenPrefixes), rejected: sum((r) => pick(r).rejected),
   });
   const allMs = results.flatMap((r) => r.addedMs);
@@ -332,6 +356,7 @@ function report(results: SessionResult[]): string {
   const missing = results.flatMap((r) => r.missing.map((m) => ({ session: r.session.id, ...m })));
   const checked = sum((r) => r.checked);
   const rejected = totals.direct.rejected + totals.proxy.rejected;
+  const reasons = [...new Set(results.flatMap((r) => r.rejections))].slice(0, 5);
   const differ = sum((r) => r.answersDiffer);
   const unknown = results.filter((r) => r.priceUnknown).map((r) => r.session.id);
   const items = results.map((r) => r.items);
@@ -341,8 +366,9 @@ function report(results: SessionResult[]): string {
     '',
     table(['session', 'requests', 'tool output share of prompt', 'direct tokens: uncached / cache write / cache read', 'proxy tokens: uncached / write / read', 'direct $', 'proxy $', 'saved', 'stats claim', 'prefix breaks direct / proxy', 'added ms p50 / p95'], sessionRows),
     '',
+    `Dollars by part, plain input / cache writes / cache reads: direct ${usd(totals.direct.uncachedDollars)} / ${usd(totals.direct.writeDollars)} / ${usd(totals.direct.readDollars)}, through the proxy ${usd(totals.proxy.uncachedDollars)} / ${usd(totals.proxy.writeDollars)} / ${usd(totals.proxy.readDollars)}.`,
     `Billed input through the proxy is ${pct(totals.direct.dollars ? 1 - totals.proxy.dollars / totals.direct.dollars : 0)} lower than direct; /headroom/stats claimed ${usd(totals.claimed)} saved against ${usd(totals.direct.dollars - totals.proxy.dollars)} billed.`,
-    `Requests the fake API rejected: ${rejected}${rejected ? ` (direct ${totals.direct.rejected}, proxy ${totals.proxy.rejected})` : ''}. Answers that reached the client differently through the proxy: ${differ}.`,
+    `Requests the fake API rejected: ${rejected}${rejected ? ` (direct ${totals.direct.rejected}, proxy ${totals.proxy.rejected}: ${reasons.join('; ')})` : ''}. Answers that reached the client differently through the proxy: ${differ}.`,
     `The panel's item list: ${items.reduce((s, i) => s + i.listed, 0)} rows for ${items.reduce((s, i) => s + i.distinct, 0)} distinct outputs.${unknown.length ? ` Price unknown for: ${unknown.join(', ')}.` : ''}`,
     '',
     'Where the saving came from, by kind of tool output (first sent: the tokens the first time an output was sent; re-sent saving: tokens saved summed over every request that carried it):',

@@ -13,7 +13,7 @@ const TEST = /\b(pytest|py\.test|jest|vitest|mocha|tox|nox|rspec|phpunit|ctest)\
 const BUILD = /\b(tsc|eslint|biome|ruff|mypy|pylint|flake8|golangci-lint|clippy|gcc|g\+\+|clang|cmake|ninja)\b|\b(go|cargo|npm|pnpm|yarn|bun|make|mvn|gradle|dotnet|mise)\s+(run\s+)?(build|vet|lint|compile|typecheck|fmt)\b|^\s*make\b/;
 const LISTING = /^\s*(ls|find|tree|fd|du)\b|\bgit\s+ls-files\b|\brg\s+--files\b/;
 const SEARCH = /^\s*(rg|grep|egrep|ag|ack|git\s+grep)\b/;
-const VIEW = /^\s*(cat|head|tail|less|nl|bat|sed\s+-n|awk\s+'NR)\b|^\s*sed\s+-n\b/;
+const VIEW = /^\s*(cat|head|tail|less|nl|bat)\b|^\s*sed\s+-n\b/;
 const DIFF = /\bgit\s+(diff|show)\b|^\s*diff\b|\bgit\s+log\s+(-p|--patch)\b/;
 const VCS = /^\s*(git|gh|hg|jj)\b/;
 

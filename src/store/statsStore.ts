@@ -51,6 +51,8 @@ export class StatsStore {
 
   record(request: RequestRecord, items: readonly ItemRecord[]): number {
     const savings = request.savings;
+    // A request the provider billed but whose model has no known price counts in tokens only.
+    const priced = savings !== undefined || request.inputTokens === undefined;
     this.sql.run(
       `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure,
          dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced, checkpoint)
@@ -58,7 +60,7 @@ export class StatsStore {
       [request.at, request.provider, request.model ?? null, request.path, request.status, request.tokensBefore, request.tokensAfter,
         request.inputTokens ?? null, request.outputTokens ?? null, request.cacheReadTokens ?? null, request.cacheWriteTokens ?? null,
         Math.round(request.latencyMs), request.retrievals, request.failure ?? null,
-        savings?.net ?? 0, savings?.gross ?? 0, savings?.retrieveTool ?? 0, savings?.retrieval ?? 0, savings || request.inputTokens === undefined ? 1 : 0, request.checkpoint ? 1 : 0],
+        savings?.net ?? 0, savings?.gross ?? 0, savings?.retrieveTool ?? 0, savings?.retrieval ?? 0, priced ? 1 : 0, request.checkpoint ? 1 : 0],
     );
     const id = Number(this.sql.scalar('SELECT last_insert_rowid()'));
     for (const item of items) {
