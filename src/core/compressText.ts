@@ -51,7 +51,11 @@ export async function compressText(content: string, options: EngineOptions = {})
   if (memo) return fromMemo(content, hash, memo);
 
   const tokensBefore = countTokens(content);
-  if (tokensBefore < minTokens) return untouched(options.kind ?? 'unknown', 'below-threshold', tokensBefore);
+  if (tokensBefore < minTokens) {
+    // Remembered like any other decision: agents re-send every output each turn, and counting its tokens again costs more than the lookup.
+    store.putCompression(memoKey, { compressed: false, kind: options.kind ?? 'unknown', tokensBefore, tokensAfter: tokensBefore, transforms: [], markerHashes: [], reason: 'below-threshold' });
+    return untouched(options.kind ?? 'unknown', 'below-threshold', tokensBefore);
+  }
   if (options.deadline !== undefined && Date.now() > options.deadline) return untouched(options.kind ?? 'unknown', 'deadline', tokensBefore);
 
   const pending: StoredOriginal[] = [];

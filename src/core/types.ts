@@ -32,7 +32,7 @@ export interface CachedCompression {
   /** The compressed text; absent when the original was left unchanged. */
   text?: string;
   reason?: string;
-  kind: ContentKind;
+  kind: ContentKind | 'unknown';
   tokensBefore: number;
   tokensAfter: number;
   transforms: string[];

@@ -12,7 +12,8 @@ export interface CcrStoreOptions extends SqliteFileOptions {
   now?: () => number;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 export const DEFAULT_TTL_MS = 7 * DAY;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /** How many evicted hashes are remembered, so a late retrieve can say why its original is gone. */
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS evictions (hash TEXT PRIMARY KEY, reason TEXT NOT NUL
 export class CcrStore implements CompressionStore {
   private totalBytes: number;
   private readonly ttlMs: number;
+  /** How old an access time may get before a read brings it forward (a small share of the TTL). */
+  private readonly touchAfterMs: number;
   private readonly maxBytes: number;
   private readonly now: () => number;
 
@@ -47,6 +50,7 @@ export class CcrStore implements CompressionStore {
   ) {
     this.sql = new Statements(file.db);
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.touchAfterMs = Math.min(HOUR, this.ttlMs / 100);
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.now = options.now ?? Date.now;
     this.totalBytes = Number(this.sql.scalar('SELECT COALESCE(SUM(bytes), 0) FROM originals') ?? 0);
@@ -130,10 +134,14 @@ export class CcrStore implements CompressionStore {
       this.file.markDirty();
       return undefined;
     }
+    // Agents re-send every output each turn: the access time is only brought forward once it
+    // is a share of the TTL old, so a replay is a read and not a write to the whole database.
     const now = this.now();
-    this.sql.run('UPDATE compressions SET accessed_at = ? WHERE key = ?', [now, key]);
-    for (const h of needed) this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, h]);
-    this.file.markDirty();
+    if (Number(row.accessed_at) < now - this.touchAfterMs) {
+      this.sql.run('UPDATE compressions SET accessed_at = ? WHERE key = ?', [now, key]);
+      for (const h of needed) this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, h]);
+      this.file.markDirty();
+    }
     return value;
   }
 

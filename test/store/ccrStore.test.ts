@@ -57,6 +57,24 @@ describe('CCR store (sql.js on disk)', () => {
     assert.match(!outcome.ok ? outcome.error : '', /no longer stored \(expired/);
   });
 
+  it('keeps a replayed compression and its originals alive, bringing their access time forward only once it has aged', async () => {
+    let now = 1_000_000;
+    const store = await CcrStore.open({ ttlMs: 1_000, now: () => now });
+    const hash = 'c'.repeat(24);
+    store.putOriginal(original(hash, 'kept content'));
+    store.putCompression(`${hash}:v`, { compressed: true, text: `x [headroom: y · retrieve hash=${hash}]`, kind: 'log', tokensBefore: 9, tokensAfter: 3, transforms: [], markerHashes: [hash] });
+    const accessed = () => Number(store.db.exec(`SELECT accessed_at FROM compressions WHERE key = '${hash}:v'`)[0].values[0][0]);
+    now += 5;
+    assert.ok(store.getCompression(`${hash}:v`));
+    assert.equal(accessed(), 1_000_000, 'a read soon after is not a write');
+    for (let step = 0; step < 4; step++) {
+      now += 600;
+      assert.ok(store.getCompression(`${hash}:v`), `replayed at +${now - 1_000_000} ms, past the 1,000 ms TTL of the first write`);
+    }
+    assert.ok(accessed() > 1_000_000);
+    assert.equal((await store.retrieve(hash)).ok, true, 'the original its marker names stayed with it');
+  });
+
   it('evicts the least recently used originals over the size cap', async () => {
     let now = 0;
     const store = await CcrStore.open({ maxBytes: 250, now: () => ++now });
