@@ -41,6 +41,15 @@ export async function answerRetrieve(input: unknown, store: Retriever): Promise<
   const outcome = await store.retrieve(args.hash, { query, offset: number(args.offset), limit });
   if (!outcome.ok) return { content: outcome.error, isError: true };
   const { part } = outcome;
+  if (query && part.matched === 0) {
+    // Nothing matched: the start of the original, so the model need not ask again to see anything.
+    const start = await store.retrieve(args.hash, { offset: 0, limit: number(args.limit) ?? DEFAULT_RETRIEVE_LIMIT });
+    if (start.ok) {
+      const first = start.part;
+      const more = first.returned < first.total ? `; more with offset=${first.returned}` : '';
+      return { content: `[headroom: nothing in original ${first.hash} matches "${query}"; its first ${first.returned} of ${first.total} ${first.unit} follow${more}]\n${first.content}`, isError: false };
+    }
+  }
   const range = part.returned === 0 ? `no ${part.unit}` : `${part.unit} ${part.offset + 1}–${part.offset + part.returned}`;
   const scope = query ? ` of the ${part.matched} matching "${query}"` : '';
   const more = part.offset + part.returned < part.matched ? `; more with offset=${part.offset + part.returned}` : '';

@@ -31,8 +31,9 @@ describe('the online evaluation, against a fake model', () => {
       assert.equal(result.compressed.correct, 0);
       assert.equal(model.requests.length, 1 + 4);
       const last = JSON.parse(model.requests.at(-1)!.body.toString()) as { messages: Array<{ content: Array<{ type: string; content?: string }> | string }> };
-      const answered = last.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b) => b.type === 'tool_result' && String(b.content).startsWith('[headroom: original'));
-      assert.equal(answered.length, 3, 'each retrieve was answered with a part of the original');
+      const answered = last.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b) => b.type === 'tool_result' && String(b.content).startsWith('[headroom: nothing in original'));
+      assert.equal(answered.length, 3, 'each retrieve was answered: nothing matches, so with the start of the original');
+      assert.ok(answered.every((b) => String(b.content).includes('INFO worker 0 processed order 400000')));
     } finally {
       await model.close();
     }

@@ -99,9 +99,11 @@ describe('proxy: Anthropic Messages', () => {
     }
   });
 
-  it('counts the compressed request for count_tokens and passes other paths through', async () => {
+  it('counts the compressed request for count_tokens, without the retrieve tool, and passes other paths through', async () => {
     await httpRequest(`${h.proxy.url}/v1/messages/count_tokens`, { headers: anthropicHeaders, body: anthropicBody(false) });
-    assert.match(h.upstream.requests.at(-1)!.body.toString(), /retrieve hash=/);
+    const counted = h.upstream.requests.at(-1)!.body.toString();
+    assert.match(counted, /retrieve hash=/);
+    assert.doesNotMatch(counted, /headroom_retrieve/, 'Claude Code asks what its own request costs: a tool it did not send is not part of that');
     const models = await httpRequest(`${h.proxy.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } });
     assert.equal(models.status, 200);
     assert.equal(h.upstream.requests.at(-1)!.url, '/v1/models');

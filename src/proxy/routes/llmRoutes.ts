@@ -23,7 +23,7 @@ type Provider = 'anthropic' | 'openai';
 export function llmRoutes(state: ProxyState): Router {
   const router = Router();
   router.post('/v1/messages', conversationRoute(state, 'anthropic', 'anthropic', 'retrieval-loop'));
-  router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic', 'retrieve-tool'));
+  router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic', 'count-only'));
   router.post('/v1/chat/completions', conversationRoute(state, 'openai', 'openai-chat', 'retrieval-loop'));
   router.post('/v1/responses', conversationRoute(state, 'openai', 'openai-responses', 'retrieval-loop'));
   router.all('/v1/{*rest}', async (req, res) => {
@@ -34,10 +34,10 @@ export function llmRoutes(state: ProxyState): Router {
 }
 
 /**
- * How a route offers the model the retrieve tool: in the tool list only (what count_tokens
- * counts), or with the proxy answering the model's calls.
+ * Whether the route offers the model the retrieve tool and answers its calls, or only counts
+ * (count_tokens: the client asks what its own request costs, and sent no such tool).
  */
-type Retrieval = 'retrieve-tool' | 'retrieval-loop';
+type Retrieval = 'count-only' | 'retrieval-loop';
 
 function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat, retrieval: Retrieval) {
   return async (req: Request, res: Response) => {
@@ -74,10 +74,11 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
     if (!conversation) {
       usage = await forward(req, res, { upstream, body: raw, rewritten: false });
     } else if (format === 'anthropic') {
-      const body = { ...alignAnthropicRequest(conversation as AnthropicRequest['body']), tools: withRetrieveTool(conversation.tools, anthropicRetrieveTool) };
-      if (retrieval === 'retrieve-tool') {
-        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(body)), rewritten: true });
+      const aligned = alignAnthropicRequest(conversation as AnthropicRequest['body']);
+      if (retrieval === 'count-only') {
+        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(aligned)), rewritten: true });
       } else {
+        const body = { ...aligned, tools: withRetrieveTool(conversation.tools, anthropicRetrieveTool) };
         const url = upstreamUrl(upstream, req.originalUrl);
         usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body });
       }
