@@ -53,7 +53,7 @@ export async function compress<M>(messages: readonly M[], options: CompressOptio
   let plan: HistoryPlan | undefined;
   if (settings) {
     const reach = historyReach(messages, settings);
-    const focus = reach > 0 ? laterIdentifiers(messages) : undefined;
+    const focus = reach > 0 ? laterIdentifiers(messages, settings.keepTurns) : undefined;
     const saved = new Float64Array(messages.length);
     for (const slot of slots) {
       const index = Number(slot.path[0]);
@@ -86,24 +86,38 @@ const IDENTIFIER = /[A-Za-z_$][\w$]{2,}/g;
 const CODE_LIKE = /[_$\d]|[a-z][A-Z]/;
 
 /**
- * For a message, the identifiers the model used after it: every word of its tool calls (the
- * paths, functions and tests it acted on) and the code-like words of its text. What the
- * conversation went on to name is what history must keep.
+ * For a message, the identifiers the model used in its next `window` turns: every word of its
+ * tool calls (the paths, functions and tests it acted on) and the code-like words of its text.
+ * What the conversation went on to name is what history must keep. A fixed window, not all
+ * that follows: those turns exist by the time an output can become history, so its history
+ * form comes out the same whenever it is computed (after a restart, or once the memo lost it).
  */
-function laterIdentifiers(messages: readonly unknown[]): (index: number) => IdentifierSet {
+function laterIdentifiers(messages: readonly unknown[], window: number): (index: number) => IdentifierSet {
   // Built on first use: outputs already compressed as history replay from the memo and never ask.
-  let lastUse: Map<string, number> | undefined;
+  let uses: Map<string, number[]> | undefined;
+  const turns: number[] = [];
+  messages.forEach((message, i) => {
+    if (isModelMessage(message)) turns.push(i);
+  });
   const build = () => {
-    const uses = new Map<string, number>();
-    messages.forEach((message, i) => {
-      if (!isModelMessage(message)) return;
-      const { calls, prose } = modelWords(message);
-      for (const [word] of calls.matchAll(IDENTIFIER)) uses.set(word, i);
-      for (const [word] of prose.matchAll(IDENTIFIER)) if (CODE_LIKE.test(word)) uses.set(word, i);
-    });
-    return uses;
+    const found = new Map<string, number[]>();
+    const note = (word: string, i: number) => {
+      const list = found.get(word);
+      if (!list) found.set(word, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    };
+    for (const i of turns) {
+      const { calls, prose } = modelWords(messages[i]);
+      for (const [word] of calls.matchAll(IDENTIFIER)) note(word, i);
+      for (const [word] of prose.matchAll(IDENTIFIER)) if (CODE_LIKE.test(word)) note(word, i);
+    }
+    return found;
   };
-  return (index) => ({ has: (word) => ((lastUse ??= build()).get(word) ?? -1) > index });
+  return (index) => {
+    const next = turns.findIndex((t) => t > index);
+    const end = next < 0 ? -1 : turns[Math.min(turns.length - 1, next + window - 1)];
+    return { has: (word) => ((uses ??= build()).get(word) ?? []).some((i) => i > index && i <= end) };
+  };
 }
 
 /** A model message's tool calls and its prose, as text, in any of the three shapes. */

@@ -53,6 +53,20 @@ describe('history checkpoints', () => {
     assert.equal(changes, checkpoints, 'bytes already sent change only at a checkpoint, once each');
   });
 
+  it('gives an output the same history form whenever it is computed: after a restart, or once the memo lost it', async () => {
+    const messages = conversation(60, 80);
+    // The model names in its next turn what it found in the output before; long after the first
+    // computation it names lines of the first outputs again.
+    for (let t = 1; t < 60; t++) {
+      const later = t >= 45 ? ' Back to value0x50, value1x50 and value4x50.' : '';
+      (messages[2 * t + 1].content as Array<Record<string, unknown>>).push({ type: 'text', text: `Found value${t - 1}x3.${later}` });
+    }
+    const early = await compress(messages.slice(0, 81), { format: 'anthropic', store: new MemoryStore(), history: settings, minTokens: 200 });
+    const late = await compress(messages, { format: 'anthropic', store: new MemoryStore(), history: settings, minTokens: 200 });
+    assert.ok((early.history?.before ?? 0) > 10 && (late.history?.before ?? 0) > 10, 'both see the first outputs as history');
+    for (const index of [2, 4, 10]) assert.equal(JSON.stringify(late.messages[index]), JSON.stringify(early.messages[index]), `message ${index}`);
+  });
+
   it('leaves a short conversation alone', async () => {
     const result = await compress(conversation(3, 60), { format: 'anthropic', store: new MemoryStore(), history: { thresholdTokens: 100_000 } });
     assert.equal(result.history?.before, 0);
