@@ -7,6 +7,8 @@
 export const TOOL_OUTPUT_KINDS = ['file view', 'file listing', 'edit result', 'search', 'diff', 'test run', 'build or lint', 'version control', 'command run', 'other'] as const;
 export type ToolOutputKind = (typeof TOOL_OUTPUT_KINDS)[number];
 
+import { shellCommandOf } from '../../src/core/codeOutline';
+
 type Json = Record<string, unknown>;
 
 const TEST = /\b(pytest|py\.test|jest|vitest|mocha|tox|nox|rspec|phpunit|ctest)\b|\b(go|cargo|bun|npm|pnpm|yarn|deno|dotnet|mix|swift|make|mvn|gradle)\s+(run\s+)?(test|tests|itest|check)\b|\bunittest\b|\bnode\s+--test\b|\bmise\s+run\s+test/;
@@ -45,7 +47,7 @@ export function toolOutputKind(tool: string, input: Json): ToolOutputKind {
       return /\.[A-Za-z0-9]{1,8}$/.test(String(input.path ?? '')) ? 'file view' : 'file listing';
     }
   }
-  const command = typeof input.command === 'string' ? input.command : typeof input.cmd === 'string' ? input.cmd : undefined;
+  const command = shellCommandOf(input);
   if (command === undefined) return 'other';
   const main = mainCommand(command);
   if (TEST.test(command)) return 'test run';

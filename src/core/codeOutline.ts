@@ -20,8 +20,7 @@ export interface CodeOutline {
 }
 
 export interface CodeParser {
-  /** The languages it reads, by the names `languageOfPath` gives. */
-  readonly languages: readonly string[];
+  /** Undefined for a language it does not read (by the names `languageOfPath` gives). */
   outline(text: string, language: string): Promise<CodeOutline | undefined>;
 }
 
@@ -37,12 +36,19 @@ export function languageOfPath(path: string | undefined): string | undefined {
   return extension ? EXTENSIONS[extension] : undefined;
 }
 
+/** The shell command a tool call ran: `command` (Claude Code's Bash, mini-swe-agent, OpenHands) or `cmd` (Codex). */
+export function shellCommandOf(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const { command, cmd } = input as Record<string, unknown>;
+  return typeof command === 'string' ? command : typeof cmd === 'string' ? cmd : undefined;
+}
+
 /** A file path a tool call names: its path argument, or the file a shell command views. */
 export function filePathOfCall(input: unknown): string | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
   const args = input as Record<string, unknown>;
   for (const key of ['file_path', 'path', 'filePath', 'filename', 'notebook_path']) if (typeof args[key] === 'string') return args[key] as string;
-  const command = typeof args.command === 'string' ? args.command : typeof args.cmd === 'string' ? args.cmd : undefined;
+  const command = shellCommandOf(input);
   if (!command) return undefined;
   const viewed = /\b(?:cat|nl|head|tail|sed|bat|less)\b[^|;&]*?\s((?:[\w.@+-]*\/)*[\w.@+-]+\.[A-Za-z0-9]{1,6})\b/.exec(command);
   return viewed?.[1];

@@ -1,8 +1,8 @@
 import { compressText } from './compressText';
 import { CopyOnWrite } from './messages/copyOnWrite';
-import { detectFormat, FORMATS, isModelMessage, type MessageFormat, type ToolOutputSlot } from './messages/formats';
+import { detectFormat, FORMATS, type MessageFormat, type ToolOutputSlot } from './messages/formats';
 import type { EngineOptions, IdentifierSet, TextCompression } from './types';
-import { DEFAULT_HISTORY, historyBoundary, historyReach, type HistoryPlan, type HistorySettings } from './historyBoundary';
+import { DEFAULT_HISTORY, historyBoundary, historyReach, modelTurns, type HistoryPlan, type HistorySettings } from './historyBoundary';
 
 export interface CompressOptions extends Omit<EngineOptions, 'tool' | 'toolInput' | 'history' | 'focus'> {
   /** The request shape; detected from the messages when absent. */
@@ -95,10 +95,7 @@ const CODE_LIKE = /[_$\d]|[a-z][A-Z]/;
 function laterIdentifiers(messages: readonly unknown[], window: number): (index: number) => IdentifierSet {
   // Built on first use: outputs already compressed as history replay from the memo and never ask.
   let uses: Map<string, number[]> | undefined;
-  const turns: number[] = [];
-  messages.forEach((message, i) => {
-    if (isModelMessage(message)) turns.push(i);
-  });
+  const turns = modelTurns(messages);
   const build = () => {
     const found = new Map<string, number[]>();
     const note = (word: string, i: number) => {

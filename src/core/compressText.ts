@@ -7,7 +7,7 @@ import { compressTable } from './compressors/tableCompressor';
 import { compressCode } from './compressors/codeCompressor';
 import { compressProse } from './compressors/textCompressor';
 import { historyDigest } from './compressors/historyDigest';
-import { filePathOfCall, languageOfPath } from './codeOutline';
+import { filePathOfCall, languageOfPath, shellCommandOf } from './codeOutline';
 import { DeadlineExceeded, deadlineCheck } from './deadline';
 import { detectKind, parseJsonDocument, type Detection } from './detect';
 import { openEnvelope } from './envelope';
@@ -46,7 +46,8 @@ export async function compressText(content: string, options: EngineOptions = {})
   });
 
   if (content.length < minTokens) return untouched(options.kind ?? 'unknown', 'below-threshold', countTokens(content));
-  const memoKey = memoKeyFor(hash, options);
+  const role = roleOf(options);
+  const memoKey = memoKeyFor(hash, options, role);
   const memo = store.getCompression(memoKey);
   if (memo) return fromMemo(content, hash, memo);
 
@@ -72,7 +73,7 @@ export async function compressText(content: string, options: EngineOptions = {})
     },
     codeParser: options.codeParser,
     language: languageOfPath(filePathOfCall(options.toolInput) ?? VIEWED_FILE.exec(content)?.[1]),
-    role: roleOf(options),
+    role,
     focus: options.focus,
   };
 
@@ -138,10 +139,10 @@ async function compressBody(text: string, forced: ContentKind | undefined, conte
 const HISTORY_DIGEST_ABOVE = 0.5;
 
 /** The query is left out on purpose: the first turn's compression is replayed in later turns. */
-function memoKeyFor(hash: string, options: EngineOptions): string {
+function memoKeyFor(hash: string, options: EngineOptions, role: OutputRole): string {
   const settings = [
     ENGINE_VERSION, options.kind ?? 'auto', options.minTokens ?? DEFAULT_MIN_TOKENS, options.minSavings ?? DEFAULT_MIN_SAVINGS, options.aggressiveness ?? 'balanced',
-    roleOf(options), options.codeParser ? 'outline' : 'plain',
+    role, options.codeParser ? 'outline' : 'plain',
   ];
   return `${hash}:${settings.join(':')}`;
 }
@@ -172,8 +173,7 @@ function roleOf(options: EngineOptions): OutputRole {
   const args = input as Record<string, unknown>;
   if (options.tool === 'Read') return args.offset === undefined && args.limit === undefined ? 'whole-file' : 'current';
   if (args.command === 'view') return args.view_range === undefined ? 'whole-file' : 'current';
-  const command = typeof args.command === 'string' ? args.command : typeof args.cmd === 'string' ? args.cmd : '';
-  return /^\s*(cat|bat)\s+[^|;&]+$/.test(command) ? 'whole-file' : 'current';
+  return /^\s*(cat|bat)\s+[^|;&]+$/.test(shellCommandOf(input) ?? '') ? 'whole-file' : 'current';
 }
 
 /** A kind named by the caller applies to text; valid JSON always goes to the JSON crusher so it stays valid JSON. */

@@ -25,14 +25,17 @@ interface Wrapper {
   tail?: RegExp;
 }
 
+/** What OpenHands appends to an observation: where the command ran and how it ended. */
+const OPENHANDS_TRAILER = /\n*(?:\[Current working directory: [^\n]*\]\n?|\[Python interpreter: [^\n]*\]\n?|\[Command finished with exit code -?\d+\]\n?)+\s*$/;
+
 const WRAPPERS: Wrapper[] = [
   // Codex exec_command / write_stdin.
   { head: /^Chunk ID: [^\n]*\nWall time: [^\n]*\n(?:Process (?:exited with code|running with session ID) [^\n]*\n)?(?:Original token count: [^\n]*\n)?Output:\n/ },
   // mini-swe-agent.
   { head: /^<returncode>-?\d+<\/returncode>\n<output>\n/, tail: /\n?<\/output>\s*$/ },
   // OpenHands' editor view and command observation.
-  { head: /^Here's the result of running `cat -n` on [^\n]*:\n/, tail: /\n*(?:\[Current working directory: [^\n]*\]\n?|\[Python interpreter: [^\n]*\]\n?|\[Command finished with exit code -?\d+\]\n?)+\s*$/ },
-  { head: /^/, tail: /\n*(?:\[Current working directory: [^\n]*\]\n?|\[Python interpreter: [^\n]*\]\n?|\[Command finished with exit code -?\d+\]\n?)+\s*$/ },
+  { head: /^Here's the result of running `cat -n` on [^\n]*:\n/, tail: OPENHANDS_TRAILER },
+  { head: /^/, tail: OPENHANDS_TRAILER },
 ];
 
 /** mini-swe-agent's truncated output: a head and a tail of the same command around a notice. */

@@ -98,7 +98,8 @@ export function historyBoundary(messages: readonly unknown[], settings: HistoryS
   return { before, checkpoints, rewritesNow, rewrittenTokens: rewritesNow ? rewrittenTokens : 0 };
 }
 
-function modelTurns(messages: readonly unknown[]): number[] {
+/** Where the model's turns are: the indices of the messages it wrote. */
+export function modelTurns(messages: readonly unknown[]): number[] {
   const turns: number[] = [];
   messages.forEach((m, i) => {
     if (isModelMessage(m)) turns.push(i);

@@ -31,7 +31,6 @@ const MIN_BODY_LINES = 4;
  * outline is given and code is compressed as it would be without a parser.
  */
 export class TreeSitterParser implements CodeParser {
-  readonly languages = Object.keys(GRAMMARS);
   private runtime?: Promise<Runtime>;
   private readonly parsers = new Map<string, Promise<TreeSitter.Parser | undefined>>();
 
