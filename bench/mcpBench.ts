@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { sharedCorpora } from './sharedData';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.mjs');
 const RUNS = 15;
 
 async function connect(store: string): Promise<{ client: Client; pid: number; startMs: number }> {

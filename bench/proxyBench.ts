@@ -24,7 +24,7 @@ function child(args: string[]): Promise<{ url: string; process: ChildProcess }> 
 function headroom(upstream: string): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolve) => {
     const store = join(tmpdir(), `headroom-bench-${process.pid}.sqlite`);
-    const proc = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'proxy', '--port', '0', '--store', store, '--anthropic-upstream', upstream], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.mjs'), 'proxy', '--port', '0', '--store', store, '--anthropic-upstream', upstream], { stdio: ['ignore', 'pipe', 'inherit'] });
     proc.stdout!.once('data', (line: Buffer) => resolve({ url: /http:\/\/\S+/.exec(line.toString())![0], process: proc }));
   });
 }

@@ -70,7 +70,7 @@ const emptyLane = (): Lane => ({ uncached: 0, write: 0, read: 0, dollars: 0, unc
 
 function startHeadroom(upstream: string, dir: string): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'proxy', '--port', '0', '--store', join(dir, 'store.sqlite'), '--anthropic-upstream', upstream, '--no-embeddings'], {
+    const proc = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli.mjs'), 'proxy', '--port', '0', '--store', join(dir, 'store.sqlite'), '--anthropic-upstream', upstream, '--no-embeddings'], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, HEADROOM_HOME: dir },
     });

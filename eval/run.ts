@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINE_VERSION } from '../src/core/engineVersion';
-import { DEFAULT_ANTHROPIC_UPSTREAM } from '../src/proxy/proxyState';
+import { DEFAULT_ANTHROPIC_UPSTREAM } from '../src/shared/defaults';
 import { bglAlerts, generatedQa, LOGS, logTemplateCoverage, parityDiffs, plantedCsvTables, plantedRecordSets, questionAnswering, searchResults } from './corpora';
 import { evaluateOnline, type OnlineResult } from './online';
 import { measure, type Case, type CorpusResult } from './retention';

@@ -1,9 +1,9 @@
-// Bundles with esbuild into dist/: the CLI and proxy (dist/cli.js, also the process the
+// Bundles with esbuild into dist/: the CLI and proxy (dist/cli.mjs, also the process the
 // extension forks), the library (dist/index.js, dist/langchain.js), the extension host (dist/extension.js) and
 // the savings panel's webview (dist/webview/). tsc has already type-checked and emitted
 // out/ for the tests.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { GRAMMAR_FILES } from './grammars.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,11 +15,36 @@ const node = {
   logOverride: { 'require-resolve-not-external': 'silent' },
 };
 
+const ESM_GLOBALS = [
+  "import { createRequire as __hrRequire } from 'node:module';",
+  "import { fileURLToPath as __hrPath } from 'node:url';",
+  'const require = __hrRequire(import.meta.url);',
+  'const __filename = __hrPath(import.meta.url);',
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+].join(' ');
+
+// Modules the CLI requires only when first used (src/core/tokens.ts): each is its own file beside
+// the bundle, so a command that never counts tokens never reads or compiles megabytes of BPE table.
+const LAZY_FILES = { 'gpt-tokenizer/encoding/o200k_base': 'o200k_base.cjs' };
+
+function besideTheBundle(files) {
+  const filter = new RegExp(`^(${Object.keys(files).map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
+  return { name: 'beside-the-bundle', setup: (b) => b.onResolve({ filter }, (args) => ({ path: `./${files[args.path]}`, external: true })) };
+}
+
+// A chunk's name is its content's hash: the ones an earlier build wrote are removed.
+for (const file of await readdir('dist').catch(() => [])) if (/^cli(-[A-Z0-9]+)?\.mjs(\.map)?$|^cli\.js(\.map)?$/.test(file)) await rm(join('dist', file));
 await mkdir('dist/webview', { recursive: true });
 await mkdir('dist/tree-sitter', { recursive: true });
 const treeSitter = dirname(require.resolve('@vscode/tree-sitter-wasm'));
 await Promise.all([
-  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The CLI is ES modules split into chunks, so each command loads only what it uses. Bundled
+  // CommonJS dependencies still call require and read __dirname, which the banner defines.
+  build({
+    ...node, format: 'esm', splitting: true, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, chunkNames: 'cli-[hash]',
+    banner: { js: ['#!/usr/bin/env node', ESM_GLOBALS].join('\n') }, plugins: [besideTheBundle(LAZY_FILES)],
+  }),
+  ...Object.entries(LAZY_FILES).map(([module, file]) => build({ ...node, entryPoints: [module], outfile: join('dist', file) })),
   // transformers.js is bundled; its native ONNX runtime is not: it is fetched on first use and
   // found through the worker's NODE_PATH (src/embeddings/embeddingAssets.ts). Image support is left out.
   build({

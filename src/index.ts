@@ -1,6 +1,7 @@
 /** The engine as a library: `compress(messages, options)` and `compressText(content, options)`. */
 export { compress, type CompressOptions, type CompressResult, type ItemStats } from './core/compress';
-export { compressText, DEFAULT_MIN_SAVINGS, DEFAULT_MIN_TOKENS } from './core/compressText';
+export { compressText, DEFAULT_MIN_SAVINGS } from './core/compressText';
+export { DEFAULT_MIN_TOKENS } from './shared/defaults';
 export { ENGINE_VERSION } from './core/engineVersion';
 export { detectFormat, type MessageFormat } from './core/messages/formats';
 export { MemoryStore } from './core/memoryStore';

@@ -1,12 +1,44 @@
-import { compressCommand } from './commands/compressCommand';
-import { embeddingsCommand } from './commands/embeddingsCommand';
-import { learnCommand } from './commands/learnCommand';
-import { mcpCommand } from './commands/mcpCommand';
-import { proxyCommand } from './commands/proxyCommand';
-import { retrieveCommand } from './commands/retrieveCommand';
-import { UsageError, type CliIo, type Command } from './command';
+import { setFlagsFromString } from 'node:v8';
+import type { CliIo, Command } from './command';
+import { UsageError } from '../shared/optionValues';
+import { errorMessage } from '../shared/errorMessage';
 
-const COMMANDS: readonly Command[] = [proxyCommand, compressCommand, retrieveCommand, mcpCommand, learnCommand, embeddingsCommand];
+interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Runs once and exits, so compiling WebAssembly (sql.js, tree-sitter) for the long run only delays it. */
+  oneShot?: boolean;
+  /** Imported only when run, so `headroom --help` or `headroom retrieve` never loads the proxy or the MCP SDK. */
+  load(): Promise<Command>;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'proxy', summary: 'run the compression proxy on 127.0.0.1', load: async () => (await import('./commands/proxyCommand.js')).proxyCommand },
+  { name: 'compress', oneShot: true, summary: 'compress a tool output read from stdin', load: async () => (await import('./commands/compressCommand.js')).compressCommand },
+  {
+    name: 'retrieve',
+    oneShot: true,
+    summary: 'print the original behind a marker, or the part matching a query',
+    load: async () => (await import('./commands/retrieveCommand.js')).retrieveCommand,
+  },
+  {
+    name: 'mcp',
+    summary: 'serve headroom_compress, headroom_retrieve and headroom_stats to an MCP client over stdio',
+    load: async () => (await import('./commands/mcpCommand.js')).mcpCommand,
+  },
+  {
+    name: 'learn',
+    oneShot: true,
+    summary: 'turn failed tool calls in agent transcripts into corrections in CLAUDE.md / AGENTS.md',
+    load: async () => (await import('./commands/learnCommand.js')).learnCommand,
+  },
+  {
+    name: 'embeddings',
+    oneShot: true,
+    summary: 'fetch the embedding model and ONNX runtime for relevance by meaning, or show where they are',
+    load: async () => (await import('./commands/embeddingsCommand.js')).embeddingsCommand,
+  },
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -19,11 +51,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(overview());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`headroom: unknown command "${name}"\n\n${overview()}`);
     return 2;
   }
+  // Liftoff's code is ready at once; the optimising tier would compile in the background for
+  // hundreds of milliseconds that a one-shot command waits for at exit and never profits from.
+  if (entry.oneShot) setFlagsFromString('--liftoff-only');
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return 0;
@@ -35,7 +71,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`headroom ${name}: ${(error as Error).message}\n\nusage: ${command.usage}\n`);
       return 2;
     }
-    io.stderr.write(`headroom ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`headroom ${name}: ${errorMessage(error)}\n`);
     return 1;
   }
 }

@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/isRecord';
 /**
  * Agents put volatile values (times, dates, UUIDs, session ids, temp paths) into the system
  * prompt. The provider's prompt cache matches on an exact prefix (tools, then system, then
@@ -62,8 +63,7 @@ export function valuesNote(values: readonly AlignedValue[]): string {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isTextBlock = (v: unknown): v is Obj & { text: string } => isObj(v) && v.type === 'text' && typeof v.text === 'string';
+const isTextBlock = (v: unknown): v is Obj & { text: string } => isRecord(v) && v.type === 'text' && typeof v.text === 'string';
 
 /**
  * Aligns an Anthropic Messages request body. Returns a new body that shares everything it
@@ -73,7 +73,7 @@ const isTextBlock = (v: unknown): v is Obj & { text: string } => isObj(v) && v.t
 export function alignAnthropicRequest<T extends Obj>(body: T): T {
   const { system, messages } = body;
   const last = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
-  if (!isObj(last) || last.role !== 'user') return body;
+  if (!isRecord(last) || last.role !== 'user') return body;
   const systemTexts = typeof system === 'string' ? [system] : Array.isArray(system) ? system.filter(isTextBlock).map((b) => b.text) : [];
   const alignment = alignTexts(systemTexts);
   if (alignment.values.length === 0) return body;
@@ -90,9 +90,9 @@ const SYSTEM_ROLES = new Set(['system', 'developer']);
 /** Text of a chat or Responses message that sits in the prefix: system and developer messages. */
 function systemMessageSlots(messages: unknown[], partType: string): Array<{ index: number; texts: string[] }> {
   return messages.flatMap((m, index) => {
-    if (!isObj(m) || !SYSTEM_ROLES.has(String(m.role))) return [];
+    if (!isRecord(m) || !SYSTEM_ROLES.has(String(m.role))) return [];
     if (typeof m.content === 'string') return [{ index, texts: [m.content] }];
-    const parts = Array.isArray(m.content) ? m.content.filter((p): p is Obj & { text: string } => isObj(p) && p.type === partType && typeof p.text === 'string') : [];
+    const parts = Array.isArray(m.content) ? m.content.filter((p): p is Obj & { text: string } => isRecord(p) && p.type === partType && typeof p.text === 'string') : [];
     return parts.length ? [{ index, texts: parts.map((p) => p.text) }] : [];
   });
 }
@@ -100,7 +100,7 @@ function systemMessageSlots(messages: unknown[], partType: string): Array<{ inde
 function withTexts(message: Obj, texts: string[], partType: string): Obj {
   if (typeof message.content === 'string') return { ...message, content: texts[0] };
   let next = 0;
-  return { ...message, content: (message.content as unknown[]).map((p) => (isObj(p) && p.type === partType && typeof p.text === 'string' ? { ...p, text: texts[next++] } : p)) };
+  return { ...message, content: (message.content as unknown[]).map((p) => (isRecord(p) && p.type === partType && typeof p.text === 'string' ? { ...p, text: texts[next++] } : p)) };
 }
 
 /**
@@ -126,7 +126,7 @@ export function alignOpenAIRequest<T extends Obj>(body: T, format: 'openai-chat'
   }
   const note = valuesNote(alignment.values);
   const last = aligned[aligned.length - 1];
-  if (isObj(last) && last.role === 'user' && (last.type === undefined || last.type === 'message')) {
+  if (isRecord(last) && last.role === 'user' && (last.type === undefined || last.type === 'message')) {
     aligned[aligned.length - 1] = typeof last.content === 'string' ? { ...last, content: `${last.content}\n\n${note}` } : { ...last, content: [...(last.content as unknown[]), { type: partType, text: note }] };
   } else if (format === 'openai-responses') {
     aligned.push({ role: 'user', content: [{ type: 'input_text', text: note }] });

@@ -1,3 +1,5 @@
+import { DEFAULT_MIN_TOKENS } from '../shared/defaults';
+import { errorMessage } from '../shared/errorMessage';
 import type { Compressor, CompressorContext, CompressorResult, OutputRole } from './compressors/compressor';
 import { compressDiff } from './compressors/diffCompressor';
 import { crushJson } from './compressors/jsonCrusher';
@@ -20,7 +22,6 @@ import { ENGINE_VERSION } from './engineVersion';
 import { tuningFor } from './tuning';
 import type { CachedCompression, ContentKind, EngineOptions, StoredOriginal, TextCompression } from './types';
 
-export const DEFAULT_MIN_TOKENS = 500;
 export const DEFAULT_MIN_SAVINGS = 0.1;
 
 const COMPRESSORS: Record<Exclude<ContentKind, 'json'>, Compressor> = {
@@ -100,7 +101,7 @@ export async function compressText(content: string, options: EngineOptions = {})
       result = body.result;
     }
   } catch (error) {
-    const reason = error instanceof DeadlineExceeded ? 'deadline' : `error: ${describe(error)}`;
+    const reason = error instanceof DeadlineExceeded ? 'deadline' : `error: ${errorMessage(error)}`;
     return untouched(options.kind ?? 'unknown', reason, tokensBefore);
   }
 
@@ -182,8 +183,4 @@ function forcedDetection(content: string, kind: ContentKind): Detection {
   if (json.ok) return { kind: 'json', value: json.value };
   if (kind === 'json') throw new Error('not valid JSON');
   return { kind };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_HISTORY_KEEP_TURNS, DEFAULT_HISTORY_TOKENS, DEFAULT_MIN_TOKENS } from '../shared/defaults';
 import { isModelMessage } from './messages/formats';
 
 /**
@@ -23,7 +24,7 @@ export interface HistorySettings {
   minTokens: number;
 }
 
-export const DEFAULT_HISTORY: HistorySettings = { thresholdTokens: 30_000, keepTurns: 4, minTokens: 500 };
+export const DEFAULT_HISTORY: HistorySettings = { thresholdTokens: DEFAULT_HISTORY_TOKENS, keepTurns: DEFAULT_HISTORY_KEEP_TURNS, minTokens: DEFAULT_MIN_TOKENS };
 
 export interface HistoryPlan {
   /** Tool outputs in messages before this index are history. */

@@ -1,4 +1,4 @@
-import { selectFromOriginal, type RetrieveOptions, type RetrieveOutcome } from './retrieve';
+import { retrieveOriginal, type RetrieveOptions, type RetrieveOutcome } from './retrieve';
 import type { CachedCompression, CompressionStore, StoredOriginal } from './types';
 
 /**
@@ -34,10 +34,9 @@ export class MemoryStore implements CompressionStore {
   }
 
   /** The original or the part of it asked for; an unknown (or evicted) hash gives an error message. */
-  async retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
-    const original = this.getOriginal(hash.trim().toLowerCase());
-    if (!original) return { ok: false, error: `No original is stored for hash ${hash} in this process's memory store (it keeps the most recent ${Math.round(this.maxChars / 1024 / 1024)} MB).` };
-    return { ok: true, part: await selectFromOriginal(original, options) };
+  retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
+    return retrieveOriginal(hash, options, (clean) => this.getOriginal(clean), (clean) =>
+      `No original is stored for hash ${clean} in this process's memory store (it keeps the most recent ${Math.round(this.maxChars / 1024 / 1024)} MB).`);
   }
 
   getCompression(key: string): CachedCompression | undefined {

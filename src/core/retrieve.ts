@@ -30,6 +30,22 @@ export interface RetrievedPart {
 /** A retrieval's result: an unknown or expired hash is an outcome with a message for the model, not an exception. */
 export type RetrieveOutcome = { ok: true; part: RetrievedPart } | { ok: false; error: string };
 
+/**
+ * A store's retrieve: the hash checked and normalised, the part asked for, or `whyMissing`'s
+ * message when the store has no such original (never an exception: the model reads the message).
+ */
+export async function retrieveOriginal(
+  hash: string,
+  options: RetrieveOptions,
+  getOriginal: (hash: string) => StoredOriginal | undefined,
+  whyMissing: (hash: string) => string,
+): Promise<RetrieveOutcome> {
+  const clean = hash.trim().toLowerCase();
+  if (!/^[0-9a-f]{8,64}$/.test(clean)) return { ok: false, error: `"${hash}" is not a Headroom hash (expected hex characters, as in "retrieve hash=…" markers).` };
+  const original = getOriginal(clean);
+  return original ? { ok: true, part: await selectFromOriginal(original, options) } : { ok: false, error: whyMissing(clean) };
+}
+
 /** Without a query, at most this many rows or lines come back unless a limit says otherwise. */
 const DEFAULT_QUERY_LIMIT = 50;
 

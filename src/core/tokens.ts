@@ -1,4 +1,16 @@
-import { countTokens as countBpeTokens } from 'gpt-tokenizer/encoding/o200k_base';
+type BpeCounter = (text: string) => number;
+let bpeCounter: BpeCounter | undefined;
+
+/**
+ * The BPE table is megabytes of JavaScript that takes longer to evaluate than the rest of the
+ * CLI together, so it is loaded on the first count instead of with the module: `headroom
+ * retrieve`, `--help` and the extension host never pay for it.
+ */
+function countBpeTokens(text: string): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  bpeCounter ??= (require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base')).countTokens;
+  return bpeCounter(text);
+}
 
 /**
  * Texts up to this length are counted exactly. Exact BPE runs at ~10 MB/s, far below the

@@ -1,12 +1,8 @@
+import { DEFAULT_EMBEDDING_BUDGET_MS, DEFAULT_EMBEDDING_WEIGHT } from '../shared/defaults';
 import { bm25Scorer } from '../core/relevance/bm25Scorer';
 import { hybridScorer } from '../core/relevance/hybridScorer';
 import type { RelevanceMode, RelevanceScorer } from '../core/types';
 import { WorkerEmbeddingScorer } from './workerScorer';
-
-/** How much the embedding score counts against BM25's (both normalised to their maximum). */
-export const DEFAULT_EMBEDDING_WEIGHT = 0.5;
-/** How long a request waits for embeddings before it goes on with BM25 alone. */
-export const DEFAULT_EMBEDDING_BUDGET_MS = 100;
 
 /** Where the embedding model and its runtime are, and how the hybrid score uses it. */
 export interface EmbeddingSettings {

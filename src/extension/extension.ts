@@ -21,7 +21,7 @@ const evaluatedAt = performance.now();
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Headroom', { log: true });
-  const cliPath = context.asAbsolutePath('dist/cli.js');
+  const cliPath = context.asAbsolutePath('dist/cli.mjs');
   supervisor = new ProxySupervisor({ cliPath, log: (line) => log.info(line) });
   const proxy = supervisor;
   const feed = new StatsFeed();

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED } from '../cli/exitCodes';
-import type { ProxyControlMessage } from '../cli/proxyControl';
 import type { EmbeddingSettings } from '../embeddings/relevance';
 import { findRunningProxy } from '../proxy/discovery';
 import { LoopbackClient } from '../proxy/loopbackClient';
+import { proxyArguments, type ProxyOptionValues } from '../proxy/proxyOptions';
+import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED, parseReadyMessage, type ProxyControlMessage } from '../proxy/supervision';
 
 /** What the supervised proxy is doing; `owned` is false when another window's proxy serves the store. */
 export type ProxyStatus =
@@ -14,25 +14,11 @@ export type ProxyStatus =
   | { state: 'failed'; error: string }
   | { state: 'stopped' };
 
-/** The `headroom proxy` options the extension's settings control. */
-export interface ProxyLaunch {
-  port: number;
-  store: string;
-  anthropicUpstream: string;
-  openaiUpstream: string;
-  compression: boolean;
-  minTokens: number;
-  aggressiveness: string;
-  ttlDays: number;
-  /** headroom.history.*: from what size older tool outputs may be rewritten (0: never), and the turns never rewritten. */
-  historyTokens: number;
-  historyKeepTurns: number;
-  /** The embedding model and runtime once fetched, or why relevance is BM25 alone. */
-  relevance: EmbeddingSettings | { bm25Only: string };
-}
+/** The `headroom proxy` options the extension's settings give, and the embedding model once it is in place (or why relevance is BM25 alone). */
+export type ProxyLaunch = Partial<ProxyOptionValues> & { store: string; relevance: EmbeddingSettings | { bm25Only: string } };
 
 export interface SupervisorOptions {
-  /** The bundled CLI (`dist/cli.js`). */
+  /** The bundled CLI (`dist/cli.mjs`). */
   cliPath: string;
   /** Waits before each restart after a crash; the last one repeats. */
   restartDelaysMs?: readonly number[];
@@ -44,7 +30,6 @@ export interface SupervisorOptions {
   log?: (line: string) => void;
 }
 
-const LISTENING = /^Headroom proxy listening on (http:\/\/\S+)/m;
 const STDERR_KEPT = 4_000;
 
 /**
@@ -176,26 +161,26 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
 
   private spawn(launch: ProxyLaunch, generation: number): Promise<{ kind: 'listening'; url: string } | { kind: 'exited'; code: number | null; error: string }> {
     const forkedAt = performance.now();
-    const child = fork(this.options.cliPath, ['proxy', ...proxyArguments(launch)], {
+    const child = fork(this.options.cliPath, ['proxy', ...proxyArguments({ ...launch, ...relevanceOptions(launch.relevance) })], {
       silent: true,
       // Inside the editor the runtime is Electron; this makes it behave as plain Node.
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     this.child = child;
-    let stdout = '';
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_KEPT);
       for (const line of chunk.split('\n')) if (line.trim()) this.options.log?.(line);
     });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) this.options.log?.(line);
+    });
     return new Promise((resolve) => {
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        const match = LISTENING.exec(stdout);
-        if (match) {
-          this.options.log?.(`${match[0]} (ready ${Math.round(performance.now() - forkedAt)} ms after the fork)`);
-          resolve({ kind: 'listening', url: match[1] });
-        }
+      child.on('message', (message) => {
+        const ready = parseReadyMessage(message);
+        if (!ready) return;
+        this.options.log?.(`The proxy is ready ${Math.round(performance.now() - forkedAt)} ms after the fork.`);
+        resolve({ kind: 'listening', url: ready.url });
       });
       child.once('exit', (code, signal) => {
         const error = lastLines(stderr) || `the proxy process exited (${signal ?? `code ${code}`})`;
@@ -227,32 +212,10 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
   }
 }
 
-export function proxyArguments(launch: ProxyLaunch): string[] {
-  return [
-    '--port', String(launch.port),
-    '--store', launch.store,
-    '--anthropic-upstream', launch.anthropicUpstream,
-    '--openai-upstream', launch.openaiUpstream,
-    '--compression', launch.compression ? 'on' : 'off',
-    '--min-tokens', String(launch.minTokens),
-    '--aggressiveness', launch.aggressiveness,
-    '--ttl-days', String(launch.ttlDays),
-    '--history-tokens', String(launch.historyTokens),
-    '--history-keep-turns', String(launch.historyKeepTurns),
-    ...embeddingArguments(launch.relevance),
-  ];
-}
-
 /** Explicit either way, so a model the CLI fetched into its own data directory is not picked up behind the settings' back. */
-function embeddingArguments(relevance: ProxyLaunch['relevance']): string[] {
-  if ('bm25Only' in relevance) return ['--no-embeddings'];
-  const embeddings = relevance;
-  return [
-    '--embedding-model', embeddings.modelDir,
-    ...(embeddings.runtimeDir ? ['--embedding-runtime', embeddings.runtimeDir] : []),
-    ...(embeddings.weight === undefined ? [] : ['--embedding-weight', String(embeddings.weight)]),
-    ...(embeddings.budgetMs === undefined ? [] : ['--embedding-budget-ms', String(embeddings.budgetMs)]),
-  ];
+function relevanceOptions(relevance: ProxyLaunch['relevance']): Partial<ProxyOptionValues> {
+  if ('bm25Only' in relevance) return { noEmbeddings: true };
+  return { embeddingModel: relevance.modelDir, embeddingRuntime: relevance.runtimeDir, embeddingWeight: relevance.weight, embeddingBudgetMs: relevance.budgetMs };
 }
 
 function lastLines(text: string): string {

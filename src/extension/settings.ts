@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { defaultStorePath } from '../store/paths';
+import { settingOptions, type ProxyOptionValues } from '../proxy/proxyOptions';
 import type { ProxyLaunch } from './proxySupervisor';
 import type { AgentTarget } from './routing/agentTargets';
 
@@ -8,19 +9,8 @@ export const SECTION = 'headroom';
 /** The proxy as the `headroom.*` settings describe it, with the embedding model once it is in place (or why not). */
 export function proxyLaunch(relevance: ProxyLaunch['relevance']): ProxyLaunch {
   const config = vscode.workspace.getConfiguration(SECTION);
-  return {
-    port: config.get<number>('port', 8787),
-    store: storePath(),
-    anthropicUpstream: config.get<string>('anthropicUpstream', 'https://api.anthropic.com'),
-    openaiUpstream: config.get<string>('openaiUpstream', 'https://api.openai.com'),
-    compression: compressionSetting(),
-    minTokens: config.get<number>('minTokens', 500),
-    aggressiveness: config.get<string>('aggressiveness', 'balanced'),
-    ttlDays: config.get<number>('ttlDays', 7),
-    historyTokens: config.get<number>('history.thresholdTokens', 30_000),
-    historyKeepTurns: config.get<number>('history.keepTurns', 4),
-    relevance,
-  };
+  const values = settingOptions().map((option) => [option.key, config.get(option.setting, option.default)]);
+  return { ...(Object.fromEntries(values) as Partial<ProxyOptionValues>), store: storePath(), relevance };
 }
 
 /** The store file the proxy, the CLI and MCP clients share. */
@@ -75,4 +65,6 @@ export function setCompressionEnabled(enabled: boolean): Thenable<void> {
 }
 
 /** Settings whose change needs the proxy restarted; `enabled` is applied live instead. */
-export const RESTART_SETTINGS = ['port', 'storePath', 'anthropicUpstream', 'openaiUpstream', 'minTokens', 'aggressiveness', 'ttlDays', 'history.thresholdTokens', 'history.keepTurns'].map((key) => `${SECTION}.${key}`);
+export const RESTART_SETTINGS = settingOptions()
+  .filter((option) => option.restarts)
+  .map((option) => `${SECTION}.${option.setting}`);

@@ -1,5 +1,6 @@
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import type { FileChange } from './learn';
+import { writeFileAtomicSync } from '../store/atomicWrite';
 
 /** A file changed between the plan and its application: nothing was written. */
 export class StalePlan extends Error {}
@@ -18,9 +19,7 @@ export function applyLearn(changes: readonly FileChange[]): string[] {
   for (const change of changes) {
     if (change.before === change.after) continue;
     if (change.before !== undefined) copyFileSync(change.file, `${change.file}.headroom-backup`);
-    const temporary = `${change.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, change.after);
-    renameSync(temporary, change.file);
+    writeFileAtomicSync(change.file, change.after);
     written.push(change.file);
   }
   return written;

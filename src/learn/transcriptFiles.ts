@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isRecord } from '../shared/isRecord';
 
 /** Claude Code names a project's transcript folder after its path, every character but letters and digits made "-". */
 export function claudeProjectFolder(workspace: string): string {
@@ -33,7 +34,7 @@ export async function* transcriptRecords(file: string, skipped: { lines: number 
         skipped.lines++;
         continue;
       }
-      if (typeof record === 'object' && record !== null && !Array.isArray(record)) yield record as Record<string, unknown>;
+      if (isRecord(record)) yield record as Record<string, unknown>;
       else skipped.lines++;
     }
   } finally {

@@ -2,6 +2,7 @@ import { compress, type ItemStats } from '../core/compress';
 import type { MessageFormat } from '../core/messages/formats';
 import type { ProxyState } from './proxyState';
 import { decodeBody } from './requestBody';
+import { errorMessage } from '../shared/errorMessage';
 
 /** Where each API keeps the conversation in its request body. */
 const CONVERSATION_FIELD: Record<MessageFormat, string> = {
@@ -74,6 +75,6 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
     const tokensAfter = fresh.reduce((sum, item) => sum + item.tokensAfter, 0);
     return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore, tokensAfter, checkpoint: result.history?.rewritesNow ?? false, rewrittenTokens: result.history?.rewrittenTokens ?? 0 } };
   } catch (error) {
-    return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error), parsed: conversation };
+    return { outcome: 'failed', reason: errorMessage(error), parsed: conversation };
   }
 }

@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { ENGINE_VERSION } from '../core/engineVersion';
 import { FileLock } from '../store/fileLock';
+import { writeFileAtomicSync } from '../store/atomicWrite';
 
 /** What a running proxy says about itself, next to the store it holds. */
 export interface ProxyDiscovery {
@@ -17,9 +18,7 @@ export function discoveryPath(storeFile: string): string {
 
 export function writeDiscovery(storeFile: string, info: Omit<ProxyDiscovery, 'pid' | 'engineVersion'>): void {
   const path = discoveryPath(storeFile);
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ ...info, pid: process.pid, engineVersion: ENGINE_VERSION }), { mode: 0o600 });
-  renameSync(temporary, path);
+  writeFileAtomicSync(path, JSON.stringify({ ...info, pid: process.pid, engineVersion: ENGINE_VERSION }), 0o600);
 }
 
 export function removeDiscovery(storeFile: string): void {

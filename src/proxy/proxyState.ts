@@ -30,8 +30,6 @@ export interface ProxyConfig {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_ANTHROPIC_UPSTREAM = 'https://api.anthropic.com';
-export const DEFAULT_OPENAI_UPSTREAM = 'https://api.openai.com';
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
 /** What one proxy instance knows at run time: its settings, its store, whether compression is on, and its counters. */

@@ -9,7 +9,6 @@ import { headroomApi } from './routes/headroomApi';
 import { llmRoutes } from './routes/llmRoutes';
 import { requireLocalHost } from './security';
 
-export const DEFAULT_PORT = 8787;
 /** Only loopback: the proxy carries API keys and is never meant to be reachable from elsewhere. */
 export const LISTEN_HOST = '127.0.0.1';
 

@@ -1,4 +1,5 @@
-import { selectFromOriginal, type RetrieveOptions, type RetrieveOutcome } from '../core/retrieve';
+import { DEFAULT_TTL_DAYS } from '../shared/defaults';
+import { retrieveOriginal, type RetrieveOptions, type RetrieveOutcome } from '../core/retrieve';
 import type { CachedCompression, CompressionStore, ContentKind, StoredOriginal } from '../core/types';
 import { SqliteFile, type SqliteFileOptions } from './sqliteFile';
 import { Statements } from './statements';
@@ -14,7 +15,7 @@ export interface CcrStoreOptions extends SqliteFileOptions {
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
-export const DEFAULT_TTL_MS = 7 * DAY;
+export const DEFAULT_TTL_MS = DEFAULT_TTL_DAYS * DAY;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /** How many evicted hashes are remembered, so a late retrieve can say why its original is gone. */
 const EVICTION_MEMORY = 10_000;
@@ -99,6 +100,7 @@ export class CcrStore implements CompressionStore {
       this.evict(hash, 'expired');
       return undefined;
     }
+    // Exact, unlike a replayed compression's: a retrieval is what the size cap's LRU order is for.
     this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), hash]);
     this.file.markDirty();
     return { hash, content: asText(row.content), kind: row.kind as ContentKind, tool: row.tool === null ? undefined : String(row.tool) };
@@ -111,17 +113,17 @@ export class CcrStore implements CompressionStore {
   }
 
   /** The original or the part of it asked for; an unknown or evicted hash gives an error message, never an exception. */
-  async retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
-    const clean = hash.trim().toLowerCase();
-    if (!/^[0-9a-f]{8,64}$/.test(clean)) return { ok: false, error: `"${hash}" is not a Headroom hash (expected hex characters, as in "retrieve hash=…" markers).` };
-    const original = this.getOriginal(clean);
-    if (original) return { ok: true, part: await selectFromOriginal(original, options) };
+  retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
+    return retrieveOriginal(hash, options, (clean) => this.getOriginal(clean), (clean) => this.whyMissing(clean));
+  }
+
+  private whyMissing(clean: string): string {
     const eviction = this.sql.row('SELECT reason, at FROM evictions WHERE hash = ?', [clean]);
     if (eviction) {
       const when = new Date(Number(eviction.at)).toISOString();
-      return { ok: false, error: `The original for hash ${clean} is no longer stored (${String(eviction.reason)} at ${when}). Re-run the tool to get it again.` };
+      return `The original for hash ${clean} is no longer stored (${String(eviction.reason)} at ${when}). Re-run the tool to get it again.`;
     }
-    return { ok: false, error: `No original is stored for hash ${clean}. Check the hash against the marker; originals are kept for ${Math.round(this.ttlMs / DAY)} days.` };
+    return `No original is stored for hash ${clean}. Check the hash against the marker; originals are kept for ${Math.round(this.ttlMs / DAY)} days.`;
   }
 
   getCompression(key: string): CachedCompression | undefined {
@@ -158,9 +160,11 @@ export class CcrStore implements CompressionStore {
     const cutoff = this.now() - this.ttlMs;
     const expired = this.column('SELECT hash FROM originals WHERE accessed_at < ?', [cutoff]);
     for (const hash of expired) this.evict(hash, 'expired');
-    this.sql.run('DELETE FROM compressions WHERE accessed_at < ?', [cutoff]);
-    this.sql.run(`DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`);
-    this.file.markDirty();
+    const changed =
+      this.sql.run('DELETE FROM compressions WHERE accessed_at < ?', [cutoff]) +
+      this.sql.run(`DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`);
+    // A store opened for one read (`headroom retrieve`) is not written back for nothing.
+    if (changed > 0) this.file.markDirty();
   }
 
   summary(): { originals: number; bytes: number; compressions: number } {

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { FileLock } from './fileLock';
+import { errorMessage } from '../shared/errorMessage';
+import { writeFileAtomic } from './atomicWrite';
 
 export interface SqliteFileOptions {
   /** Where the database lives; without a file it is kept in memory only. */
@@ -68,16 +70,16 @@ export class SqliteFile {
     try {
       bytes = await readFile(options.file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return SqliteFile.startFresh(SQL, options, describe(error));
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return SqliteFile.startFresh(SQL, options, errorMessage(error));
     }
-    if (!bytes || bytes.length === 0) return new SqliteFile(new SQL.Database(), options);
+    if (!bytes || bytes.length === 0) return SqliteFile.created(SQL, options);
     try {
       const db = new SQL.Database(bytes);
       const check = db.exec('PRAGMA quick_check');
       if (check[0]?.values[0]?.[0] !== 'ok') throw new Error('integrity check failed');
       return new SqliteFile(db, options);
     } catch (error) {
-      return SqliteFile.startFresh(SQL, options, describe(error));
+      return SqliteFile.startFresh(SQL, options, errorMessage(error));
     }
   }
 
@@ -89,9 +91,16 @@ export class SqliteFile {
       await rename(file, aside);
       options.onWarning?.(`Headroom store ${file} could not be read (${why}); moved it to ${aside} and started a fresh store.`);
     } catch (error) {
-      options.onWarning?.(`Headroom store ${file} could not be read (${why}) nor moved aside (${describe(error)}); starting a fresh store.`);
+      options.onWarning?.(`Headroom store ${file} could not be read (${why}) nor moved aside (${errorMessage(error)}); starting a fresh store.`);
     }
-    return new SqliteFile(new SQL.Database(), options);
+    return SqliteFile.created(SQL, options);
+  }
+
+  /** A new database is written once even if nothing goes into it, so the file and its schema exist. */
+  private static created(SQL: SqlJsStatic, options: SqliteFileOptions): SqliteFile {
+    const file = new SqliteFile(new SQL.Database(), options);
+    file.markDirty();
+    return file;
   }
 
   /** Schedules a write of the whole database. */
@@ -128,24 +137,11 @@ export class SqliteFile {
     if (!this.dirty || !file || this.closed) return;
     this.dirty = false;
     const bytes = this.db.export();
-    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      const handle = await open(temporary, 'w', 0o600);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, file);
+      await writeFileAtomic(file, bytes, 0o600);
     } catch (error) {
       this.dirty = true;
-      await unlink(temporary).catch(() => undefined);
-      this.options.onWarning?.(`Headroom store ${file} could not be written: ${describe(error)}`);
+      this.options.onWarning?.(`Headroom store ${file} could not be written: ${errorMessage(error)}`);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -21,8 +21,10 @@ export class Statements {
     return statement;
   }
 
-  run(sql: string, params: Params = []): void {
+  /** Resolves to the number of rows the statement changed. */
+  run(sql: string, params: Params = []): number {
     this.prepared(sql).run(params);
+    return this.db.getRowsModified();
   }
 
   row(sql: string, params: Params = []): Record<string, SqlValue> | undefined {

@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/tempDir';
 import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
 import { freePort } from '../helpers/workbench';
 
-const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.mjs');
 
 function launch(store: string, port = 0): ProxyLaunch {
   return { port, store, anthropicUpstream: 'http://127.0.0.1:9', openaiUpstream: 'http://127.0.0.1:9', compression: true, minTokens: 500, aggressiveness: 'balanced', ttlDays: 7, historyTokens: 30_000, historyKeepTurns: 4, relevance: { bm25Only: 'the embedding model is downloading' } };

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { join } from 'node:path';
 
 /** The built CLI bundle: tests run what users run. */
-export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.mjs');
 
 export function headroom(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -47,11 +47,12 @@ describe('the shipped bundles with fetched embeddings, outside any node_modules 
   const server = fakeAssetServer();
   const dir = tempDir();
   const installed = join(dir, 'extension', 'dist');
-  const cli = join(installed, 'cli.js');
+  const cli = join(installed, 'cli.mjs');
   const home = join(dir, 'home');
   before(() => {
     mkdirSync(installed, { recursive: true });
-    for (const file of ['cli.js', 'embeddingWorker.js', 'sql-wasm.wasm']) copyFileSync(join(CLI, '..', file), join(installed, file));
+    const shipped = readdirSync(join(CLI, '..')).filter((file) => /^cli.*\.mjs$/.test(file));
+    for (const file of [...shipped, 'embeddingWorker.js', 'sql-wasm.wasm']) copyFileSync(join(CLI, '..', file), join(installed, file));
     cpSync(join(CLI, '..', 'tree-sitter'), join(installed, 'tree-sitter'), { recursive: true });
   });
 

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import { AGGRESSIVENESS_LEVELS, CONTENT_KINDS, isAggressiveness, isContentKind } from '../../core/types';
+import { CONTENT_KINDS } from '../../core/types';
+import { PROXY_OPTIONS } from '../../proxy/proxyOptions';
+import { oneOf, UsageError } from '../../shared/optionValues';
 import { defaultStorePath } from '../../store/paths';
-import { parseCount, readAll, UsageError, type Command } from '../command';
+import { readAll, type Command } from '../command';
 import { openStoreAccess } from '../../proxy/storeAccess';
 
 export const compressCommand: Command = {
   name: 'compress',
-  summary: 'compress a tool output read from stdin',
   usage: `headroom compress [--query Q] [--kind ${CONTENT_KINDS.join('|')}] [--store FILE] [--stats]
                   [--min-tokens N] [--aggressiveness conservative|balanced|aggressive]
 
@@ -27,20 +28,17 @@ With --stats, one JSON line of figures goes to stderr.`,
       strict: true,
       allowPositionals: false,
     });
-    if (values.kind !== undefined && !isContentKind(values.kind)) {
-      throw new UsageError(`--kind must be one of ${CONTENT_KINDS.join(', ')}, not "${values.kind}"`);
-    }
-    if (values.aggressiveness !== undefined && !isAggressiveness(values.aggressiveness)) {
-      throw new UsageError(`--aggressiveness must be one of ${AGGRESSIVENESS_LEVELS.join(', ')}`);
-    }
-    const minTokens = parseCount(values['min-tokens'], '--min-tokens');
+    const kind = values.kind === undefined ? undefined : oneOf(CONTENT_KINDS).parse(values.kind, 'kind');
+    const { aggressiveness: aggressivenessOption, minTokens: minTokensOption } = PROXY_OPTIONS;
+    const aggressiveness = values.aggressiveness === undefined ? undefined : aggressivenessOption.value.parse(values.aggressiveness, 'aggressiveness');
+    const minTokens = values['min-tokens'] === undefined ? undefined : minTokensOption.value.parse(values['min-tokens'], 'min-tokens');
     if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');
 
     const input = (await readAll(io.stdin)).toString('utf8');
     const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
     try {
       const started = performance.now();
-      const result = await access.compress({ content: input, query: values.query, kind: values.kind, minTokens, aggressiveness: values.aggressiveness, tool: 'cli' });
+      const result = await access.compress({ content: input, query: values.query, kind, minTokens, aggressiveness, tool: 'cli' });
       io.stdout.write(result.text);
       if (values.stats) {
         const { text: _text, ...stats } = result;

@@ -3,11 +3,11 @@ import { fetchEmbeddingAssets } from '../../embeddings/assetFetcher';
 import { DEFAULT_MODEL_HOST, DEFAULT_NPM_REGISTRY, EMBEDDING_MODEL, embeddingAssetPaths, isFetched, ONNX_RUNTIME_VERSION } from '../../embeddings/embeddingAssets';
 import { formatMegabytes } from '../../shared/format';
 import { defaultEmbeddingsDirectory } from '../../store/paths';
-import { UsageError, type Command } from '../command';
+import { type Command } from '../command';
+import { UsageError } from '../../shared/optionValues';
 
 export const embeddingsCommand: Command = {
   name: 'embeddings',
-  summary: 'fetch the embedding model and ONNX runtime for relevance by meaning, or show where they are',
   usage: `headroom embeddings [status|fetch] [--dir DIR] [--model-host URL] [--npm-registry URL]
 
 fetch downloads ${EMBEDDING_MODEL.id} (23 MB) from the Hugging Face hub (--model-host, default

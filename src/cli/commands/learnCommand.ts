@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { applyLearn } from '../../learn/applyPlan';
 import { planLearn, type LearnAgent } from '../../learn/learn';
 import { anthropicRefiner } from '../../learn/refine';
-import { DEFAULT_ANTHROPIC_UPSTREAM } from '../../proxy/proxyState';
+import { DEFAULT_ANTHROPIC_UPSTREAM } from '../../shared/defaults';
 import { formatTokens } from '../../shared/format';
-import { UsageError, type Command } from '../command';
+import { type Command } from '../command';
+import { UsageError } from '../../shared/optionValues';
 
 const AGENTS: readonly LearnAgent[] = ['claude', 'codex', 'all'];
 /** A small, fast model: rewording a few lines needs no more. */
@@ -14,7 +15,6 @@ const DEFAULT_REFINE_MODEL = 'claude-haiku-4-5';
 
 export const learnCommand: Command = {
   name: 'learn',
-  summary: 'turn failed tool calls in agent transcripts into corrections in CLAUDE.md / AGENTS.md',
   usage: `headroom learn [--apply | --json] [--agent claude|codex|all] [--workspace DIR] [--all] [--local]
                 [--claude-dir DIR] [--codex-dir DIR] [--refine [--model NAME]]
 

@@ -5,7 +5,6 @@ import type { Command } from '../command';
 
 export const mcpCommand: Command = {
   name: 'mcp',
-  summary: 'serve headroom_compress, headroom_retrieve and headroom_stats to an MCP client over stdio',
   usage: `headroom mcp [--store FILE]
 
 An MCP server on stdin/stdout, for agents that speak MCP (Claude Code, Copilot's agent mode,

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { openStoreAccess } from '../../proxy/storeAccess';
 import { defaultStorePath } from '../../store/paths';
-import { parseCount, UsageError, type Command } from '../command';
+import { type Command } from '../command';
+import { parseCount, UsageError } from '../../shared/optionValues';
 
 export const retrieveCommand: Command = {
   name: 'retrieve',
-  summary: 'print the original behind a marker, or the part matching a query',
   usage: `headroom retrieve HASH [--query Q] [--offset N] [--limit N] [--store FILE]
 
 Prints the original that a "retrieve hash=HASH" marker stands for. With --query, only the

@@ -1,10 +1,12 @@
+import { ERROR_WORDS } from './lines';
 import { marker } from '../marker';
 import { moments } from '../numeric';
 import { topRelevant } from '../relevance/topRelevant';
 import { relevanceScores, type CompressorContext, type CompressorResult } from './compressor';
 import { KeepSet } from './keepSet';
 import { KeptGroups } from './keptGroups';
-import { constantColumns, describeSelection, ERROR_WORDS, isObject, selectRecords, type JsonObject } from './recordSelection';
+import { constantColumns, describeSelection, selectRecords, type JsonObject } from './recordSelection';
+import { isRecord } from '../../shared/isRecord';
 
 /** Arrays shorter than this are left as they are: there is too little to choose from. */
 export const MIN_ARRAY_ITEMS = 8;
@@ -42,7 +44,7 @@ class Crusher {
       if (node.length >= MIN_ARRAY_ITEMS) return this.crushArray(node, depth);
       return this.walkAll(node, depth);
     }
-    if (isObject(node)) {
+    if (isRecord(node)) {
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(node)) out[key] = await this.walk(value, depth + 1);
       return out;
@@ -57,7 +59,7 @@ class Crusher {
   }
 
   private async crushArray(items: unknown[], depth: number): Promise<unknown> {
-    const objects = items.filter(isObject).length;
+    const objects = items.filter(isRecord).length;
     if (objects >= items.length * 0.8) return this.crushRecords(items, depth);
     if (items.every((v) => typeof v === 'number' && Number.isFinite(v))) return this.crushSeries(items as number[]);
     return this.crushList(items, depth);
@@ -79,7 +81,7 @@ class Crusher {
     const out: unknown[] = [];
     for (const i of kept) {
       const row = await this.walk(rows[i], depth + 1);
-      out.push(isObject(row) ? withoutKeys(row, constants, groups.copies(i)) : row);
+      out.push(isRecord(row) ? withoutKeys(row, constants, groups.copies(i)) : row);
     }
     this.transforms.add('json:rows');
     if (constants.size > 0) this.transforms.add('json:constants');

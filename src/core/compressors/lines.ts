@@ -11,7 +11,9 @@ export function splitLines(text: string): string[] {
 
 const EXPLICIT_LEVEL = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC)\b|\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]/;
 const ANDROID_LEVEL = /^\S+\s+\S+\s+\d+\s+\d+\s+([VDIWEF])\s/;
-const ERROR_WORDS = /\b(error|errors|exception|fatal|failed|failure|fail|panic|panicked|traceback|segfault|segmentation fault|denied|refused|timed? ?out|abort(ed)?|unreachable|cannot|could not|not found|undefined reference)\b/i;
+/** Words that mark a failure in free text: a log line, a JSON record's message. */
+export const ERROR_WORDS =
+  /\b(error|errors|exception|fatal|failed|failure|fail|panic|panicked|crash(ed)?|traceback|segfault|segmentation fault|denied|refused|timed? ?out|abort(ed)?|unreachable|cannot|could not|not found|undefined reference)\b/i;
 const WARN_WORDS = /\b(warn|warning|deprecated)\b/i;
 
 /** The line's severity: an explicit level field wins; without one, error and warning words decide. */

@@ -1,8 +1,10 @@
+import { ERROR_WORDS } from './lines';
 import { maxOf, moments } from '../numeric';
 import { topRelevant } from '../relevance/topRelevant';
 import { relevanceScores, type CompressorContext } from './compressor';
 import { KeepSet } from './keepSet';
 import { KeptGroups } from './keptGroups';
+import { isRecord } from '../../shared/isRecord';
 
 /** Constants longer than this stay in the rows: naming them in the marker would cost as much. */
 const MAX_CONSTANT_LENGTH = 120;
@@ -11,7 +13,6 @@ const MAX_CATEGORIES = 50;
 
 export type JsonObject = Record<string, unknown>;
 
-export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export interface RecordSelection {
   /** Why each kept record is kept. */
@@ -35,7 +36,7 @@ export async function selectRecords(rows: readonly unknown[], context: Compresso
   const keep = new KeepSet();
 
   rows.forEach((row, i) => {
-    if (!isObject(row)) keep.add(i, 'non-records');
+    if (!isRecord(row)) keep.add(i, 'non-records');
     else if (hasError(row)) keep.add(i, 'errors');
   });
   for (const column of columns.values()) {
@@ -99,7 +100,7 @@ const PIVOT_SAMPLE = 256;
 
 /** The column whose primitive values are most varied among the first rows: identical rows must agree on it. */
 function pivotKey(rows: readonly unknown[]): string | undefined {
-  const sample = rows.slice(0, PIVOT_SAMPLE).filter(isObject);
+  const sample = rows.slice(0, PIVOT_SAMPLE).filter(isRecord);
   const distinct = new Map<string, Set<unknown>>();
   for (const row of sample) {
     for (const key in row) {
@@ -117,7 +118,7 @@ function pivotKey(rows: readonly unknown[]): string | undefined {
 
 /** A row's value in the pivot column when it is a primitive; anything else falls back to one shared identity, so it is compared in full. */
 function cheapIdentity(row: unknown, pivot: string | undefined): unknown {
-  if (pivot === undefined || !isObject(row)) return FULL_COMPARISON;
+  if (pivot === undefined || !isRecord(row)) return FULL_COMPARISON;
   const value = row[pivot];
   return typeof value === 'object' && value !== null ? FULL_COMPARISON : value;
 }
@@ -162,7 +163,7 @@ function analyseColumns(rows: readonly unknown[]): { columns: Map<string, Column
   let previousColumns: Column[] = [];
   let previousShape = '';
   rows.forEach((row, i) => {
-    if (!isObject(row)) {
+    if (!isRecord(row)) {
       shapes.push('');
       return;
     }
@@ -216,7 +217,7 @@ function addCell(column: Column, value: unknown, row: number): void {
 
 /** Columns every row holds with the same short value, unless that would leave the rows empty. */
 export function constantColumns(rows: readonly unknown[], columns: Map<string, Column>): Map<string, string> {
-  if (!rows.every(isObject)) return new Map();
+  if (!rows.every(isRecord)) return new Map();
   const constants = new Map<string, string>();
   for (const [key, column] of columns) {
     if (column.present !== rows.length || !column.constant) continue;
@@ -242,7 +243,6 @@ function schemaAnomalies(shapes: readonly string[]): number[] {
   return shapes.flatMap((shape, i) => ((counts.get(shape) ?? 0) <= rareLimit ? [i] : []));
 }
 
-export const ERROR_WORDS = /\b(error|errors|exception|fatal|failed|failure|panic|traceback|crash(ed)?|timed? ?out)\b/i;
 const ERROR_KEYS = /^(error|errors|err|exception|failure|fault|stack|stacktrace|stack_trace)$/i;
 const STATUS_KEYS = /^(status|status_?code|http_?status|http_?code|code|response_?code)$/i;
 const MESSAGE_KEYS = /^(msg|message|reason|detail|details|stderr|level|severity|log_?level|status|state|result|outcome|conclusion|event)$/i;
@@ -281,7 +281,7 @@ function hasError(row: JsonObject): boolean {
     }
     if (role & KeyRole.Flag && value === false) return true;
     if (role & KeyRole.Message && typeof value === 'string' && ERROR_WORDS.test(value)) return true;
-    if (isObject(value)) {
+    if (isRecord(value)) {
       for (const inner in value) if (roleOf(inner) & KeyRole.Error && isPresent(value[inner])) return true;
     }
   }
@@ -291,7 +291,7 @@ function hasError(row: JsonObject): boolean {
 function isPresent(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
-  if (isObject(value)) return Object.keys(value).length > 0;
+  if (isRecord(value)) return Object.keys(value).length > 0;
   return true;
 }
 

@@ -1,4 +1,5 @@
 import type { Path } from './copyOnWrite';
+import { isRecord } from '../../shared/isRecord';
 
 export type MessageFormat = 'anthropic' | 'openai-chat' | 'openai-responses';
 
@@ -18,7 +19,6 @@ export interface FormatAdapter {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Claude Code wraps injected context in these tags; it is not the user's question. */
@@ -29,7 +29,7 @@ function stripReminders(text: string): string {
 function textParts(content: unknown, partType: string): string {
   if (typeof content === 'string') return content;
   return asArray(content)
-    .filter((p): p is Obj => isObj(p) && p.type === partType && typeof p.text === 'string')
+    .filter((p): p is Obj => isRecord(p) && p.type === partType && typeof p.text === 'string')
     .map((p) => p.text as string)
     .join('\n');
 }
@@ -37,7 +37,7 @@ function textParts(content: unknown, partType: string): string {
 function latestUserText(messages: readonly unknown[], partType: string): string | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
-    if (!isObj(m) || m.role !== 'user') continue;
+    if (!isRecord(m) || m.role !== 'user') continue;
     const text = stripReminders(textParts(m.content, partType));
     if (text) return text;
   }
@@ -64,7 +64,7 @@ function slotsOf(content: unknown, path: Path, call: ToolCall | undefined, partT
   const { tool, input } = call ?? {};
   if (typeof content === 'string') return [{ text: content, tool, input, path }];
   return asArray(content).flatMap((part, k) =>
-    isObj(part) && part.type === partType && typeof part.text === 'string' ? [{ text: part.text, tool, input, path: [...path, k, 'text'] }] : [],
+    isRecord(part) && part.type === partType && typeof part.text === 'string' ? [{ text: part.text, tool, input, path: [...path, k, 'text'] }] : [],
   );
 }
 
@@ -73,9 +73,9 @@ export const anthropicFormat: FormatAdapter = {
     const calls = new Map<string, ToolCall>();
     const slots: ToolOutputSlot[] = [];
     messages.forEach((m, i) => {
-      if (!isObj(m)) return;
+      if (!isRecord(m)) return;
       asArray(m.content).forEach((block, j) => {
-        if (!isObj(block)) return;
+        if (!isRecord(block)) return;
         if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') calls.set(block.id, { tool: block.name, input: block.input });
         if (m.role === 'user' && block.type === 'tool_result') {
           const call = typeof block.tool_use_id === 'string' ? calls.get(block.tool_use_id) : undefined;
@@ -93,9 +93,9 @@ export const openaiChatFormat: FormatAdapter = {
     const calls = new Map<string, ToolCall>();
     const slots: ToolOutputSlot[] = [];
     messages.forEach((m, i) => {
-      if (!isObj(m)) return;
+      if (!isRecord(m)) return;
       for (const call of asArray(m.tool_calls)) {
-        if (isObj(call) && typeof call.id === 'string' && isObj(call.function) && typeof call.function.name === 'string') {
+        if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
           calls.set(call.id, { tool: call.function.name, input: parsedArguments(call.function.arguments) });
         }
       }
@@ -117,7 +117,7 @@ export const openaiResponsesFormat: FormatAdapter = {
     const calls = new Map<string, ToolCall>();
     const slots: ToolOutputSlot[] = [];
     items.forEach((item, i) => {
-      if (!isObj(item)) return;
+      if (!isRecord(item)) return;
       if (RESPONSES_CALL_TYPES.has(item.type as string) && typeof item.call_id === 'string' && typeof item.name === 'string') {
         calls.set(item.call_id, { tool: item.name, input: parsedArguments(item.arguments ?? item.input) });
       }
@@ -139,14 +139,14 @@ export const FORMATS: Record<MessageFormat, FormatAdapter> = {
 
 /** A message or item the model wrote: an assistant message, a function call, a reasoning item. */
 export function isModelMessage(message: unknown): boolean {
-  if (!isObj(message)) return false;
+  if (!isRecord(message)) return false;
   return message.role === 'assistant' || message.type === 'function_call' || message.type === 'custom_tool_call' || message.type === 'reasoning';
 }
 
 /** Tells the three request shapes apart by the tool-call fields only each one has. */
 export function detectFormat(messages: readonly unknown[]): MessageFormat {
-  const items = messages.filter(isObj);
-  const responsesPart = (m: Obj) => asArray(m.content).some((p) => isObj(p) && (p.type === 'input_text' || p.type === 'output_text'));
+  const items = messages.filter(isRecord);
+  const responsesPart = (m: Obj) => asArray(m.content).some((p) => isRecord(p) && (p.type === 'input_text' || p.type === 'output_text'));
   if (items.some((m) => RESPONSES_OUTPUT_TYPES.has(m.type as string) || RESPONSES_CALL_TYPES.has(m.type as string) || responsesPart(m))) return 'openai-responses';
   if (items.some((m) => m.role === 'tool' || Array.isArray(m.tool_calls))) return 'openai-chat';
   return 'anthropic';

@@ -1,6 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { readIfPresent } from '../routing/configFile';
+import { writeFileAtomicSync } from '../../store/atomicWrite';
 
 /** How an MCP client starts Headroom's MCP server. */
 export interface McpCommandLine {
@@ -22,14 +24,12 @@ export function writeMcpLauncher(storageDir: string, cliPath: string, storeFile:
   const script = [
     '// Written by the Headroom extension each time it starts: its MCP server, on the store its proxy uses.',
     `process.env.HEADROOM_STORE = ${JSON.stringify(storeFile)};`,
-    `require(${JSON.stringify(cliPath)});`,
+    `import(${JSON.stringify(pathToFileURL(cliPath).href)});`,
     '',
   ].join('\n');
   if (readIfPresent(launcher) !== script) {
     mkdirSync(storageDir, { recursive: true });
-    const temporary = `${launcher}.${process.pid}.tmp`;
-    writeFileSync(temporary, script);
-    renameSync(temporary, launcher);
+    writeFileAtomicSync(launcher, script);
   }
   return { command: runtime, args: [launcher, 'mcp'], env: { ELECTRON_RUN_AS_NODE: '1' } };
 }

@@ -54,7 +54,7 @@ export class SavingsPanel implements vscode.Disposable {
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = panelHtml(panel.webview, extensionUri);
-    this.learn = new LearnSession(vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath, (learn) => this.post({ type: 'learn', learn }));
+    this.learn = new LearnSession(vscode.Uri.joinPath(extensionUri, 'dist', 'cli.mjs').fsPath, (learn) => this.post({ type: 'learn', learn }));
     const onStats = (stats: StatsResponse) => this.post({ type: 'stats', stats });
     const onRequest = () => void this.sendItems();
     feed.on('stats', onStats);

@@ -1,5 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isRecord } from '../../shared/isRecord';
+import { writeFileAtomicSync } from '../../store/atomicWrite';
 
 /** Where the file's content from just before Headroom's last write is kept. */
 export function backupPath(file: string): string {
@@ -14,9 +16,7 @@ export function readIfPresent(file: string): string | undefined {
 export function writeWithBackup(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   if (existsSync(file)) copyFileSync(file, backupPath(file));
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  writeFileAtomicSync(file, text);
 }
 
 /**
@@ -32,15 +32,11 @@ export function readJsonConfig<T extends Record<string, unknown>>(file: string, 
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${(error as Error).message}); Headroom left it unchanged.`, { cause: error });
   }
-  if (!isObject(parsed)) throw new Error(`${file} does not hold a JSON object; Headroom left it unchanged.`);
-  if (parsed[objectKey] !== undefined && !isObject(parsed[objectKey])) throw new Error(`"${objectKey}" in ${file} is not an object; Headroom left the file unchanged.`);
+  if (!isRecord(parsed)) throw new Error(`${file} does not hold a JSON object; Headroom left it unchanged.`);
+  if (parsed[objectKey] !== undefined && !isRecord(parsed[objectKey])) throw new Error(`"${objectKey}" in ${file} is not an object; Headroom left the file unchanged.`);
   return parsed as T;
 }
 
 export function writeJsonConfig(file: string, value: unknown): void {
   writeWithBackup(file, `${JSON.stringify(value, null, 2)}\n`);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

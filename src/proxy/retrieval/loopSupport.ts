@@ -3,6 +3,7 @@ import type { ProxyState } from '../proxyState';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { copyHeaders, readResponseText, relay, replyUnreachable, UpstreamUnreachable } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
+import { errorMessage } from '../../shared/errorMessage';
 
 /** At most this many upstream calls answer one client request; the last one's retrieve calls are dropped. */
 export const MAX_ROUNDS = 3;
@@ -36,7 +37,7 @@ export async function guardLoop(res: Response, state: ProxyState, shapes: ErrorS
       return undefined;
     }
     if (res.destroyed) return undefined;
-    const message = `Headroom failed while answering a retrieval: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `Headroom failed while answering a retrieval: ${errorMessage(error)}`;
     state.recordFailure(message);
     if (!res.headersSent) res.status(500).json(shapes.json(message));
     else if (!res.writableEnded) res.end(shapes.event(message));

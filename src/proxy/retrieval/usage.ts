@@ -1,4 +1,5 @@
 import { normaliseUsage, type ProviderUsage } from '../usageObserver';
+import { isRecord } from '../../shared/isRecord';
 
 export type Usage = Record<string, unknown>;
 
@@ -7,7 +8,7 @@ export function addUsage(total: Usage, usage: unknown): Usage {
   if (typeof usage !== 'object' || usage === null) return total;
   for (const [key, value] of Object.entries(usage)) {
     if (typeof value === 'number') total[key] = (typeof total[key] === 'number' ? (total[key] as number) : 0) + value;
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) total[key] = addUsage({ ...((total[key] as Usage | undefined) ?? {}) }, value);
+    else if (isRecord(value)) total[key] = addUsage({ ...((total[key] as Usage | undefined) ?? {}) }, value);
   }
   return total;
 }

@@ -35,13 +35,13 @@ describe('the MCP launcher the extension gives to MCP clients', () => {
 
   it('rewrites the script only when the bundle or the store changed', () => {
     const storage = tempDir();
-    const { args } = writeMcpLauncher(storage, '/ext/headroom-0.1.0/dist/cli.js', '/data/a.sqlite');
+    const { args } = writeMcpLauncher(storage, '/ext/headroom-0.1.0/dist/cli.mjs', '/data/a.sqlite');
     const written = statSync(args[0]).mtimeMs;
-    writeMcpLauncher(storage, '/ext/headroom-0.1.0/dist/cli.js', '/data/a.sqlite');
+    writeMcpLauncher(storage, '/ext/headroom-0.1.0/dist/cli.mjs', '/data/a.sqlite');
     assert.equal(statSync(args[0]).mtimeMs, written);
-    writeMcpLauncher(storage, '/ext/headroom-0.2.0/dist/cli.js', '/data/b.sqlite');
+    writeMcpLauncher(storage, '/ext/headroom-0.2.0/dist/cli.mjs', '/data/b.sqlite');
     const script = readFileSync(args[0], 'utf8');
-    assert.match(script, /require\("\/ext\/headroom-0\.2\.0\/dist\/cli\.js"\)/);
+    assert.match(script, /import\("file:\/\/\/ext\/headroom-0\.2\.0\/dist\/cli\.mjs"\)/);
     assert.match(script, /HEADROOM_STORE = "\/data\/b\.sqlite"/);
   });
 });
