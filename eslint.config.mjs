@@ -15,25 +15,52 @@ export default tseslint.config(
     // The engine is a pure library: no editor, no HTTP, no disk.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: ['vscode', 'express', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'sql.js'],
-        patterns: ['../store/*', '../proxy/*', '../extension/*', '../mcp/*', '../learn/*', '../cli/*'],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'vscode',
+            'express',
+            'fs',
+            'node:fs',
+            'fs/promises',
+            'node:fs/promises',
+            'http',
+            'node:http',
+            'https',
+            'node:https',
+            'net',
+            'node:net',
+            'sql.js',
+          ],
+          patterns: ['../store/*', '../proxy/*', '../extension/*', '../mcp/*', '../learn/*', '../cli/*'],
+        },
+      ],
     },
   },
   {
     // LangChain users get the engine alone: no editor, no disk store, no HTTP server.
     files: ['src/langchain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: ['vscode', 'express', 'sql.js'],
-        patterns: ['../store/*', '../proxy/*', '../extension/*', '../mcp/*', '../learn/*', '../cli/*'],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode', 'express', 'sql.js'],
+          patterns: ['../store/*', '../proxy/*', '../extension/*', '../mcp/*', '../learn/*', '../cli/*'],
+        },
+      ],
     },
   },
   {
     // Everything but the extension runs outside VS Code (CLI, forked proxy, MCP server).
-    files: ['src/store/**/*.ts', 'src/proxy/**/*.ts', 'src/mcp/**/*.ts', 'src/learn/**/*.ts', 'src/embeddings/**/*.ts', 'src/cli/**/*.ts'],
+    files: [
+      'src/store/**/*.ts',
+      'src/proxy/**/*.ts',
+      'src/mcp/**/*.ts',
+      'src/learn/**/*.ts',
+      'src/embeddings/**/*.ts',
+      'src/cli/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['../extension/*', '../../extension/*'] }],
     },
@@ -43,13 +70,27 @@ export default tseslint.config(
     // and only the types of server-side modules.
     files: ['webview-ui/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: ['vscode'],
-        patterns: [
-          { group: ['node:*', 'fs', 'http', 'express', 'sql.js'], message: 'The webview has no Node.' },
-          { group: ['**/src/extension/*', '**/src/store/*', '**/src/proxy/*', '../extension/*', '../store/*', '../proxy/*'], allowTypeImports: true, message: 'Only types cross into the webview.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode'],
+          patterns: [
+            { group: ['node:*', 'fs', 'http', 'express', 'sql.js'], message: 'The webview has no Node.' },
+            {
+              group: [
+                '**/src/extension/*',
+                '**/src/store/*',
+                '**/src/proxy/*',
+                '../extension/*',
+                '../store/*',
+                '../proxy/*',
+              ],
+              allowTypeImports: true,
+              message: 'Only types cross into the webview.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -17,9 +17,17 @@ function percentile(values: number[], p: number): number {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
   // No embedding download: this measures activation alone.
-  const workbench = await openWorkbench(dir, { 'headroom.port': await freePort(), 'headroom.storePath': join(dir, 'store.sqlite'), 'headroom.embeddings.enabled': false });
+  const workbench = await openWorkbench(dir, {
+    'headroom.port': await freePort(),
+    'headroom.storePath': join(dir, 'store.sqlite'),
+    'headroom.embeddings.enabled': false,
+  });
   let log = '';
-  const activations = () => [...(log = workbench.headroomLog()).matchAll(/Activated in ([\d.]+) ms \(bundle evaluation ([\d.]+) ms, activate\(\) ([\d.]+) ms\)/g)];
+  const activations = () => [
+    ...(log = workbench.headroomLog()).matchAll(
+      /Activated in ([\d.]+) ms \(bundle evaluation ([\d.]+) ms, activate\(\) ([\d.]+) ms\)/g,
+    ),
+  ];
   const readiness = () => [...log.matchAll(/ready (\d+) ms after the fork/g)];
   try {
     for (let run = 1; run <= RUNS; run++) {
@@ -34,12 +42,15 @@ async function main(): Promise<void> {
     await workbench.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const loads = [...log.matchAll(/Activated in ([\d.]+) ms \(bundle evaluation ([\d.]+) ms, activate\(\) ([\d.]+) ms\)/g)];
+  const loads = [
+    ...log.matchAll(/Activated in ([\d.]+) ms \(bundle evaluation ([\d.]+) ms, activate\(\) ([\d.]+) ms\)/g),
+  ];
   const total = loads.map((m) => Number(m[1]));
   const bundle = loads.map((m) => Number(m[2]));
   const activate = loads.map((m) => Number(m[3]));
   const proxy = readiness().map((m) => Number(m[1]));
-  const row = (name: string, values: number[]) => `| ${name} | ${percentile(values, 0.5).toFixed(1)} | ${percentile(values, 0.9).toFixed(1)} | ${Math.max(...values).toFixed(1)} |`;
+  const row = (name: string, values: number[]) =>
+    `| ${name} | ${percentile(values, 0.5).toFixed(1)} | ${percentile(values, 0.9).toFixed(1)} | ${Math.max(...values).toFixed(1)} |`;
   console.log(`Extension activation in code-server, ${RUNS} window loads (ms)\n`);
   console.log('| measure | median | p90 | max |\n|---|---|---|---|');
   console.log(row('activation (bundle evaluation + activate())', total));

@@ -37,7 +37,10 @@ export class BenchmarkReport {
     const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : HEADER;
     const at = current.indexOf(start);
     const after = current.indexOf(end);
-    const next = at >= 0 && after > at ? current.slice(0, at) + section + current.slice(after + end.length) : `${current.trimEnd()}\n\n${section}\n`;
+    const next =
+      at >= 0 && after > at
+        ? current.slice(0, at) + section + current.slice(after + end.length)
+        : `${current.trimEnd()}\n\n${section}\n`;
     writeFileAtomicSync(DOC, next);
     console.error(`Written to ${DOC}.`);
   }

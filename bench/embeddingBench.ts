@@ -26,13 +26,19 @@ async function main(): Promise<void> {
     if (!process.env.HEADROOM_EMBEDDING_MODEL) writeTinyEmbeddingModel(modelDir);
     const lines = sharedCorpora().bglLog().lines;
     const query = 'which nodes had kernel data TLB errors?';
-    const relevance = await loadRelevance({ modelDir, runtimeDir: process.env.HEADROOM_EMBEDDING_RUNTIME, budgetMs: 60_000 });
+    const relevance = await loadRelevance({
+      modelDir,
+      runtimeDir: process.env.HEADROOM_EMBEDDING_RUNTIME,
+      budgetMs: 60_000,
+    });
     try {
       await bm25Scorer.score(query, lines);
       const bm25 = await timed(() => bm25Scorer.score(`${query} once more`, lines));
       const cold = await timed(() => relevance.scorer.score(query, lines));
       const warm = await timed(() => relevance.scorer.score(`${query} again`, lines));
-      console.log(`| measure (${lines.length} chunks, model: ${process.env.HEADROOM_EMBEDDING_MODEL ? modelDir : 'tiny test model'}) | ms |\n|---|---|`);
+      console.log(
+        `| measure (${lines.length} chunks, model: ${process.env.HEADROOM_EMBEDDING_MODEL ? modelDir : 'tiny test model'}) | ms |\n|---|---|`,
+      );
       console.log(`| BM25 alone (warm) | ${bm25.toFixed(1)} |`);
       console.log(`| hybrid, every chunk embedded (first sight) | ${cold.toFixed(1)} |`);
       console.log(`| hybrid, chunks from the cache (a later turn) | ${warm.toFixed(1)} |`);

@@ -70,16 +70,35 @@ function parseTime(text: string): number {
 
 function row(input: string, text: string, result: TextCompression, ms: number, retention: string): Row {
   const bytes = Buffer.byteLength(text);
-  return { input, bytes, before: result.tokensBefore, after: result.tokensAfter, retention, ms, mbps: bytes / 1e6 / (ms / 1000), parseMs: parseTime(text) };
+  return {
+    input,
+    bytes,
+    before: result.tokensBefore,
+    after: result.tokensAfter,
+    retention,
+    ms,
+    mbps: bytes / 1e6 / (ms / 1000),
+    parseMs: parseTime(text),
+  };
 }
 
 /** Share of the loghub templates of error and warning lines whose first line survives with its template. */
 function logRetention(name: string, text: string, output: string): string {
   const templates = sharedCorpora().logTemplates(name);
   const lines = text.split(/\r?\n/);
-  const wanted = new Set(lines.filter((l) => /\b(ERROR|FATAL|SEVERE|WARN|WARNING|CRITICAL|Exception|Failed|failure)\b/.test(l)).map((l) => templateOf(l, templates)).filter(Boolean));
+  const wanted = new Set(
+    lines
+      .filter((l) => /\b(ERROR|FATAL|SEVERE|WARN|WARNING|CRITICAL|Exception|Failed|failure)\b/.test(l))
+      .map((l) => templateOf(l, templates))
+      .filter(Boolean),
+  );
   if (wanted.size === 0) return '–';
-  const kept = new Set(output.split('\n').filter((l) => !isMarkerLine(l)).map((l) => templateOf(parseKeptLine(l).line, templates)));
+  const kept = new Set(
+    output
+      .split('\n')
+      .filter((l) => !isMarkerLine(l))
+      .map((l) => templateOf(parseKeptLine(l).line, templates)),
+  );
   const found = [...wanted].filter((t) => kept.has(t)).length;
   return `${found}/${wanted.size} error templates`;
 }
@@ -95,11 +114,20 @@ function logCases(options: EngineOptions = {}): Case[] {
   const templates = sharedCorpora().logTemplates('BGL_2k.log');
   const alerts = new Set(bgl.lines.flatMap((l, i) => (bgl.labels[i] === '-' ? [] : [templateOf(l, templates)])));
   const bglRetention = (output: string) => {
-    const kept = new Set(output.split('\n').filter((l) => !isMarkerLine(l)).map((l) => templateOf(parseKeptLine(l).line, templates)));
+    const kept = new Set(
+      output
+        .split('\n')
+        .filter((l) => !isMarkerLine(l))
+        .map((l) => templateOf(parseKeptLine(l).line, templates)),
+    );
     return `${[...alerts].filter((t) => kept.has(t)).length}/${alerts.size} alert templates`;
   };
-  const cases: Case[] = [{ input: 'logs/BGL_2k.log (labels stripped)', text: bgl.text, options, retention: bglRetention }];
-  for (const name of readdirSync(join(sharedCorpora().root, 'logs')).filter((n) => n.endsWith('_2k.log') && !n.startsWith('BGL')).sort()) {
+  const cases: Case[] = [
+    { input: 'logs/BGL_2k.log (labels stripped)', text: bgl.text, options, retention: bglRetention },
+  ];
+  for (const name of readdirSync(join(sharedCorpora().root, 'logs'))
+    .filter((n) => n.endsWith('_2k.log') && !n.startsWith('BGL'))
+    .sort()) {
     const text = sharedCorpora().file('logs', name);
     cases.push({ input: `logs/${name}`, text, options, retention: (output) => logRetention(name, text, output) });
   }
@@ -110,15 +138,28 @@ function jsonCorpusCases(): Case[] {
   return readdirSync(join(sharedCorpora().root, 'json'))
     .filter((n) => n.endsWith('.json'))
     .sort()
-    .map((name) => ({ input: `json/${name}`, text: sharedCorpora().file('json', name), options: {}, retention: () => '–' }));
+    .map((name) => ({
+      input: `json/${name}`,
+      text: sharedCorpora().file('json', name),
+      options: {},
+      retention: () => '–',
+    }));
 }
 
 function generatedCases(): Case[] {
-  const sets = [['10 KB', 70, true], ['100 KB', 700, true], ['1 MB', 7_000, true], ['10 MB', 70_000, true], ['10 MB', 70_000, false]] as const;
+  const sets = [
+    ['10 KB', 70, true],
+    ['100 KB', 700, true],
+    ['1 MB', 7_000, true],
+    ['10 MB', 70_000, true],
+    ['10 MB', 70_000, false],
+  ] as const;
   return sets.map(([label, count, withQuery]) => {
     const { rows: records, needles } = plantedRecords(count);
     // Without a query, the row only the query points at is not a needle.
-    const wanted = Object.entries(needles).filter(([kind]) => withQuery || kind !== 'query').map(([, id]) => id);
+    const wanted = Object.entries(needles)
+      .filter(([kind]) => withQuery || kind !== 'query')
+      .map(([, id]) => id);
     return {
       input: `generated records ${label} (${count} rows${withQuery ? '' : ', no query'})`,
       text: JSON.stringify(records),
@@ -149,8 +190,12 @@ function csvCases(): Case[] {
 }
 
 function table(rows: Row[]): string {
-  const header = '| input | bytes | tokens before → after | reduction | needles kept | ms | MB/s | JSON.parse ms |\n|---|---:|---:|---:|---|---:|---:|---:|';
-  const lines = rows.map((r) => `| ${r.input} | ${r.bytes.toLocaleString('en')} | ${r.before.toLocaleString('en')} → ${r.after.toLocaleString('en')} | ${(100 * (1 - r.after / r.before)).toFixed(1)}% | ${r.retention} | ${r.ms.toFixed(1)} | ${r.mbps.toFixed(1)} | ${r.parseMs.toFixed(2)} |`);
+  const header =
+    '| input | bytes | tokens before → after | reduction | needles kept | ms | MB/s | JSON.parse ms |\n|---|---:|---:|---:|---|---:|---:|---:|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.input} | ${r.bytes.toLocaleString('en')} | ${r.before.toLocaleString('en')} → ${r.after.toLocaleString('en')} | ${(100 * (1 - r.after / r.before)).toFixed(1)}% | ${r.retention} | ${r.ms.toFixed(1)} | ${r.mbps.toFixed(1)} | ${r.parseMs.toFixed(2)} |`,
+  );
   return [header, ...lines].join('\n');
 }
 
@@ -185,7 +230,8 @@ async function parityRows(): Promise<string> {
       const [inputTokens, theirTokens, ourTokens] = [countTokens(input), countTokens(theirs), ours.tokensAfter];
       theirsTotal += theirTokens;
       oursTotal += ourTokens;
-      if (theirTokens < inputTokens || ourTokens < inputTokens) lines.push(`| ${transform}/${file.slice(0, 40)} | ${inputTokens} | ${theirTokens} | ${ourTokens} |`);
+      if (theirTokens < inputTokens || ourTokens < inputTokens)
+        lines.push(`| ${transform}/${file.slice(0, 40)} | ${inputTokens} | ${theirTokens} | ${ourTokens} |`);
     }
   }
   lines.push(`| **all ${'fixtures'}** | | **${theirsTotal}** | **${oursTotal}** |`);
@@ -200,7 +246,9 @@ async function main(): Promise<void> {
   const rows = await measureAll(groups.flat());
   const [logs, askedLogs, jsonCorpus, generated, csv] = groups.map((group) => rows.splice(0, group.length));
   console.log('## Engine benchmark\n');
-  console.log(`Node ${process.version}, best of ${RUNS} runs back to back in the best of ${SWEEPS} sweeps over all inputs, after an untimed sweep; fresh store each run (no memo). Tokens: o200k_base.\n`);
+  console.log(
+    `Node ${process.version}, best of ${RUNS} runs back to back in the best of ${SWEEPS} sweeps over all inputs, after an untimed sweep; fresh store each run (no memo). Tokens: o200k_base.\n`,
+  );
   console.log(table([...logs, ...jsonCorpus, ...generated, ...csv]));
   console.log('');
   console.log(totals('Log corpus', logs));
@@ -209,7 +257,9 @@ async function main(): Promise<void> {
   console.log(totals('Generated record sets', generated));
   console.log(totals('The same records as CSV tables', csv));
   const [oneMb, tenMb] = generated.slice(2, 4);
-  console.log(`Scaling 1 MB → 10 MB: ${(tenMb.ms / oneMb.ms).toFixed(1)}× the time for ${(tenMb.bytes / oneMb.bytes).toFixed(1)}× the bytes`);
+  console.log(
+    `Scaling 1 MB → 10 MB: ${(tenMb.ms / oneMb.ms).toFixed(1)}× the time for ${(tenMb.bytes / oneMb.bytes).toFixed(1)}× the bytes`,
+  );
   console.log(`First call in a fresh process (BGL, loading and compiling included): ${coldMs.toFixed(1)} ms`);
   console.log(`Peak RSS: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
   console.log('\n## Parity with Python Headroom (fixtures where either side compressed)\n');

@@ -15,23 +15,52 @@ import { claudeProjectFolder } from '../src/learn/transcriptFiles';
 /** Two sizes: peak memory that stays put while the transcript grows fourfold is what bounded means. */
 const SIZES_MB = [50, 200];
 
-async function writeTranscript(file: string, workspace: string, targetBytes: number): Promise<{ calls: number; bytes: number }> {
+async function writeTranscript(
+  file: string,
+  workspace: string,
+  targetBytes: number,
+): Promise<{ calls: number; bytes: number }> {
   const out = createWriteStream(file);
   const line = async (record: unknown) => {
     if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
   };
-  const base = { sessionId: 'bench-session', cwd: workspace, version: '2.1.0', isSidechain: false, userType: 'external' };
-  const buildLog = (i: number, lines: number) => Array.from({ length: lines }, (_, n) => `[${i}:${n}] compiled src/module${n % 97}.ts in ${(n * 7) % 113} ms`).join('\n');
+  const base = {
+    sessionId: 'bench-session',
+    cwd: workspace,
+    version: '2.1.0',
+    isSidechain: false,
+    userType: 'external',
+  };
+  const buildLog = (i: number, lines: number) =>
+    Array.from({ length: lines }, (_, n) => `[${i}:${n}] compiled src/module${n % 97}.ts in ${(n * 7) % 113} ms`).join(
+      '\n',
+    );
   let bytes = 0;
   let calls = 0;
   for (let i = 0; bytes < targetBytes; i++) {
     const failing = i % 50 === 0;
     const command = failing ? 'npm run tests' : i % 50 === 1 ? 'npm test' : `npm run build -- --filter pkg${i % 40}`;
-    const output = failing ? 'Exit code 1\nnpm error Missing script: "tests"' : buildLog(i, i % 997 === 0 ? 20_000 : 100);
+    const output = failing
+      ? 'Exit code 1\nnpm error Missing script: "tests"'
+      : buildLog(i, i % 997 === 0 ? 20_000 : 100);
     const id = `toolu_${i}`;
     const records = [
-      { ...base, type: 'assistant', timestamp: new Date(1_700_000_000_000 + i * 1000).toISOString(), message: { role: 'assistant', content: [{ type: 'tool_use', id, name: 'Bash', input: { command } }] } },
-      { ...base, type: 'user', timestamp: new Date(1_700_000_000_500 + i * 1000).toISOString(), message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: output, is_error: failing }] }, toolUseResult: failing ? `Error: ${output}` : { stdout: output, stderr: '' } },
+      {
+        ...base,
+        type: 'assistant',
+        timestamp: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+        message: { role: 'assistant', content: [{ type: 'tool_use', id, name: 'Bash', input: { command } }] },
+      },
+      {
+        ...base,
+        type: 'user',
+        timestamp: new Date(1_700_000_000_500 + i * 1000).toISOString(),
+        message: {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: id, content: output, is_error: failing }],
+        },
+        toolUseResult: failing ? `Error: ${output}` : { stdout: output, stderr: '' },
+      },
     ];
     for (const record of records) await line(record);
     bytes += output.length * 2 + 600;
@@ -46,11 +75,19 @@ async function measure(workspace: string, claudeDir: string): Promise<void> {
   const started = performance.now();
   const report = await planLearn({ workspace, agent: 'claude', claudeDir, codexDir: join(claudeDir, 'no-codex') });
   const ms = performance.now() - started;
-  process.send?.({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, calls: report.calls, failures: report.failures, findings: report.findings.map((f) => `${f.occurrences}× ${f.text}`) });
+  process.send?.({
+    ms,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    calls: report.calls,
+    failures: report.failures,
+    findings: report.findings.map((f) => `${f.occurrences}× ${f.text}`),
+  });
 }
 
 async function main(): Promise<void> {
-  console.log('| transcript | tool calls | time | throughput | peak RSS | failures | findings |\n|---|---|---|---|---|---|---|');
+  console.log(
+    '| transcript | tool calls | time | throughput | peak RSS | failures | findings |\n|---|---|---|---|---|---|---|',
+  );
   for (const mb of SIZES_MB) {
     const dir = mkdtempSync(join(tmpdir(), 'headroom-learn-bench-'));
     try {
@@ -60,10 +97,14 @@ async function main(): Promise<void> {
       mkdirSync(folder, { recursive: true });
       const { calls, bytes } = await writeTranscript(join(folder, 'bench-session.jsonl'), workspace, mb * 1024 * 1024);
       const child = fork(__filename, ['measure', workspace, claudeDir]);
-      const [result] = (await once(child, 'message')) as [{ ms: number; maxRssMb: number; calls: number; failures: number; findings: string[] }];
+      const [result] = (await once(child, 'message')) as [
+        { ms: number; maxRssMb: number; calls: number; failures: number; findings: string[] },
+      ];
       await once(child, 'exit');
       const size = bytes / 1024 / 1024;
-      console.log(`| ${size.toFixed(0)} MB | ${calls} | ${(result.ms / 1000).toFixed(1)} s | ${(size / (result.ms / 1000)).toFixed(0)} MB/s | ${result.maxRssMb.toFixed(0)} MB | ${result.failures} | ${result.findings.join('; ')} |`);
+      console.log(
+        `| ${size.toFixed(0)} MB | ${calls} | ${(result.ms / 1000).toFixed(1)} s | ${(size / (result.ms / 1000)).toFixed(0)} MB/s | ${result.maxRssMb.toFixed(0)} MB | ${result.failures} | ${result.findings.join('; ')} |`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

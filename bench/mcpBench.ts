@@ -42,11 +42,19 @@ async function calls(client: Client, label: string): Promise<string[]> {
   const log = sharedCorpora().bglLog().text;
   let hash = '';
   const compress = await median(RUNS, async () => {
-    const result = await client.callTool({ name: 'headroom_compress', arguments: { content: `${log}\n${Math.random()}` } });
+    const result = await client.callTool({
+      name: 'headroom_compress',
+      arguments: { content: `${log}\n${Math.random()}` },
+    });
     hash = (result.structuredContent as { hash: string }).hash;
   });
-  const retrieve = await median(RUNS, () => client.callTool({ name: 'headroom_retrieve', arguments: { hash, query: 'data TLB error', limit: 20 } }));
-  return [`| headroom_compress, 2,000-line log (${label}) | ${compress.toFixed(1)} ms |`, `| headroom_retrieve with a query (${label}) | ${retrieve.toFixed(1)} ms |`];
+  const retrieve = await median(RUNS, () =>
+    client.callTool({ name: 'headroom_retrieve', arguments: { hash, query: 'data TLB error', limit: 20 } }),
+  );
+  return [
+    `| headroom_compress, 2,000-line log (${label}) | ${compress.toFixed(1)} ms |`,
+    `| headroom_retrieve with a query (${label}) | ${retrieve.toFixed(1)} ms |`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -70,12 +78,18 @@ async function main(): Promise<void> {
       huge.push(lines[i % lines.length]);
       size += lines[i % lines.length].length + 1;
     }
-    const big = await median(1, () => local.client.callTool({ name: 'headroom_compress', arguments: { content: huge.join('\n') } }, undefined, { timeout: 300_000 }));
+    const big = await median(1, () =>
+      local.client.callTool({ name: 'headroom_compress', arguments: { content: huge.join('\n') } }, undefined, {
+        timeout: 300_000,
+      }),
+    );
     rows.push(`| headroom_compress, 50 MB log (one run) | ${(big / 1000).toFixed(1)} s |`);
     rows.push(`| server peak RSS after the 50 MB call | ${rssMb(local.pid).toFixed(0)} MB |`);
     await local.client.close();
 
-    const proxy = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proxy = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise((resolve) => proxy.stdout.once('data', resolve));
     const viaProxy = await connect(store);
     rows.push(...(await calls(viaProxy.client, 'through the running proxy')));

@@ -24,8 +24,23 @@ function child(args: string[]): Promise<{ url: string; process: ChildProcess }> 
 function headroom(upstream: string): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolve) => {
     const store = join(tmpdir(), `headroom-bench-${process.pid}.sqlite`);
-    const proc = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.mjs'), 'proxy', '--port', '0', '--store', store, '--anthropic-upstream', upstream], { stdio: ['ignore', 'pipe', 'inherit'] });
-    proc.stdout!.once('data', (line: Buffer) => resolve({ url: /http:\/\/\S+/.exec(line.toString())![0], process: proc }));
+    const proc = spawn(
+      process.execPath,
+      [
+        join(__dirname, '..', '..', 'dist', 'cli.mjs'),
+        'proxy',
+        '--port',
+        '0',
+        '--store',
+        store,
+        '--anthropic-upstream',
+        upstream,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    proc.stdout!.once('data', (line: Buffer) =>
+      resolve({ url: /http:\/\/\S+/.exec(line.toString())![0], process: proc }),
+    );
   });
 }
 
@@ -33,34 +48,49 @@ function headroom(upstream: string): Promise<{ url: string; process: ChildProces
 function timed(url: string, body: Buffer): Promise<{ first: number; total: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = request(`${url}/v1/messages`, { method: 'POST', agent, headers: { ...headers, 'content-length': body.length } }, (res) => {
-      let first = 0;
-      res.on('data', () => {
-        first ||= performance.now() - started;
-      });
-      res.on('end', () => resolve({ first, total: performance.now() - started }));
-    });
+    const req = request(
+      `${url}/v1/messages`,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': body.length } },
+      (res) => {
+        let first = 0;
+        res.on('data', () => {
+          first ||= performance.now() - started;
+        });
+        res.on('end', () => resolve({ first, total: performance.now() - started }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 function requestBody(size: number, kind: 'text' | 'tool', unique: number, stream = false): Buffer {
   const log = sharedCorpora().bglLog().text;
-  const filler = (log.repeat(Math.ceil(size / log.length) + 1)).slice(0, size);
-  const content = kind === 'text'
-    ? [{ role: 'user', content: filler }]
-    : [
-      { role: 'user', content: 'What failed?' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: `${filler}\nrun ${unique}` }] },
-    ];
+  const filler = log.repeat(Math.ceil(size / log.length) + 1).slice(0, size);
+  const content =
+    kind === 'text'
+      ? [{ role: 'user', content: filler }]
+      : [
+          { role: 'user', content: 'What failed?' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] },
+          {
+            role: 'user',
+            content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: `${filler}\nrun ${unique}` }],
+          },
+        ];
   return Buffer.from(JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64, stream, messages: content }));
 }
 
-async function latency(url: string, size: number, kind: 'text' | 'tool', uniqueEach: boolean, runs: number): Promise<{ p50: number; p99: number }> {
+async function latency(
+  url: string,
+  size: number,
+  kind: 'text' | 'tool',
+  uniqueEach: boolean,
+  runs: number,
+): Promise<{ p50: number; p99: number }> {
   const totals: number[] = [];
   for (let i = 0; i < runs + 5; i++) {
     const { total } = await timed(url, requestBody(size, kind, uniqueEach ? i : 0));
@@ -82,9 +112,11 @@ async function ttfb(url: string, runs: number): Promise<number> {
 async function throughput(url: string, clients: number, perClient: number): Promise<number> {
   const body = requestBody(10_000, 'tool', 0);
   const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    for (let i = 0; i < perClient; i++) await timed(url, body);
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = 0; i < perClient; i++) await timed(url, body);
+    }),
+  );
   return (clients * perClient) / ((performance.now() - started) / 1000);
 }
 
@@ -98,7 +130,10 @@ async function main(): Promise<void> {
   const bare = await child(['bare', upstream.url]);
   const proxy = await headroom(upstream.url);
   const targets = { direct: upstream.url, bare: bare.url, headroom: proxy.url };
-  const rows: string[] = ['| case | direct p50 / p99 | bare proxy p50 / p99 | Headroom p50 / p99 | Headroom − bare, p50 |', '|---|---:|---:|---:|---:|'];
+  const rows: string[] = [
+    '| case | direct p50 / p99 | bare proxy p50 / p99 | Headroom p50 / p99 | Headroom − bare, p50 |',
+    '|---|---:|---:|---:|---:|',
+  ];
   const cases: Array<[string, number, 'text' | 'tool', boolean, number]> = [
     ['10 KB, nothing to compress', 10_000, 'text', false, 200],
     ['200 KB, nothing to compress', 200_000, 'text', false, 200],
@@ -111,12 +146,20 @@ async function main(): Promise<void> {
     const d = await latency(targets.direct, size, kind, unique, runs);
     const b = await latency(targets.bare, size, kind, unique, runs);
     const h = await latency(targets.headroom, size, kind, unique, runs);
-    rows.push(`| ${label} | ${d.p50.toFixed(2)} / ${d.p99.toFixed(2)} ms | ${b.p50.toFixed(2)} / ${b.p99.toFixed(2)} ms | ${h.p50.toFixed(2)} / ${h.p99.toFixed(2)} ms | ${(h.p50 - b.p50).toFixed(2)} ms |`);
+    rows.push(
+      `| ${label} | ${d.p50.toFixed(2)} / ${d.p99.toFixed(2)} ms | ${b.p50.toFixed(2)} / ${b.p99.toFixed(2)} ms | ${h.p50.toFixed(2)} / ${h.p99.toFixed(2)} ms | ${(h.p50 - b.p50).toFixed(2)} ms |`,
+    );
   }
   const ttfbRow = `| streaming TTFB (p50) | ${(await ttfb(targets.direct, 200)).toFixed(2)} ms | ${(await ttfb(targets.bare, 200)).toFixed(2)} ms | ${(await ttfb(targets.headroom, 200)).toFixed(2)} ms | |`;
   rows.push(ttfbRow);
-  const rps = { direct: await throughput(targets.direct, 50, 40), bare: await throughput(targets.bare, 50, 40), headroom: await throughput(targets.headroom, 50, 40) };
-  rows.push(`| throughput, 50 concurrent clients, 10 KB tool output | ${rps.direct.toFixed(0)} req/s | ${rps.bare.toFixed(0)} req/s | ${rps.headroom.toFixed(0)} req/s | |`);
+  const rps = {
+    direct: await throughput(targets.direct, 50, 40),
+    bare: await throughput(targets.bare, 50, 40),
+    headroom: await throughput(targets.headroom, 50, 40),
+  };
+  rows.push(
+    `| throughput, 50 concurrent clients, 10 KB tool output | ${rps.direct.toFixed(0)} req/s | ${rps.bare.toFixed(0)} req/s | ${rps.headroom.toFixed(0)} req/s | |`,
+  );
   console.log('## Proxy benchmark\n');
   console.log(`Node ${process.version}; upstream, bare proxy and Headroom each in their own process on 127.0.0.1.\n`);
   console.log(rows.join('\n'));

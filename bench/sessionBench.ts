@@ -66,14 +66,38 @@ interface SessionResult {
   rejections: string[];
 }
 
-const emptyLane = (): Lane => ({ uncached: 0, write: 0, read: 0, dollars: 0, uncachedDollars: 0, writeDollars: 0, readDollars: 0, brokenPrefixes: 0, rejected: 0 });
+const emptyLane = (): Lane => ({
+  uncached: 0,
+  write: 0,
+  read: 0,
+  dollars: 0,
+  uncachedDollars: 0,
+  writeDollars: 0,
+  readDollars: 0,
+  brokenPrefixes: 0,
+  rejected: 0,
+});
 
 function startHeadroom(upstream: string, dir: string): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli.mjs'), 'proxy', '--port', '0', '--store', join(dir, 'store.sqlite'), '--anthropic-upstream', upstream, '--no-embeddings'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, HEADROOM_HOME: dir },
-    });
+    const proc = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'dist', 'cli.mjs'),
+        'proxy',
+        '--port',
+        '0',
+        '--store',
+        join(dir, 'store.sqlite'),
+        '--anthropic-upstream',
+        upstream,
+        '--no-embeddings',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, HEADROOM_HOME: dir },
+      },
+    );
     proc.once('error', reject);
     proc.stdout!.once('data', (line: Buffer) => {
       const url = /http:\/\/\S+/.exec(line.toString())?.[0];
@@ -88,15 +112,34 @@ function post(url: string, body: string): Promise<{ ms: number; status: number; 
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const payload = Buffer.from(body);
-    const req = request(`${url}/v1/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01', 'content-length': payload.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const ms = performance.now() - started;
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ ms, status: res.statusCode ?? 0, content: /event-stream/.test(String(res.headers['content-type'])) ? streamedContent(text) : (JSON.parse(text) as Json).content });
-      });
-    });
+    const req = request(
+      `${url}/v1/messages`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': 'sk-ant-bench',
+          'anthropic-version': '2023-06-01',
+          'content-length': payload.length,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const ms = performance.now() - started;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            ms,
+            status: res.statusCode ?? 0,
+            content: /event-stream/.test(String(res.headers['content-type']))
+              ? streamedContent(text)
+              : (JSON.parse(text) as Json).content,
+          });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -135,12 +178,19 @@ function getJson(url: string): Promise<unknown> {
         const text = Buffer.concat(chunks).toString('utf8');
         resolve(/json/.test(String(res.headers['content-type'])) ? JSON.parse(text) : text);
       });
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
 const blocksOf = (message: Json): Json[] => (Array.isArray(message.content) ? (message.content as Json[]) : []);
-const resultText = (block: Json): string => (typeof block.content === 'string' ? block.content : Array.isArray(block.content) ? (block.content as Json[]).map((p) => (p.type === 'text' ? String(p.text) : '')).join('\n') : '');
+const resultText = (block: Json): string =>
+  typeof block.content === 'string'
+    ? block.content
+    : Array.isArray(block.content)
+      ? (block.content as Json[]).map((p) => (p.type === 'text' ? String(p.text) : '')).join('\n')
+      : '';
 
 /** The tool outputs of a request body by tool_use_id, and the calls that produced them. */
 function toolOutputs(body: Json): { outputs: Map<string, string>; calls: Map<string, Json> } {
@@ -174,7 +224,13 @@ function addBills(lane: Lane, calls: UpstreamCall[], model: string): boolean {
     lane.write += bill.cache_creation_input_tokens;
     lane.read += bill.cache_read_input_tokens;
     if (bill.keptPreviousPrefix === false) lane.brokenPrefixes++;
-    const tokens = { input: bill.input_tokens, cacheRead: bill.cache_read_input_tokens, cacheWrite5m: bill.cache_creation.ephemeral_5m_input_tokens, cacheWrite1h: bill.cache_creation.ephemeral_1h_input_tokens, output: 0 };
+    const tokens = {
+      input: bill.input_tokens,
+      cacheRead: bill.cache_read_input_tokens,
+      cacheWrite5m: bill.cache_creation.ephemeral_5m_input_tokens,
+      cacheWrite1h: bill.cache_creation.ephemeral_1h_input_tokens,
+      output: 0,
+    };
     const cost = requestCost(model, tokens);
     if (!cost) {
       priced = false;
@@ -202,8 +258,20 @@ async function replay(session: Session): Promise<SessionResult> {
   const proxied = await new ReplayUpstream().start();
   const headroom = await startHeadroom(proxied.url, dir);
   const result: SessionResult = {
-    session, requests: 0, toolOutputShare: 0, direct: emptyLane(), proxy: emptyLane(), addedMs: [], answersDiffer: 0, kinds: new Map(), checked: 0, missing: [],
-    claimedDollars: 0, items: { listed: 0, distinct: 0 }, priceUnknown: false, rejections: [],
+    session,
+    requests: 0,
+    toolOutputShare: 0,
+    direct: emptyLane(),
+    proxy: emptyLane(),
+    addedMs: [],
+    answersDiffer: 0,
+    kinds: new Map(),
+    checked: 0,
+    missing: [],
+    claimedDollars: 0,
+    items: { listed: 0, distinct: 0 },
+    priceUnknown: false,
+    rejections: [],
   };
   const seen = new Set<string>();
   let toolTokens = 0;
@@ -225,7 +293,10 @@ async function replay(session: Session): Promise<SessionResult> {
 
       const directBefore = direct.calls.length;
       const proxyBefore = proxied.calls.length;
-      const lanes = k % 2 === 0 ? [() => post(direct.url, line!), () => post(headroom.url, line!)] : [() => post(headroom.url, line!), () => post(direct.url, line!)];
+      const lanes =
+        k % 2 === 0
+          ? [() => post(direct.url, line!), () => post(headroom.url, line!)]
+          : [() => post(headroom.url, line!), () => post(direct.url, line!)];
       const first = await lanes[0]();
       const second = await lanes[1]();
       const [directAnswer, proxyAnswer] = k % 2 === 0 ? [first, second] : [second, first];
@@ -236,7 +307,8 @@ async function replay(session: Session): Promise<SessionResult> {
       if (JSON.stringify(directAnswer.content) !== JSON.stringify(proxyAnswer.content)) result.answersDiffer++;
       const own = (calls: UpstreamCall[]) => calls.reduce((sum, c) => sum + c.ownMs, 0);
       result.addedMs.push(proxyAnswer.ms - own(proxyCalls) - (directAnswer.ms - own(directCalls)));
-      if (!addBills(result.direct, directCalls, session.model) || !addBills(result.proxy, proxyCalls, session.model)) result.priceUnknown = true;
+      if (!addBills(result.direct, directCalls, session.model) || !addBills(result.proxy, proxyCalls, session.model))
+        result.priceUnknown = true;
       result.requests++;
 
       // What the proxy forwarded, output by output, against what the agent had.
@@ -244,7 +316,8 @@ async function replay(session: Session): Promise<SessionResult> {
       const forwardedBody = proxyCalls[0]?.body ?? line;
       const forwarded = toolOutputs(JSON.parse(forwardedBody) as Json).outputs;
       const billed = directCalls[0]?.bill;
-      if (billed) promptTokens += billed.input_tokens + billed.cache_creation_input_tokens + billed.cache_read_input_tokens;
+      if (billed)
+        promptTokens += billed.input_tokens + billed.cache_creation_input_tokens + billed.cache_read_input_tokens;
       for (const [id, text] of original.outputs) {
         const call = original.calls.get(id);
         const kind = toolOutputKind(String(call?.name ?? ''), (call?.input as Json) ?? {});
@@ -295,7 +368,10 @@ async function replay(session: Session): Promise<SessionResult> {
 async function listedItems(url: string): Promise<{ listed: number; distinct: number }> {
   const hashes: string[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = (await getJson(`${url}/headroom/items?limit=500&offset=${offset}`)) as { total: number; items: Array<{ hash: string }> };
+    const page = (await getJson(`${url}/headroom/items?limit=500&offset=${offset}`)) as {
+      total: number;
+      items: Array<{ hash: string }>;
+    };
     hashes.push(...page.items.map((i) => i.hash));
     if (page.items.length < 500) return { listed: page.total, distinct: new Set(hashes).size };
   }
@@ -311,46 +387,89 @@ const percentile = (values: number[], p: number) => {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 };
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
-const table = (header: string[], rows: Array<Array<string | number>>) => [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
+const table = (header: string[], rows: Array<Array<string | number>>) =>
+  [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
 
 function report(results: SessionResult[]): string {
   const sum = (f: (r: SessionResult) => number) => results.reduce((s, r) => s + f(r), 0);
   const lane = (pick: (r: SessionResult) => Lane): Lane => ({
-    uncached: sum((r) => pick(r).uncached), write: sum((r) => pick(r).write), read: sum((r) => pick(r).read), dollars: sum((r) => pick(r).dollars),
-    uncachedDollars: sum((r) => pick(r).uncachedDollars), writeDollars: sum((r) => pick(r).writeDollars), readDollars: sum((r) => pick(r).readDollars),
-    brokenPrefixes: sum((r) => pick(r).brokenPrefixes), rejected: sum((r) => pick(r).rejected),
+    uncached: sum((r) => pick(r).uncached),
+    write: sum((r) => pick(r).write),
+    read: sum((r) => pick(r).read),
+    dollars: sum((r) => pick(r).dollars),
+    uncachedDollars: sum((r) => pick(r).uncachedDollars),
+    writeDollars: sum((r) => pick(r).writeDollars),
+    readDollars: sum((r) => pick(r).readDollars),
+    brokenPrefixes: sum((r) => pick(r).brokenPrefixes),
+    rejected: sum((r) => pick(r).rejected),
   });
   const allMs = results.flatMap((r) => r.addedMs);
   const totals = {
-    requests: sum((r) => r.requests), direct: lane((r) => r.direct), proxy: lane((r) => r.proxy),
-    share: sum((r) => r.toolOutputShare * r.requests) / Math.max(1, sum((r) => r.requests)), claimed: sum((r) => r.claimedDollars),
+    requests: sum((r) => r.requests),
+    direct: lane((r) => r.direct),
+    proxy: lane((r) => r.proxy),
+    share:
+      sum((r) => r.toolOutputShare * r.requests) /
+      Math.max(
+        1,
+        sum((r) => r.requests),
+      ),
+    claimed: sum((r) => r.claimedDollars),
   };
-  const saved = (d: Lane, p: Lane) => `${usd(d.dollars - p.dollars)} (${pct(d.dollars ? (d.dollars - p.dollars) / d.dollars : 0)})`;
+  const saved = (d: Lane, p: Lane) =>
+    `${usd(d.dollars - p.dollars)} (${pct(d.dollars ? (d.dollars - p.dollars) / d.dollars : 0)})`;
   const sessionRows = results.map((r) => [
-    r.session.id, r.requests, pct(r.toolOutputShare),
-    `${int(r.direct.uncached)} / ${int(r.direct.write)} / ${int(r.direct.read)}`, `${int(r.proxy.uncached)} / ${int(r.proxy.write)} / ${int(r.proxy.read)}`,
-    usd(r.direct.dollars), usd(r.proxy.dollars), saved(r.direct, r.proxy), usd(r.claimedDollars),
-    `${r.direct.brokenPrefixes} / ${r.proxy.brokenPrefixes}`, `${percentile(r.addedMs, 50).toFixed(1)} / ${percentile(r.addedMs, 95).toFixed(1)}`,
+    r.session.id,
+    r.requests,
+    pct(r.toolOutputShare),
+    `${int(r.direct.uncached)} / ${int(r.direct.write)} / ${int(r.direct.read)}`,
+    `${int(r.proxy.uncached)} / ${int(r.proxy.write)} / ${int(r.proxy.read)}`,
+    usd(r.direct.dollars),
+    usd(r.proxy.dollars),
+    saved(r.direct, r.proxy),
+    usd(r.claimedDollars),
+    `${r.direct.brokenPrefixes} / ${r.proxy.brokenPrefixes}`,
+    `${percentile(r.addedMs, 50).toFixed(1)} / ${percentile(r.addedMs, 95).toFixed(1)}`,
   ]);
   sessionRows.push([
-    '**total**', totals.requests, pct(totals.share),
-    `${int(totals.direct.uncached)} / ${int(totals.direct.write)} / ${int(totals.direct.read)}`, `${int(totals.proxy.uncached)} / ${int(totals.proxy.write)} / ${int(totals.proxy.read)}`,
-    usd(totals.direct.dollars), usd(totals.proxy.dollars), `**${saved(totals.direct, totals.proxy)}**`, usd(totals.claimed),
-    `${totals.direct.brokenPrefixes} / ${totals.proxy.brokenPrefixes}`, `${percentile(allMs, 50).toFixed(1)} / ${percentile(allMs, 95).toFixed(1)}`,
+    '**total**',
+    totals.requests,
+    pct(totals.share),
+    `${int(totals.direct.uncached)} / ${int(totals.direct.write)} / ${int(totals.direct.read)}`,
+    `${int(totals.proxy.uncached)} / ${int(totals.proxy.write)} / ${int(totals.proxy.read)}`,
+    usd(totals.direct.dollars),
+    usd(totals.proxy.dollars),
+    `**${saved(totals.direct, totals.proxy)}**`,
+    usd(totals.claimed),
+    `${totals.direct.brokenPrefixes} / ${totals.proxy.brokenPrefixes}`,
+    `${percentile(allMs, 50).toFixed(1)} / ${percentile(allMs, 95).toFixed(1)}`,
   ]);
 
   const kinds = new Map<ToolOutputKind, KindTally>();
   for (const r of results) {
     for (const [kind, t] of r.kinds) {
       const total = kinds.get(kind) ?? { outputs: 0, firstBefore: 0, firstAfter: 0, resentSaved: 0 };
-      kinds.set(kind, { outputs: total.outputs + t.outputs, firstBefore: total.firstBefore + t.firstBefore, firstAfter: total.firstAfter + t.firstAfter, resentSaved: total.resentSaved + t.resentSaved });
+      kinds.set(kind, {
+        outputs: total.outputs + t.outputs,
+        firstBefore: total.firstBefore + t.firstBefore,
+        firstAfter: total.firstAfter + t.firstAfter,
+        resentSaved: total.resentSaved + t.resentSaved,
+      });
     }
   }
   const allSaved = [...kinds.values()].reduce((s, t) => s + t.resentSaved, 0);
   const allFirst = [...kinds.values()].reduce((s, t) => s + t.firstBefore, 0);
   const kindRows = TOOL_OUTPUT_KINDS.filter((k) => kinds.has(k)).map((k) => {
     const t = kinds.get(k)!;
-    return [k, t.outputs, `${pct(allFirst ? t.firstBefore / allFirst : 0)}`, `${int(t.firstBefore)} → ${int(t.firstAfter)}`, pct(t.firstBefore ? 1 - t.firstAfter / t.firstBefore : 0), int(t.resentSaved), pct(allSaved ? t.resentSaved / allSaved : 0)];
+    return [
+      k,
+      t.outputs,
+      `${pct(allFirst ? t.firstBefore / allFirst : 0)}`,
+      `${int(t.firstBefore)} → ${int(t.firstAfter)}`,
+      pct(t.firstBefore ? 1 - t.firstAfter / t.firstBefore : 0),
+      int(t.resentSaved),
+      pct(allSaved ? t.resentSaved / allSaved : 0),
+    ];
   });
 
   const missing = results.flatMap((r) => r.missing.map((m) => ({ session: r.session.id, ...m })));
@@ -364,7 +483,22 @@ function report(results: SessionResult[]): string {
   return [
     `Replayed ${results.length} sessions (${totals.requests} requests) through the proxy and directly, against a fake Anthropic API that bills like its prompt cache (reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2×, the model's minimum cacheable length, entries expiring at the recorded gaps). Dollars are input only (the answers are the recorded ones, the same in both lanes), at list prices from @pydantic/genai-prices. Tokens are o200k_base counts, an estimate of Claude's.`,
     '',
-    table(['session', 'requests', 'tool output share of prompt', 'direct tokens: uncached / cache write / cache read', 'proxy tokens: uncached / write / read', 'direct $', 'proxy $', 'saved', 'stats claim', 'prefix breaks direct / proxy', 'added ms p50 / p95'], sessionRows),
+    table(
+      [
+        'session',
+        'requests',
+        'tool output share of prompt',
+        'direct tokens: uncached / cache write / cache read',
+        'proxy tokens: uncached / write / read',
+        'direct $',
+        'proxy $',
+        'saved',
+        'stats claim',
+        'prefix breaks direct / proxy',
+        'added ms p50 / p95',
+      ],
+      sessionRows,
+    ),
     '',
     `Dollars by part, plain input / cache writes / cache reads: direct ${usd(totals.direct.uncachedDollars)} / ${usd(totals.direct.writeDollars)} / ${usd(totals.direct.readDollars)}, through the proxy ${usd(totals.proxy.uncachedDollars)} / ${usd(totals.proxy.writeDollars)} / ${usd(totals.proxy.readDollars)}.`,
     `Billed input through the proxy is ${pct(totals.direct.dollars ? 1 - totals.proxy.dollars / totals.direct.dollars : 0)} lower than direct; /headroom/stats claimed ${usd(totals.claimed)} saved against ${usd(totals.direct.dollars - totals.proxy.dollars)} billed.`,
@@ -373,10 +507,30 @@ function report(results: SessionResult[]): string {
     '',
     'Where the saving came from, by kind of tool output (first sent: the tokens the first time an output was sent; re-sent saving: tokens saved summed over every request that carried it):',
     '',
-    table(['kind', 'outputs', 'share of tool output', 'first sent: before → after', 'reduction', 're-sent tokens saved', 'share of saving'], kindRows),
+    table(
+      [
+        'kind',
+        'outputs',
+        'share of tool output',
+        'first sent: before → after',
+        'reduction',
+        're-sent tokens saved',
+        'share of saving',
+      ],
+      kindRows,
+    ),
     '',
     `Information check: of ${int(checked)} strings the agent typed into later tool calls that were in an earlier tool output, ${missing.length} were missing from what the proxy forwarded${missing.length ? ` (${missing.filter((m) => m.retrievable).length} of them retrievable from a marker)` : ''}.`,
-    ...(missing.length ? ['', table(['session', 'turn', 'string', 'retrievable'], missing.slice(0, 200).map((m) => [m.session, m.turn, `\`${m.text}\``, m.retrievable ? 'yes' : 'no'])), ...(missing.length > 200 ? [`(${missing.length - 200} more)`] : [])] : []),
+    ...(missing.length
+      ? [
+          '',
+          table(
+            ['session', 'turn', 'string', 'retrievable'],
+            missing.slice(0, 200).map((m) => [m.session, m.turn, `\`${m.text}\``, m.retrievable ? 'yes' : 'no']),
+          ),
+          ...(missing.length > 200 ? [`(${missing.length - 200} more)`] : []),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -389,14 +543,19 @@ async function main(): Promise<void> {
     const t = performance.now();
     results.push(await replay(session));
     const r = results.at(-1)!;
-    console.error(`${session.id}: ${r.requests} requests, direct ${usd(r.direct.dollars)}, proxy ${usd(r.proxy.dollars)} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    console.error(
+      `${session.id}: ${r.requests} requests, direct ${usd(r.direct.dollars)}, proxy ${usd(r.proxy.dollars)} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+    );
   }
   const text = report(results);
   console.log(text);
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
   console.log(`\n(${minutes} min on Node ${process.versions.node})`);
   if (process.argv[2] === undefined) {
-    writeFileSync(join(REPO_ROOT, 'docs', 'sessions.md'), `# Session benchmark\n\nGenerated by \`npm run bench:sessions\` on ../shared/sessions (Node ${process.versions.node}, ${minutes} min). Do not edit by hand.\n\n${text}\n`);
+    writeFileSync(
+      join(REPO_ROOT, 'docs', 'sessions.md'),
+      `# Session benchmark\n\nGenerated by \`npm run bench:sessions\` on ../shared/sessions (Node ${process.versions.node}, ${minutes} min). Do not edit by hand.\n\n${text}\n`,
+    );
   }
 }
 

@@ -12,7 +12,9 @@ const SHARED = join(REPO_ROOT, '..', 'shared');
 export function sharedFolder(...parts: string[]): string {
   const folder = join(SHARED, ...parts);
   if (!existsSync(folder)) {
-    console.error(`${folder} is missing. The benchmarks and \`npm run eval\` read the team's shared data from ../shared beside the repository (see CONTRIBUTING.md); \`npm test\` does not need it.`);
+    console.error(
+      `${folder} is missing. The benchmarks and \`npm run eval\` read the team's shared data from ../shared beside the repository (see CONTRIBUTING.md); \`npm test\` does not need it.`,
+    );
     process.exit(2);
   }
   return folder;

@@ -16,7 +16,11 @@ const WARM_UP = 2;
 
 function wallMs(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): number {
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, { input, env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'pipe'] });
+  const result = spawnSync(process.execPath, args, {
+    input,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return ms;
@@ -30,9 +34,14 @@ function median(run: () => number): number {
 
 async function proxyReadyMs(store: string): Promise<{ ms: number; stop: () => Promise<void>; url: string }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store, '--no-embeddings'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--store', store, '--no-embeddings'], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    child.on('message', (message: { type?: string; url?: string }) => message.type === 'ready' && resolve(message.url ?? ''));
+    child.on(
+      'message',
+      (message: { type?: string; url?: string }) => message.type === 'ready' && resolve(message.url ?? ''),
+    );
     child.once('exit', (code) => reject(new Error(`the proxy exited ${code}`)));
   });
   const ms = performance.now() - started;
@@ -44,8 +53,12 @@ async function main(): Promise<void> {
   const store = join(dir, 'store.sqlite');
   const log = fixtures.file('logs', 'BGL_2k.log');
   const oneKb = log.slice(0, 1024);
-  const stored = spawnSync(process.execPath, [CLI, 'compress', '--store', store, '--stats'], { input: log, encoding: 'utf8' });
-  const hash = (JSON.parse(stored.stderr.trim().split('\n').pop() ?? '{}') as { markerHashes?: string[] }).markerHashes?.[0];
+  const stored = spawnSync(process.execPath, [CLI, 'compress', '--store', store, '--stats'], {
+    input: log,
+    encoding: 'utf8',
+  });
+  const hash = (JSON.parse(stored.stderr.trim().split('\n').pop() ?? '{}') as { markerHashes?: string[] })
+    .markerHashes?.[0];
   if (!hash) throw new Error(`compress stored nothing: ${stored.stderr}`);
   try {
     const node = median(() => wallMs(['-e', '0']));
@@ -62,13 +75,18 @@ async function main(): Promise<void> {
     }
     const proxy = await proxyReadyMs(store);
     try {
-      rows.push(['`headroom compress` 1 KB (through a running proxy)', median(() => wallMs([CLI, 'compress', '--store', store], oneKb))]);
+      rows.push([
+        '`headroom compress` 1 KB (through a running proxy)',
+        median(() => wallMs([CLI, 'compress', '--store', store], oneKb)),
+      ]);
     } finally {
       await proxy.stop();
     }
     rows.push(['`headroom proxy` start to ready (median of 5)', readies.sort((a, b) => a - b)[2]]);
     const report = new BenchmarkReport('npm run bench:startup', 'Command start-up');
-    report.line(`Wall time from spawn to exit, median of ${RUNS} runs after ${WARM_UP} untimed ones; the CLI bundle is dist/cli.mjs.\n`);
+    report.line(
+      `Wall time from spawn to exit, median of ${RUNS} runs after ${WARM_UP} untimed ones; the CLI bundle is dist/cli.mjs.\n`,
+    );
     report.line('| command | ms | × `node -e 0` |\n|---|---|---|');
     report.line(`| \`node -e 0\` | ${node.toFixed(0)} | 1.0 |`);
     for (const [name, ms] of rows) report.line(`| ${name} | ${ms.toFixed(0)} | ${(ms / node).toFixed(1)} |`);

@@ -7,10 +7,13 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'bare') {
     const target = new URL(process.argv[3]);
     const server = createServer((req, res) => {
-      const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     server.keepAliveTimeout = 60_000;

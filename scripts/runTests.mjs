@@ -28,6 +28,9 @@ const files = testFiles('out/test')
 // Headroom's data directory for the run: whatever the machine's own holds (a store, a fetched
 // embedding model the CLI would pick up) neither changes a result nor is touched.
 const home = mkdtempSync(join(tmpdir(), 'headroom-home-'));
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, HEADROOM_HOME: home } });
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, HEADROOM_HOME: home },
+});
 rmSync(home, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -42,7 +42,12 @@ export interface MissingString {
  * Of the strings the agent typed in its answer to request `turn`, those found in the original
  * tool outputs of that request (`checked`), and those of them absent from the forwarded body.
  */
-export function checkAnswer(turn: number, answer: readonly Json[], originalOutputs: ReadonlyMap<string, string>, forwardedBody: string): { checked: number; missing: MissingString[] } {
+export function checkAnswer(
+  turn: number,
+  answer: readonly Json[],
+  originalOutputs: ReadonlyMap<string, string>,
+  forwardedBody: string,
+): { checked: number; missing: MissingString[] } {
   const pooled = [...originalOutputs.values()].join('\n');
   let checked = 0;
   const missing: MissingString[] = [];
@@ -50,7 +55,11 @@ export function checkAnswer(turn: number, answer: readonly Json[], originalOutpu
     if (!pooled.includes(text)) continue;
     checked++;
     if (forwardedBody.includes(text)) continue;
-    missing.push({ turn, text, outputs: [...originalOutputs].filter(([, output]) => output.includes(text)).map(([id]) => id) });
+    missing.push({
+      turn,
+      text,
+      outputs: [...originalOutputs].filter(([, output]) => output.includes(text)).map(([id]) => id),
+    });
   }
   return { checked, missing };
 }

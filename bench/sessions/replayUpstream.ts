@@ -65,12 +65,30 @@ export class ReplayUpstream {
       }
       const outputTokens = countTokens(JSON.stringify(this.answer));
       this.calls.push({ body: text, bill, outputTokens, ownMs: performance.now() - started });
-      const usage = { input_tokens: bill.input_tokens, cache_creation_input_tokens: bill.cache_creation_input_tokens, cache_read_input_tokens: bill.cache_read_input_tokens, cache_creation: bill.cache_creation };
+      const usage = {
+        input_tokens: bill.input_tokens,
+        cache_creation_input_tokens: bill.cache_creation_input_tokens,
+        cache_read_input_tokens: bill.cache_read_input_tokens,
+        cache_creation: bill.cache_creation,
+      };
       const stopReason = this.answer.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
-      const message = { id: `msg_replay_${this.calls.length}`, type: 'message', role: 'assistant', model: String(body.model), stop_sequence: null };
+      const message = {
+        id: `msg_replay_${this.calls.length}`,
+        type: 'message',
+        role: 'assistant',
+        model: String(body.model),
+        stop_sequence: null,
+      };
       if (body.stream !== true) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ...message, content: this.answer, stop_reason: stopReason, usage: { ...usage, output_tokens: outputTokens } }));
+        res.end(
+          JSON.stringify({
+            ...message,
+            content: this.answer,
+            stop_reason: stopReason,
+            usage: { ...usage, output_tokens: outputTokens },
+          }),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -91,14 +109,23 @@ export class ReplayUpstream {
 
 /** The answer as the Messages API streams it: one start, delta(s) and stop per content block. */
 function streamEvents(message: Json, content: Json[], stopReason: string, usage: Json, outputTokens: number): string[] {
-  const events: Json[] = [{ type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } }];
+  const events: Json[] = [
+    {
+      type: 'message_start',
+      message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
+    },
+  ];
   content.forEach((block, index) => {
     const delta = (d: Json) => events.push({ type: 'content_block_delta', index, delta: d });
     if (block.type === 'text') {
       events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       delta({ type: 'text_delta', text: block.text });
     } else if (block.type === 'thinking') {
-      events.push({ type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+      events.push({
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      });
       delta({ type: 'thinking_delta', thinking: block.thinking });
       delta({ type: 'signature_delta', signature: block.signature ?? '' });
     } else if (block.type === 'tool_use') {
@@ -109,6 +136,13 @@ function streamEvents(message: Json, content: Json[], stopReason: string, usage:
     }
     events.push({ type: 'content_block_stop', index });
   });
-  events.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } }, { type: 'message_stop' });
+  events.push(
+    {
+      type: 'message_delta',
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: outputTokens },
+    },
+    { type: 'message_stop' },
+  );
   return events.map((event) => `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
 }

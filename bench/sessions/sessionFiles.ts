@@ -18,11 +18,17 @@ export interface Session {
 }
 
 export function readSessions(folder: string): Session[] {
-  const metas = readdirSync(folder).filter((name) => name.endsWith('.meta.json')).sort();
-  if (metas.length === 0) throw new Error(`${folder} holds no <id>.meta.json sessions (see ../shared/sessions/README.md for the format).`);
+  const metas = readdirSync(folder)
+    .filter((name) => name.endsWith('.meta.json'))
+    .sort();
+  if (metas.length === 0)
+    throw new Error(`${folder} holds no <id>.meta.json sessions (see ../shared/sessions/README.md for the format).`);
   return metas.map((name) => {
     const meta = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Json;
-    const requestsFile = join(folder, String(meta.requests_file ?? name.replace(/\.meta\.json$/, '.requests.jsonl.br')));
+    const requestsFile = join(
+      folder,
+      String(meta.requests_file ?? name.replace(/\.meta\.json$/, '.requests.jsonl.br')),
+    );
     if (!existsSync(requestsFile)) throw new Error(`${requestsFile}, named by ${name}, is missing.`);
     const answers = Array.isArray(meta.answers) ? (meta.answers as Json[]) : [];
     return {
@@ -31,7 +37,9 @@ export function readSessions(folder: string): Session[] {
       model: String(meta.request_model ?? ''),
       requestsFile,
       answeredAt: answers.map((a) => timestamp(a.ts)),
-      lastAnswer: Array.isArray(meta.last_answer) ? (meta.last_answer as Json[]) : [{ type: 'text', text: String(meta.last_answer ?? 'Done.') }],
+      lastAnswer: Array.isArray(meta.last_answer)
+        ? (meta.last_answer as Json[])
+        : [{ type: 'text', text: String(meta.last_answer ?? 'Done.') }],
     };
   });
 }
@@ -45,6 +53,9 @@ function timestamp(value: unknown): number | undefined {
 
 /** The request bodies of a session, one at a time (the largest files expand to tens of MB). */
 export async function* requestLines(session: Session): AsyncGenerator<string> {
-  const lines = createInterface({ input: createReadStream(session.requestsFile).pipe(createBrotliDecompress()), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(session.requestsFile).pipe(createBrotliDecompress()),
+    crlfDelay: Infinity,
+  });
   for await (const line of lines) if (line.trim()) yield line;
 }

@@ -13,8 +13,17 @@ interface CommandEntry {
 }
 
 const COMMANDS: readonly CommandEntry[] = [
-  { name: 'proxy', summary: 'run the compression proxy on 127.0.0.1', load: async () => (await import('./commands/proxyCommand.js')).proxyCommand },
-  { name: 'compress', oneShot: true, summary: 'compress a tool output read from stdin', load: async () => (await import('./commands/compressCommand.js')).compressCommand },
+  {
+    name: 'proxy',
+    summary: 'run the compression proxy on 127.0.0.1',
+    load: async () => (await import('./commands/proxyCommand.js')).proxyCommand,
+  },
+  {
+    name: 'compress',
+    oneShot: true,
+    summary: 'compress a tool output read from stdin',
+    load: async () => (await import('./commands/compressCommand.js')).compressCommand,
+  },
   {
     name: 'retrieve',
     oneShot: true,

@@ -15,7 +15,10 @@ import { isRecord } from '../shared/isRecord';
 const VOLATILE_PATTERNS: ReadonlyArray<[string, RegExp]> = [
   ['timestamp', /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b/g],
   ['uuid', /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi],
-  ['temp path', /(?:\/tmp|\/var\/folders|\/private\/var\/folders)\/[\w.\-/]*[\w\-/]|[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[\w.\-\\]*[\w\-\\]/g],
+  [
+    'temp path',
+    /(?:\/tmp|\/var\/folders|\/private\/var\/folders)\/[\w.\-/]*[\w\-/]|[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[\w.\-\\]*[\w\-\\]/g,
+  ],
   ['date', /\b\d{4}-\d{2}-\d{2}\b/g],
   ['time', /\b\d{2}:\d{2}:\d{2}\b/g],
   ['id', /\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{16,}\b/gi],
@@ -63,7 +66,8 @@ export function valuesNote(values: readonly AlignedValue[]): string {
 }
 
 type Obj = Record<string, unknown>;
-const isTextBlock = (v: unknown): v is Obj & { text: string } => isRecord(v) && v.type === 'text' && typeof v.text === 'string';
+const isTextBlock = (v: unknown): v is Obj & { text: string } =>
+  isRecord(v) && v.type === 'text' && typeof v.text === 'string';
 
 /**
  * Aligns an Anthropic Messages request body. Returns a new body that shares everything it
@@ -74,14 +78,23 @@ export function alignAnthropicRequest<T extends Obj>(body: T): T {
   const { system, messages } = body;
   const last = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
   if (!isRecord(last) || last.role !== 'user') return body;
-  const systemTexts = typeof system === 'string' ? [system] : Array.isArray(system) ? system.filter(isTextBlock).map((b) => b.text) : [];
+  const systemTexts =
+    typeof system === 'string' ? [system] : Array.isArray(system) ? system.filter(isTextBlock).map((b) => b.text) : [];
   const alignment = alignTexts(systemTexts);
   if (alignment.values.length === 0) return body;
 
   let next = 0;
-  const alignedSystem = typeof system === 'string' ? alignment.texts[0] : (system as unknown[]).map((block) => (isTextBlock(block) ? { ...block, text: alignment.texts[next++] } : block));
+  const alignedSystem =
+    typeof system === 'string'
+      ? alignment.texts[0]
+      : (system as unknown[]).map((block) =>
+          isTextBlock(block) ? { ...block, text: alignment.texts[next++] } : block,
+        );
   const note = { type: 'text', text: valuesNote(alignment.values) };
-  const content = typeof last.content === 'string' ? [{ type: 'text', text: last.content }, note] : [...(Array.isArray(last.content) ? last.content : []), note];
+  const content =
+    typeof last.content === 'string'
+      ? [{ type: 'text', text: last.content }, note]
+      : [...(Array.isArray(last.content) ? last.content : []), note];
   return { ...body, system: alignedSystem, messages: [...(messages as unknown[]).slice(0, -1), { ...last, content }] };
 }
 
@@ -92,7 +105,11 @@ function systemMessageSlots(messages: unknown[], partType: string): Array<{ inde
   return messages.flatMap((m, index) => {
     if (!isRecord(m) || !SYSTEM_ROLES.has(String(m.role))) return [];
     if (typeof m.content === 'string') return [{ index, texts: [m.content] }];
-    const parts = Array.isArray(m.content) ? m.content.filter((p): p is Obj & { text: string } => isRecord(p) && p.type === partType && typeof p.text === 'string') : [];
+    const parts = Array.isArray(m.content)
+      ? m.content.filter(
+          (p): p is Obj & { text: string } => isRecord(p) && p.type === partType && typeof p.text === 'string',
+        )
+      : [];
     return parts.length ? [{ index, texts: parts.map((p) => p.text) }] : [];
   });
 }
@@ -100,7 +117,12 @@ function systemMessageSlots(messages: unknown[], partType: string): Array<{ inde
 function withTexts(message: Obj, texts: string[], partType: string): Obj {
   if (typeof message.content === 'string') return { ...message, content: texts[0] };
   let next = 0;
-  return { ...message, content: (message.content as unknown[]).map((p) => (isRecord(p) && p.type === partType && typeof p.text === 'string' ? { ...p, text: texts[next++] } : p)) };
+  return {
+    ...message,
+    content: (message.content as unknown[]).map((p) =>
+      isRecord(p) && p.type === partType && typeof p.text === 'string' ? { ...p, text: texts[next++] } : p,
+    ),
+  };
 }
 
 /**
@@ -114,20 +136,28 @@ export function alignOpenAIRequest<T extends Obj>(body: T, format: 'openai-chat'
   const list = body[field];
   if (!Array.isArray(list)) return body;
   const slots = systemMessageSlots(list, partType);
-  const instructions = format === 'openai-responses' && typeof body.instructions === 'string' ? [body.instructions] : [];
+  const instructions =
+    format === 'openai-responses' && typeof body.instructions === 'string' ? [body.instructions] : [];
   const alignment = alignTexts([...instructions, ...slots.flatMap((s) => s.texts)]);
   if (alignment.values.length === 0) return body;
 
   const aligned = [...list];
   let next = instructions.length;
   for (const slot of slots) {
-    aligned[slot.index] = withTexts(list[slot.index] as Obj, alignment.texts.slice(next, next + slot.texts.length), partType);
+    aligned[slot.index] = withTexts(
+      list[slot.index] as Obj,
+      alignment.texts.slice(next, next + slot.texts.length),
+      partType,
+    );
     next += slot.texts.length;
   }
   const note = valuesNote(alignment.values);
   const last = aligned[aligned.length - 1];
   if (isRecord(last) && last.role === 'user' && (last.type === undefined || last.type === 'message')) {
-    aligned[aligned.length - 1] = typeof last.content === 'string' ? { ...last, content: `${last.content}\n\n${note}` } : { ...last, content: [...(last.content as unknown[]), { type: partType, text: note }] };
+    aligned[aligned.length - 1] =
+      typeof last.content === 'string'
+        ? { ...last, content: `${last.content}\n\n${note}` }
+        : { ...last, content: [...(last.content as unknown[]), { type: partType, text: note }] };
   } else if (format === 'openai-responses') {
     aligned.push({ role: 'user', content: [{ type: 'input_text', text: note }] });
   } else {

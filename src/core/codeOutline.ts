@@ -25,9 +25,27 @@ export interface CodeParser {
 }
 
 const EXTENSIONS: Record<string, string> = {
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'tsx', js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
-  py: 'python', pyi: 'python', go: 'go', rs: 'rust', java: 'java',
-  c: 'cpp', h: 'cpp', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', hxx: 'cpp',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'tsx',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  py: 'python',
+  pyi: 'python',
+  go: 'go',
+  rs: 'rust',
+  java: 'java',
+  c: 'cpp',
+  h: 'cpp',
+  cc: 'cpp',
+  cpp: 'cpp',
+  cxx: 'cpp',
+  hpp: 'cpp',
+  hh: 'cpp',
+  hxx: 'cpp',
 };
 
 /** The language of a file by its name, or undefined for one the code compressor does not read. */
@@ -47,9 +65,12 @@ export function shellCommandOf(input: unknown): string | undefined {
 export function filePathOfCall(input: unknown): string | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
   const args = input as Record<string, unknown>;
-  for (const key of ['file_path', 'path', 'filePath', 'filename', 'notebook_path']) if (typeof args[key] === 'string') return args[key] as string;
+  for (const key of ['file_path', 'path', 'filePath', 'filename', 'notebook_path'])
+    if (typeof args[key] === 'string') return args[key] as string;
   const command = shellCommandOf(input);
   if (!command) return undefined;
-  const viewed = /\b(?:cat|nl|head|tail|sed|bat|less)\b[^|;&]*?\s((?:[\w.@+-]*\/)*[\w.@+-]+\.[A-Za-z0-9]{1,6})\b/.exec(command);
+  const viewed = /\b(?:cat|nl|head|tail|sed|bat|less)\b[^|;&]*?\s((?:[\w.@+-]*\/)*[\w.@+-]+\.[A-Za-z0-9]{1,6})\b/.exec(
+    command,
+  );
   return viewed?.[1];
 }

@@ -2,7 +2,14 @@ import { compressText } from './compressText';
 import { CopyOnWrite } from './messages/copyOnWrite';
 import { detectFormat, FORMATS, type MessageFormat, type ToolOutputSlot } from './messages/formats';
 import type { EngineOptions, IdentifierSet, TextCompression } from './types';
-import { DEFAULT_HISTORY, historyBoundary, historyReach, modelTurns, type HistoryPlan, type HistorySettings } from './historyBoundary';
+import {
+  DEFAULT_HISTORY,
+  historyBoundary,
+  historyReach,
+  modelTurns,
+  type HistoryPlan,
+  type HistorySettings,
+} from './historyBoundary';
 
 export interface CompressOptions extends Omit<EngineOptions, 'tool' | 'toolInput' | 'history' | 'focus'> {
   /** The request shape; detected from the messages when absent. */
@@ -44,9 +51,14 @@ export async function compress<M>(messages: readonly M[], options: CompressOptio
   const items: ItemStats[] = [];
   const { history: historyOptions, ...engine } = options;
   const slots = adapter.toolOutputs(messages);
-  const settings = historyOptions && { ...DEFAULT_HISTORY, minTokens: engine.minTokens ?? DEFAULT_HISTORY.minTokens, ...historyOptions };
+  const settings = historyOptions && {
+    ...DEFAULT_HISTORY,
+    minTokens: engine.minTokens ?? DEFAULT_HISTORY.minTokens,
+    ...historyOptions,
+  };
   const current = new Map<ToolOutputSlot, TextCompression>();
-  for (const slot of slots) current.set(slot, await compressText(slot.text, { ...engine, query, tool: slot.tool, toolInput: slot.input }));
+  for (const slot of slots)
+    current.set(slot, await compressText(slot.text, { ...engine, query, tool: slot.tool, toolInput: slot.input }));
   // Outputs that could be history are compressed as history too (memoised, so once each): what
   // that saves over their current form decides whether the boundary moves.
   const asHistory = new Map<ToolOutputSlot, TextCompression>();
@@ -58,7 +70,14 @@ export async function compress<M>(messages: readonly M[], options: CompressOptio
     for (const slot of slots) {
       const index = Number(slot.path[0]);
       if (index >= reach) continue;
-      const result = await compressText(slot.text, { ...engine, query, tool: slot.tool, toolInput: slot.input, history: true, focus: focus?.(index) });
+      const result = await compressText(slot.text, {
+        ...engine,
+        query,
+        tool: slot.tool,
+        toolInput: slot.input,
+        history: true,
+        focus: focus?.(index),
+      });
       asHistory.set(slot, result);
       saved[index] += current.get(slot)!.tokensAfter - result.tokensAfter;
     }

@@ -26,11 +26,14 @@ interface Wrapper {
 }
 
 /** What OpenHands appends to an observation: where the command ran and how it ended. */
-const OPENHANDS_TRAILER = /\n*(?:\[Current working directory: [^\n]*\]\n?|\[Python interpreter: [^\n]*\]\n?|\[Command finished with exit code -?\d+\]\n?)+\s*$/;
+const OPENHANDS_TRAILER =
+  /\n*(?:\[Current working directory: [^\n]*\]\n?|\[Python interpreter: [^\n]*\]\n?|\[Command finished with exit code -?\d+\]\n?)+\s*$/;
 
 const WRAPPERS: Wrapper[] = [
   // Codex exec_command / write_stdin.
-  { head: /^Chunk ID: [^\n]*\nWall time: [^\n]*\n(?:Process (?:exited with code|running with session ID) [^\n]*\n)?(?:Original token count: [^\n]*\n)?Output:\n/ },
+  {
+    head: /^Chunk ID: [^\n]*\nWall time: [^\n]*\n(?:Process (?:exited with code|running with session ID) [^\n]*\n)?(?:Original token count: [^\n]*\n)?Output:\n/,
+  },
   // mini-swe-agent.
   { head: /^<returncode>-?\d+<\/returncode>\n<output>\n/, tail: /\n?<\/output>\s*$/ },
   // OpenHands' editor view and command observation.
@@ -39,7 +42,8 @@ const WRAPPERS: Wrapper[] = [
 ];
 
 /** mini-swe-agent's truncated output: a head and a tail of the same command around a notice. */
-const HEAD_TAIL = /^(<returncode>-?\d+<\/returncode>\n(?:<warning>[\s\S]*?<\/warning>\n)?<output_head>\n)([\s\S]*?)(\n<\/output_head>\n<elided_chars>[\s\S]*?<\/elided_chars>\n<output_tail>\n)([\s\S]*?)(\n<\/output_tail>\s*)$/;
+const HEAD_TAIL =
+  /^(<returncode>-?\d+<\/returncode>\n(?:<warning>[\s\S]*?<\/warning>\n)?<output_head>\n)([\s\S]*?)(\n<\/output_head>\n<elided_chars>[\s\S]*?<\/elided_chars>\n<output_tail>\n)([\s\S]*?)(\n<\/output_tail>\s*)$/;
 /** Notes Claude Code appends to a tool result. */
 const REMINDERS = /(\n*(?:<system-reminder>[\s\S]*?<\/system-reminder>\s*)+)$/;
 
@@ -117,7 +121,8 @@ function unnumber(body: string): NumberedView | undefined {
     }
   }
   if (matched < lines.length * 0.9) return undefined;
-  const numberOf = (bodyLine: number) => /(\d+)/.exec(prefixes[Math.min(prefixes.length, Math.max(1, bodyLine)) - 1])?.[1] ?? String(bodyLine);
+  const numberOf = (bodyLine: number) =>
+    /(\d+)/.exec(prefixes[Math.min(prefixes.length, Math.max(1, bodyLine)) - 1])?.[1] ?? String(bodyLine);
   return {
     text: texts.join('\n') + (trailingNewline ? '\n' : ''),
     renumber(compressed) {
@@ -127,10 +132,12 @@ function unnumber(body: string): NumberedView | undefined {
         if (isMarkerLine(line)) {
           // A marker naming body lines names them by the view's own numbers, and what it
           // stands for is not searched again for the lines after it.
-          out.push(line.replace(LINE_RANGE, (_all, word: string, a: string, b: string) => {
-            next = Math.max(next, Math.min(texts.length, Number(b)));
-            return `${word} ${numberOf(Number(a))}–${numberOf(Number(b))}`;
-          }));
+          out.push(
+            line.replace(LINE_RANGE, (_all, word: string, a: string, b: string) => {
+              next = Math.max(next, Math.min(texts.length, Number(b)));
+              return `${word} ${numberOf(Number(a))}–${numberOf(Number(b))}`;
+            }),
+          );
           continue;
         }
         const { line: kept, count } = parseKeptLine(line);

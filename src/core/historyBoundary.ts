@@ -24,7 +24,11 @@ export interface HistorySettings {
   minTokens: number;
 }
 
-export const DEFAULT_HISTORY: HistorySettings = { thresholdTokens: DEFAULT_HISTORY_TOKENS, keepTurns: DEFAULT_HISTORY_KEEP_TURNS, minTokens: DEFAULT_MIN_TOKENS };
+export const DEFAULT_HISTORY: HistorySettings = {
+  thresholdTokens: DEFAULT_HISTORY_TOKENS,
+  keepTurns: DEFAULT_HISTORY_KEEP_TURNS,
+  minTokens: DEFAULT_MIN_TOKENS,
+};
 
 export interface HistoryPlan {
   /** Tool outputs in messages before this index are history. */
@@ -63,7 +67,12 @@ export type RewriteReach = 'from-change' | 'whole-conversation';
  * outweigh what the rewrite costs. `saved[i]` is what message i's tool outputs save when
  * compressed as history.
  */
-export function historyBoundary(messages: readonly unknown[], settings: HistorySettings, saved: ArrayLike<number>, rewrite: RewriteReach): HistoryPlan {
+export function historyBoundary(
+  messages: readonly unknown[],
+  settings: HistorySettings,
+  saved: ArrayLike<number>,
+  rewrite: RewriteReach,
+): HistoryPlan {
   const n = messages.length;
   const size = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) size[i + 1] = size[i] + textLength(messages[i]) / CHARS_PER_TOKEN;

@@ -10,7 +10,10 @@ export class MemoryStore implements CompressionStore {
   private readonly compressions = new Map<string, CachedCompression>();
   private originalChars = 0;
 
-  constructor(private readonly maxChars = 64 * 1024 * 1024, private readonly maxCompressions = 10_000) {}
+  constructor(
+    private readonly maxChars = 64 * 1024 * 1024,
+    private readonly maxCompressions = 10_000,
+  ) {}
 
   putOriginal(original: StoredOriginal): void {
     const existing = this.originals.get(original.hash);
@@ -35,8 +38,13 @@ export class MemoryStore implements CompressionStore {
 
   /** The original or the part of it asked for; an unknown (or evicted) hash gives an error message. */
   retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
-    return retrieveOriginal(hash, options, (clean) => this.getOriginal(clean), (clean) =>
-      `No original is stored for hash ${clean} in this process's memory store (it keeps the most recent ${Math.round(this.maxChars / 1024 / 1024)} MB).`);
+    return retrieveOriginal(
+      hash,
+      options,
+      (clean) => this.getOriginal(clean),
+      (clean) =>
+        `No original is stored for hash ${clean} in this process's memory store (it keeps the most recent ${Math.round(this.maxChars / 1024 / 1024)} MB).`,
+    );
   }
 
   getCompression(key: string): CachedCompression | undefined {

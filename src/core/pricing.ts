@@ -40,7 +40,13 @@ export function requestCost(model: string | undefined, tokens: BilledTokens): Re
 
 /** Dollars per token of plain input, or undefined for a model no price is known for. */
 export function inputPricePerToken(model: string | undefined): number | undefined {
-  const perMillion = requestCost(model, { input: 1_000_000, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0 })?.input;
+  const perMillion = requestCost(model, {
+    input: 1_000_000,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    output: 0,
+  })?.input;
   return perMillion === undefined ? undefined : perMillion / 1_000_000;
 }
 

@@ -41,9 +41,15 @@ export async function retrieveOriginal(
   whyMissing: (hash: string) => string,
 ): Promise<RetrieveOutcome> {
   const clean = hash.trim().toLowerCase();
-  if (!/^[0-9a-f]{8,64}$/.test(clean)) return { ok: false, error: `"${hash}" is not a Headroom hash (expected hex characters, as in "retrieve hash=…" markers).` };
+  if (!/^[0-9a-f]{8,64}$/.test(clean))
+    return {
+      ok: false,
+      error: `"${hash}" is not a Headroom hash (expected hex characters, as in "retrieve hash=…" markers).`,
+    };
   const original = getOriginal(clean);
-  return original ? { ok: true, part: await selectFromOriginal(original, options) } : { ok: false, error: whyMissing(clean) };
+  return original
+    ? { ok: true, part: await selectFromOriginal(original, options) }
+    : { ok: false, error: whyMissing(clean) };
 }
 
 /** Without a query, at most this many rows or lines come back unless a limit says otherwise. */
@@ -53,14 +59,19 @@ const DEFAULT_QUERY_LIMIT = 50;
  * Selects the part of an original the caller asked for. A JSON array is cut by rows, any
  * other original by lines. With no options at all, the original comes back whole.
  */
-export async function selectFromOriginal(original: StoredOriginal, options: RetrieveOptions = {}, scorer: RelevanceScorer = bm25Scorer): Promise<RetrievedPart> {
+export async function selectFromOriginal(
+  original: StoredOriginal,
+  options: RetrieveOptions = {},
+  scorer: RelevanceScorer = bm25Scorer,
+): Promise<RetrievedPart> {
   const json = parseJsonDocument(original.content);
   const rows = json.ok && Array.isArray(json.value) ? (json.value as unknown[]) : undefined;
   const units: string[] = rows ? rows.map((row) => JSON.stringify(row) ?? 'null') : original.content.split(/\r?\n/);
   const unit = rows ? 'rows' : 'lines';
   const base = { hash: original.hash, kind: original.kind, unit, total: units.length } as const;
   const wantsPart = options.query?.trim() || options.offset !== undefined || options.limit !== undefined;
-  if (!wantsPart) return { ...base, content: original.content, matched: units.length, offset: 0, returned: units.length };
+  if (!wantsPart)
+    return { ...base, content: original.content, matched: units.length, offset: 0, returned: units.length };
 
   let indices = units.map((_, i) => i);
   if (options.query?.trim()) {
@@ -70,7 +81,11 @@ export async function selectFromOriginal(original: StoredOriginal, options: Retr
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const limit = Math.max(0, Math.floor(options.limit ?? (options.query?.trim() ? DEFAULT_QUERY_LIMIT : units.length)));
   const selected = indices.slice(offset, offset + limit);
-  const content = rows ? `[${selected.map((i) => units[i]).join(',')}]` : withTableHeader(original, units, selected).map((i) => units[i]).join('\n');
+  const content = rows
+    ? `[${selected.map((i) => units[i]).join(',')}]`
+    : withTableHeader(original, units, selected)
+        .map((i) => units[i])
+        .join('\n');
   return { ...base, content, matched: indices.length, offset, returned: selected.length };
 }
 

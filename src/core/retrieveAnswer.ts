@@ -34,8 +34,10 @@ export interface RetrieveAnswer {
 /** Answers one retrieve call, with a header saying which part of the original this is. */
 export async function answerRetrieve(input: unknown, store: Retriever): Promise<RetrieveAnswer> {
   const args = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  if (typeof args.hash !== 'string') return { content: 'headroom_retrieve needs a "hash" string from a "retrieve hash=…" marker.', isError: true };
-  const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined);
+  if (typeof args.hash !== 'string')
+    return { content: 'headroom_retrieve needs a "hash" string from a "retrieve hash=…" marker.', isError: true };
+  const number = (value: unknown) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
   const query = typeof args.query === 'string' && args.query.trim() ? args.query : undefined;
   const limit = number(args.limit) ?? (query ? undefined : DEFAULT_RETRIEVE_LIMIT);
   const outcome = await store.retrieve(args.hash, { query, offset: number(args.offset), limit });
@@ -47,11 +49,18 @@ export async function answerRetrieve(input: unknown, store: Retriever): Promise<
     if (start.ok) {
       const first = start.part;
       const more = first.returned < first.total ? `; more with offset=${first.returned}` : '';
-      return { content: `[headroom: nothing in original ${first.hash} matches "${query}"; its first ${first.returned} of ${first.total} ${first.unit} follow${more}]\n${first.content}`, isError: false };
+      return {
+        content: `[headroom: nothing in original ${first.hash} matches "${query}"; its first ${first.returned} of ${first.total} ${first.unit} follow${more}]\n${first.content}`,
+        isError: false,
+      };
     }
   }
-  const range = part.returned === 0 ? `no ${part.unit}` : `${part.unit} ${part.offset + 1}–${part.offset + part.returned}`;
+  const range =
+    part.returned === 0 ? `no ${part.unit}` : `${part.unit} ${part.offset + 1}–${part.offset + part.returned}`;
   const scope = query ? ` of the ${part.matched} matching "${query}"` : '';
   const more = part.offset + part.returned < part.matched ? `; more with offset=${part.offset + part.returned}` : '';
-  return { content: `[headroom: original ${part.hash}: ${range}${scope}, ${part.total} ${part.unit} in all${more}]\n${part.content}`, isError: false };
+  return {
+    content: `[headroom: original ${part.hash}: ${range}${scope}, ${part.total} ${part.unit} in all${more}]\n${part.content}`,
+    isError: false,
+  };
 }

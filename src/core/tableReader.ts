@@ -60,7 +60,8 @@ const LAYOUTS: Layout[] = [
 ];
 
 /** An `ls -l` line: permissions, links, owner, group, size (or device numbers), date (default or ISO style), name. */
-const LONG_LISTING = /^([-bcdlpsD][-rwxsStT]{9}[.+@]?)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+(?:,\s*\d+)?)\s+(\S+\s+\d{1,2}\s+(?:\d{1,2}:\d\d|\d{4})|\d{4}-\d\d-\d\d(?:\s+\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:\s+[+-]\d{4})?)\s(.*)$/;
+const LONG_LISTING =
+  /^([-bcdlpsD][-rwxsStT]{9}[.+@]?)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+(?:,\s*\d+)?)\s+(\S+\s+\d{1,2}\s+(?:\d{1,2}:\d\d|\d{4})|\d{4}-\d\d-\d\d(?:\s+\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:\s+[+-]\d{4})?)\s(.*)$/;
 
 function longListing(line: string): string[] | undefined {
   return LONG_LISTING.exec(line)?.slice(1);
@@ -83,7 +84,8 @@ export function readTable(lines: readonly string[]): Table | undefined {
       const cells = layout.split(line, columns.length);
       if (cells) rows.push({ line: i, record: toRecord(columns, cells) });
     }
-    if (rows.length >= MIN_TABLE_ROWS && rows.length >= candidates * 0.9) return printsHeader ? { columns, header, rows } : { columns, rows };
+    if (rows.length >= MIN_TABLE_ROWS && rows.length >= candidates * 0.9)
+      return printsHeader ? { columns, header, rows } : { columns, rows };
   }
   return undefined;
 }
@@ -99,7 +101,12 @@ function toRecord(columns: readonly string[], cells: readonly string[]): Record<
   const record: Record<string, string | number | boolean> = {};
   for (let j = 0; j < columns.length; j++) {
     const cell = cells[j];
-    if (cell !== '') record[columns[j]] = looksNumeric(cell) ? Number(cell) : cell === 'true' || cell === 'false' ? cell === 'true' : cell;
+    if (cell !== '')
+      record[columns[j]] = looksNumeric(cell)
+        ? Number(cell)
+        : cell === 'true' || cell === 'false'
+          ? cell === 'true'
+          : cell;
   }
   return record;
 }
@@ -119,7 +126,7 @@ function delimited(delimiter: string): Splitter {
   return (line, columns) => {
     if (!line.includes(delimiter)) return undefined;
     const cells: string[] = [];
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       let next: number;
       if (line[i] === '"') {
         const quoted = quotedCell(line, i);
@@ -142,7 +149,7 @@ function delimited(delimiter: string): Splitter {
 /** The quoted cell opening at `start`, and where it ends; undefined when the quote never closes. */
 function quotedCell(line: string, start: number): { cell: string; end: number } | undefined {
   let cell = '';
-  for (let j = start + 1; ; ) {
+  for (let j = start + 1; ;) {
     const quote = line.indexOf('"', j);
     if (quote === -1) return undefined;
     cell += line.slice(j, quote);
@@ -156,7 +163,10 @@ function quotedCell(line: string, start: number): { cell: string; end: number } 
 function piped(line: string, columns: number): string[] | undefined {
   if (!line.includes('|')) return undefined;
   const inner = line.trim().replace(/^\|/, '').replace(/\|$/, '');
-  return exactly(inner.split('|').map((cell) => cell.trim()), columns);
+  return exactly(
+    inner.split('|').map((cell) => cell.trim()),
+    columns,
+  );
 }
 
 /** `ps aux` and the like: cells between spaces, the last column (a command) keeping its spaces. */

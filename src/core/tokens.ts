@@ -8,7 +8,8 @@ let bpeCounter: BpeCounter | undefined;
  */
 function countBpeTokens(text: string): number {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  bpeCounter ??= (require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base')).countTokens;
+  bpeCounter ??= (require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base'))
+    .countTokens;
   return bpeCounter(text);
 }
 

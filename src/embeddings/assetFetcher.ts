@@ -3,7 +3,17 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { x as extractTarball } from 'tar';
 import { download, DownloadFailed, fetchJson } from './download';
-import { COMPLETE_MARKER, DEFAULT_MODEL_HOST, DEFAULT_NPM_REGISTRY, EMBEDDING_MODEL, embeddingAssetPaths, isFetched, ONNX_RUNTIME_VERSION, RUNTIME_PACKAGES, type EmbeddingAssets } from './embeddingAssets';
+import {
+  COMPLETE_MARKER,
+  DEFAULT_MODEL_HOST,
+  DEFAULT_NPM_REGISTRY,
+  EMBEDDING_MODEL,
+  embeddingAssetPaths,
+  isFetched,
+  ONNX_RUNTIME_VERSION,
+  RUNTIME_PACKAGES,
+  type EmbeddingAssets,
+} from './embeddingAssets';
 
 /*
  * Fetching the embedding assets: the ONNX runtime from the npm registry, checked against the
@@ -22,7 +32,10 @@ export interface FetchOptions {
 }
 
 /** Fetches whichever of the runtime and the model (unless the user names their own model folder) is not there yet. */
-export async function fetchEmbeddingAssets(baseDir: string, options: FetchOptions & { modelDir?: string } = {}): Promise<EmbeddingAssets> {
+export async function fetchEmbeddingAssets(
+  baseDir: string,
+  options: FetchOptions & { modelDir?: string } = {},
+): Promise<EmbeddingAssets> {
   const paths = embeddingAssetPaths(baseDir);
   if (!isFetched(paths.runtimeDir)) await fetchRuntime(paths.runtimeDir, options);
   if (options.modelDir) return { ...paths, modelDir: options.modelDir };
@@ -36,13 +49,23 @@ export async function fetchRuntime(runtimeDir: string, options: FetchOptions = {
     for (const name of RUNTIME_PACKAGES) {
       const { tarball, integrity } = await packageDistribution(registry, name, options.signal);
       const file = join(staging, `${name}.tgz`);
-      await download(tarball, file, { signal: options.signal, integrity, onProgress: progressOf(`${name} ${ONNX_RUNTIME_VERSION}`, options) });
+      await download(tarball, file, {
+        signal: options.signal,
+        integrity,
+        onProgress: progressOf(`${name} ${ONNX_RUNTIME_VERSION}`, options),
+      });
       const target = join(staging, 'node_modules', name);
       await mkdir(target, { recursive: true });
       await extractTarball({ file, cwd: target, strip: 1, filter: (path) => isForThisPlatform(path) });
       await rm(file);
     }
-    return { source: registry, packages: RUNTIME_PACKAGES, version: ONNX_RUNTIME_VERSION, platform: process.platform, arch: process.arch };
+    return {
+      source: registry,
+      packages: RUNTIME_PACKAGES,
+      version: ONNX_RUNTIME_VERSION,
+      platform: process.platform,
+      arch: process.arch,
+    };
   });
 }
 
@@ -53,7 +76,10 @@ export async function fetchModel(modelDir: string, options: FetchOptions = {}): 
       const target = join(staging, file);
       await mkdir(dirname(target), { recursive: true });
       const url = `${host}/${EMBEDDING_MODEL.id}/resolve/${EMBEDDING_MODEL.revision}/${file}`;
-      await download(url, target, { signal: options.signal, onProgress: progressOf(`${EMBEDDING_MODEL.id} ${file}`, options) });
+      await download(url, target, {
+        signal: options.signal,
+        onProgress: progressOf(`${EMBEDDING_MODEL.id} ${file}`, options),
+      });
     }
     return { source: host, model: EMBEDDING_MODEL.id, revision: EMBEDDING_MODEL.revision };
   });
@@ -68,7 +94,10 @@ async function intoPlace(target: string, fill: (staging: string) => Promise<obje
   await mkdir(staging, { recursive: true });
   try {
     const description = await fill(staging);
-    await writeFile(join(staging, COMPLETE_MARKER), `${JSON.stringify({ ...description, fetchedAt: new Date().toISOString() }, null, 2)}\n`);
+    await writeFile(
+      join(staging, COMPLETE_MARKER),
+      `${JSON.stringify({ ...description, fetchedAt: new Date().toISOString() }, null, 2)}\n`,
+    );
     if (isFetched(target)) return;
     await rm(target, { recursive: true, force: true });
     try {
@@ -81,7 +110,11 @@ async function intoPlace(target: string, fill: (staging: string) => Promise<obje
   }
 }
 
-async function packageDistribution(registry: string, name: string, signal?: AbortSignal): Promise<{ tarball: string; integrity: string }> {
+async function packageDistribution(
+  registry: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<{ tarball: string; integrity: string }> {
   const url = `${registry}/${name}/${ONNX_RUNTIME_VERSION}`;
   const manifest = (await fetchJson(url, signal)) as { dist?: { tarball?: unknown; integrity?: unknown } };
   const { tarball, integrity } = manifest.dist ?? {};
@@ -97,7 +130,10 @@ function isForThisPlatform(path: string): boolean {
   return !binary || (binary[1] === process.platform && binary[2] === process.arch);
 }
 
-function progressOf(item: string, options: FetchOptions): ((receivedBytes: number, totalBytes: number | undefined) => void) | undefined {
+function progressOf(
+  item: string,
+  options: FetchOptions,
+): ((receivedBytes: number, totalBytes: number | undefined) => void) | undefined {
   const report = options.onProgress;
   return report && ((receivedBytes, totalBytes) => report({ item, receivedBytes, totalBytes }));
 }

@@ -61,7 +61,9 @@ export async function download(url: string, file: string, options: DownloadOptio
       throw new DownloadFailed(`${url}: the download does not match its published integrity ${options.integrity}`);
     }
     if (sha256 && linkedSha256 !== sha256.digest('hex')) {
-      throw new DownloadFailed(`${url}: the download does not match the SHA-256 the server announced (${linkedSha256})`);
+      throw new DownloadFailed(
+        `${url}: the download does not match the SHA-256 the server announced (${linkedSha256})`,
+      );
     }
     return;
   }
@@ -81,7 +83,11 @@ export async function fetchJson(url: string, signal?: AbortSignal): Promise<unkn
   }
 }
 
-async function fetchOrFail(url: string, signal: AbortSignal | undefined, redirect: 'manual' | 'follow' = 'manual'): Promise<Response> {
+async function fetchOrFail(
+  url: string,
+  signal: AbortSignal | undefined,
+  redirect: 'manual' | 'follow' = 'manual',
+): Promise<Response> {
   try {
     return await fetch(url, { signal, redirect });
   } catch (error) {

@@ -9,7 +9,10 @@ const CACHE_ENTRIES = 20_000;
 /** Chunks embedded per call of the model. */
 const BATCH = 32;
 
-type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: true }) => Promise<{ data: Float32Array | number[]; dims: number[] }>;
+type Extractor = (
+  texts: string[],
+  options: { pooling: 'mean'; normalize: true },
+) => Promise<{ data: Float32Array | number[]; dims: number[] }>;
 
 /**
  * Relevance by meaning: a sentence-embedding model (all-MiniLM-L6-v2 or any BERT-shaped ONNX
@@ -24,7 +27,10 @@ export class EmbeddingScorer implements RelevanceScorer {
   embedded = 0;
   private readonly cache = new Map<string, Float32Array>();
 
-  private constructor(private readonly extract: Extractor, private readonly dimensions: number) {}
+  private constructor(
+    private readonly extract: Extractor,
+    private readonly dimensions: number,
+  ) {}
 
   /**
    * Loads the model in `modelDir` (config.json, the tokenizer files, and onnx/model_quantized.onnx
@@ -32,25 +38,38 @@ export class EmbeddingScorer implements RelevanceScorer {
    */
   static async load(modelDir: string): Promise<EmbeddingScorer> {
     const dtype = existsSync(join(modelDir, 'onnx', 'model_quantized.onnx')) ? 'q8' : 'fp32';
-    if (!existsSync(join(modelDir, 'config.json')) || (dtype === 'fp32' && !existsSync(join(modelDir, 'onnx', 'model.onnx')))) {
-      throw new EmbeddingModelUnavailable(`No embedding model in ${modelDir} (it needs config.json, the tokenizer files and onnx/model_quantized.onnx or onnx/model.onnx).`);
+    if (
+      !existsSync(join(modelDir, 'config.json')) ||
+      (dtype === 'fp32' && !existsSync(join(modelDir, 'onnx', 'model.onnx')))
+    ) {
+      throw new EmbeddingModelUnavailable(
+        `No embedding model in ${modelDir} (it needs config.json, the tokenizer files and onnx/model_quantized.onnx or onnx/model.onnx).`,
+      );
     }
     let transformers: typeof import('@huggingface/transformers');
     try {
       transformers = await import('@huggingface/transformers');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
-        throw new EmbeddingModelUnavailable('the ONNX runtime (onnxruntime-node) is not installed; `headroom embeddings fetch` or the extension fetches it');
+        throw new EmbeddingModelUnavailable(
+          'the ONNX runtime (onnxruntime-node) is not installed; `headroom embeddings fetch` or the extension fetches it',
+        );
       }
-      throw new EmbeddingModelUnavailable(`the ONNX runtime (onnxruntime-node) could not be loaded: ${(error as Error).message.split('\n')[0]}`);
+      throw new EmbeddingModelUnavailable(
+        `the ONNX runtime (onnxruntime-node) could not be loaded: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
     transformers.env.allowRemoteModels = false;
     transformers.env.localModelPath = dirname(modelDir);
     let extract: Extractor;
     try {
-      extract = (await transformers.pipeline('feature-extraction', basename(modelDir), { dtype })) as unknown as Extractor;
+      extract = (await transformers.pipeline('feature-extraction', basename(modelDir), {
+        dtype,
+      })) as unknown as Extractor;
     } catch (error) {
-      throw new EmbeddingModelUnavailable(`The embedding model in ${modelDir} could not be loaded: ${(error as Error).message}`);
+      throw new EmbeddingModelUnavailable(
+        `The embedding model in ${modelDir} could not be loaded: ${(error as Error).message}`,
+      );
     }
     const probe = await extract(['probe'], { pooling: 'mean', normalize: true });
     return new EmbeddingScorer(extract, probe.dims.at(-1) ?? 0);
@@ -68,7 +87,10 @@ export class EmbeddingScorer implements RelevanceScorer {
     const textOf = new Map(keys.map((key, i) => [key, texts[i]]));
     for (let start = 0; start < missing.length; start += BATCH) {
       const batch = missing.slice(start, start + BATCH);
-      const output = await this.extract(batch.map((key) => textOf.get(key)!), { pooling: 'mean', normalize: true });
+      const output = await this.extract(
+        batch.map((key) => textOf.get(key)!),
+        { pooling: 'mean', normalize: true },
+      );
       const data = Float32Array.from(output.data);
       batch.forEach((key, i) => this.remember(key, data.subarray(i * this.dimensions, (i + 1) * this.dimensions)));
       this.embedded += batch.length;

@@ -41,7 +41,10 @@ export async function loadRelevance(embeddings: EmbeddingSettings | undefined): 
     return bm25Relevance((error as Error).message);
   }
   return {
-    scorer: hybridScorer([{ scorer: bm25Scorer, weight: 1 - weight }, { scorer: embedding, weight }]),
+    scorer: hybridScorer([
+      { scorer: bm25Scorer, weight: 1 - weight },
+      { scorer: embedding, weight },
+    ]),
     status: { mode: 'hybrid', embeddingWeight: weight, budgetMs },
     close: async () => {
       await embedding.close();

@@ -21,7 +21,10 @@ export class WorkerEmbeddingScorer implements RelevanceScorer {
   /** Set when the worker died: from then on every call is BM25 alone, at once. */
   private stopped = false;
 
-  private constructor(private readonly worker: Worker, private readonly budgetMs: number) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly budgetMs: number,
+  ) {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type !== 'scores' && reply.type !== 'error') return;
       if (reply.type === 'scores') this.embedded = reply.embedded;
@@ -44,11 +47,20 @@ export class WorkerEmbeddingScorer implements RelevanceScorer {
    * cannot load it. transformers.js finds onnxruntime-node by module resolution from where it
    * is, so a fetched runtime (`runtimeDir`, see embeddingAssets.ts) joins the worker's NODE_PATH.
    */
-  static async start(modelDir: string, options: { budgetMs: number; runtimeDir?: string }): Promise<WorkerEmbeddingScorer> {
+  static async start(
+    modelDir: string,
+    options: { budgetMs: number; runtimeDir?: string },
+  ): Promise<WorkerEmbeddingScorer> {
     const env = options.runtimeDir
-      ? { ...process.env, NODE_PATH: [join(options.runtimeDir, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(delimiter) }
+      ? {
+          ...process.env,
+          NODE_PATH: [join(options.runtimeDir, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(delimiter),
+        }
       : process.env;
-    const worker = new Worker(join(__dirname, 'embeddingWorker.js'), { workerData: { modelDir } satisfies WorkerData, env });
+    const worker = new Worker(join(__dirname, 'embeddingWorker.js'), {
+      workerData: { modelDir } satisfies WorkerData,
+      env,
+    });
     const first = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);

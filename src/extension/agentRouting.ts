@@ -31,14 +31,27 @@ export class AgentRouting {
   }
 
   async route(proxyUrl: string, offered: readonly AgentTarget[]): Promise<void> {
-    const targets = offered.filter((target) => target !== 'claudeCodeExtension' || vscode.extensions.getExtension(CLAUDE_CODE_EXTENSION));
+    const targets = offered.filter(
+      (target) => target !== 'claudeCodeExtension' || vscode.extensions.getExtension(CLAUDE_CODE_EXTENSION),
+    );
     if (targets.length === 0) {
-      void vscode.window.showInformationMessage('Headroom: no agent to configure. New terminals are already routed; see the walkthrough for Cursor and Copilot.');
+      void vscode.window.showInformationMessage(
+        'Headroom: no agent to configure. New terminals are already routed; see the walkthrough for Cursor and Copilot.',
+      );
       return;
     }
     const picked = await vscode.window.showQuickPick(
-      targets.map((target) => ({ label: AGENT_LABELS[target], target, picked: true, detail: this.describe(target, proxyUrl) })),
-      { canPickMany: true, title: 'Route agents through Headroom', placeHolder: 'Headroom changes only what you select, keeps a backup, and "Headroom: Stop Routing" undoes it' },
+      targets.map((target) => ({
+        label: AGENT_LABELS[target],
+        target,
+        picked: true,
+        detail: this.describe(target, proxyUrl),
+      })),
+      {
+        canPickMany: true,
+        title: 'Route agents through Headroom',
+        placeHolder: 'Headroom changes only what you select, keeps a backup, and "Headroom: Stop Routing" undoes it',
+      },
     );
     if (!picked?.length) return;
     const ledger = this.ledger();
@@ -48,13 +61,18 @@ export class AgentRouting {
         await this.routeOne(target, proxyUrl, ledger);
         done.push(AGENT_LABELS[target]);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Headroom could not route ${AGENT_LABELS[target]}: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(
+          `Headroom could not route ${AGENT_LABELS[target]}: ${(error as Error).message}`,
+        );
       }
       await this.state.update(LEDGER_KEY, ledger);
     }
     if (done.length === 0) return;
     this.log(`Routed through ${proxyUrl}: ${done.join('; ')}`);
-    const choice = await vscode.window.showInformationMessage(`Headroom routes ${done.length === 1 ? done[0] : `${done.length} agents`} through ${proxyUrl}. Restart running agents to pick it up.`, 'Undo');
+    const choice = await vscode.window.showInformationMessage(
+      `Headroom routes ${done.length === 1 ? done[0] : `${done.length} agents`} through ${proxyUrl}. Restart running agents to pick it up.`,
+      'Undo',
+    );
     if (choice === 'Undo') await this.stop();
   }
 
@@ -62,7 +80,9 @@ export class AgentRouting {
   async stop(): Promise<void> {
     const ledger = this.ledger();
     if (!this.routed) {
-      void vscode.window.showInformationMessage('Headroom has not changed any agent configuration, so there is nothing to undo.');
+      void vscode.window.showInformationMessage(
+        'Headroom has not changed any agent configuration, so there is nothing to undo.',
+      );
       return;
     }
     const kept: string[] = [];
@@ -70,15 +90,27 @@ export class AgentRouting {
       const config = vscode.workspace.getConfiguration('claudeCode');
       const current = toRecord(config.get<EnvEntry[]>('environmentVariables', []));
       const { next, kept: names } = revertEnv(current, ledger.claudeCodeExtension);
-      await config.update('environmentVariables', Object.keys(next).length ? toEntries(next) : undefined, vscode.ConfigurationTarget.Global);
+      await config.update(
+        'environmentVariables',
+        Object.keys(next).length ? toEntries(next) : undefined,
+        vscode.ConfigurationTarget.Global,
+      );
       kept.push(...names.map((name) => `claudeCode.environmentVariables ${name}`));
     }
-    if (ledger.claudeCodeCli) kept.push(...unrouteClaudeSettings(ledger.claudeCodeCli.file, ledger.claudeCodeCli.changes).kept.map((name) => `${ledger.claudeCodeCli?.file} env.${name}`));
-    if (ledger.codex && unrouteCodexConfig(ledger.codex.file, ledger.codex.change).kept) kept.push(`${ledger.codex.file} model_provider`);
+    if (ledger.claudeCodeCli)
+      kept.push(
+        ...unrouteClaudeSettings(ledger.claudeCodeCli.file, ledger.claudeCodeCli.changes).kept.map(
+          (name) => `${ledger.claudeCodeCli?.file} env.${name}`,
+        ),
+      );
+    if (ledger.codex && unrouteCodexConfig(ledger.codex.file, ledger.codex.change).kept)
+      kept.push(`${ledger.codex.file} model_provider`);
     await this.state.update(LEDGER_KEY, undefined);
     this.log(`Stopped routing${kept.length ? `; left alone because they changed since: ${kept.join(', ')}` : ''}`);
     void vscode.window.showInformationMessage(
-      kept.length ? `Headroom undid its routing changes. Left alone because you changed them since: ${kept.join(', ')}.` : 'Headroom undid its routing changes; agent configurations are as they were.',
+      kept.length
+        ? `Headroom undid its routing changes. Left alone because you changed them since: ${kept.join(', ')}.`
+        : 'Headroom undid its routing changes; agent configurations are as they were.',
     );
   }
 
@@ -86,14 +118,21 @@ export class AgentRouting {
     switch (target) {
       case 'claudeCodeExtension': {
         const config = vscode.workspace.getConfiguration('claudeCode');
-        const { next, changes } = applyEnv(toRecord(config.get<EnvEntry[]>('environmentVariables', [])), claudeCodeEnvironment(proxyUrl), ledger.claudeCodeExtension);
+        const { next, changes } = applyEnv(
+          toRecord(config.get<EnvEntry[]>('environmentVariables', [])),
+          claudeCodeEnvironment(proxyUrl),
+          ledger.claudeCodeExtension,
+        );
         await config.update('environmentVariables', toEntries(next), vscode.ConfigurationTarget.Global);
         ledger.claudeCodeExtension = changes;
         return;
       }
       case 'claudeCodeCli': {
         const file = claudeSettingsFile();
-        ledger.claudeCodeCli = { file, changes: routeClaudeSettings(file, claudeCodeEnvironment(proxyUrl), ledger.claudeCodeCli?.changes) };
+        ledger.claudeCodeCli = {
+          file,
+          changes: routeClaudeSettings(file, claudeCodeEnvironment(proxyUrl), ledger.claudeCodeCli?.changes),
+        };
         return;
       }
       case 'codex': {
@@ -129,7 +168,9 @@ function codexConfigFile(): string {
 }
 
 function toRecord(entries: readonly EnvEntry[]): Record<string, string> {
-  return Object.fromEntries(entries.filter((entry) => typeof entry?.name === 'string').map((entry) => [entry.name, String(entry.value)]));
+  return Object.fromEntries(
+    entries.filter((entry) => typeof entry?.name === 'string').map((entry) => [entry.name, String(entry.value)]),
+  );
 }
 
 function toEntries(record: Readonly<Record<string, string>>): EnvEntry[] {

@@ -26,7 +26,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const runningUrl = (): string | undefined => {
     const status = supervisor.status;
     if (status.state === 'running') return status.url;
-    void vscode.window.showWarningMessage('The Headroom proxy is not running.', 'Restart Proxy').then((choice) => choice && vscode.commands.executeCommand('headroom.restartProxy'));
+    void vscode.window
+      .showWarningMessage('The Headroom proxy is not running.', 'Restart Proxy')
+      .then((choice) => choice && vscode.commands.executeCommand('headroom.restartProxy'));
     return undefined;
   };
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -54,21 +56,48 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const url = runningUrl();
       if (!url) return;
       await vscode.env.clipboard.writeText(url);
-      void vscode.window.showInformationMessage(`Copied ${url}. Anthropic clients take it as the base URL; OpenAI clients take ${url}/v1.`);
+      void vscode.window.showInformationMessage(
+        `Copied ${url}. Anthropic clients take it as the base URL; OpenAI clients take ${url}/v1.`,
+      );
     },
     'headroom.openOriginal': async (hash?: string, kind?: string) => {
-      const wanted = hash ?? (await vscode.window.showInputBox({ prompt: 'The hash from a Headroom marker (retrieve hash=…)', validateInput: (v) => (/^[0-9a-f]{8,64}$/i.test(v.trim()) ? undefined : 'A hash is hexadecimal, like 3f2a9c81d0b4e6a7c5d21f09') }));
-      if (wanted) await vscode.window.showTextDocument(originalUri(wanted.trim().toLowerCase(), kind ?? 'text'), { preview: true });
+      const wanted =
+        hash ??
+        (await vscode.window.showInputBox({
+          prompt: 'The hash from a Headroom marker (retrieve hash=…)',
+          validateInput: (v) =>
+            /^[0-9a-f]{8,64}$/i.test(v.trim()) ? undefined : 'A hash is hexadecimal, like 3f2a9c81d0b4e6a7c5d21f09',
+        }));
+      if (wanted)
+        await vscode.window.showTextDocument(originalUri(wanted.trim().toLowerCase(), kind ?? 'text'), {
+          preview: true,
+        });
     },
     'headroom.showActions': async () => {
       const actions: Array<vscode.QuickPickItem & { command: string }> = [
-        { label: '$(zap) Toggle compression', command: 'headroom.toggleCompression', detail: 'Off: requests pass through unchanged and agents keep working' },
+        {
+          label: '$(zap) Toggle compression',
+          command: 'headroom.toggleCompression',
+          detail: 'Off: requests pass through unchanged and agents keep working',
+        },
         { label: '$(graph) Show savings', command: 'headroom.showPanel' },
         { label: '$(plug) Route agents through Headroom', command: 'headroom.routeAgents' },
         { label: '$(debug-disconnect) Stop routing', command: 'headroom.stopRouting' },
-        { label: '$(mortar-board) Learn from agent sessions', command: 'headroom.learn', detail: 'Corrections for CLAUDE.md / AGENTS.md from failed tool calls, previewed before they are written' },
-        { label: '$(cloud-download) Download embedding model', command: 'headroom.fetchEmbeddings', detail: 'Rank what is kept by meaning as well as by words (all-MiniLM-L6-v2 and the ONNX runtime, once)' },
-        { label: '$(server-process) Add MCP server to Claude Code', command: 'headroom.addMcpServer', detail: 'headroom_compress, headroom_retrieve, headroom_stats as tools' },
+        {
+          label: '$(mortar-board) Learn from agent sessions',
+          command: 'headroom.learn',
+          detail: 'Corrections for CLAUDE.md / AGENTS.md from failed tool calls, previewed before they are written',
+        },
+        {
+          label: '$(cloud-download) Download embedding model',
+          command: 'headroom.fetchEmbeddings',
+          detail: 'Rank what is kept by meaning as well as by words (all-MiniLM-L6-v2 and the ONNX runtime, once)',
+        },
+        {
+          label: '$(server-process) Add MCP server to Claude Code',
+          command: 'headroom.addMcpServer',
+          detail: 'headroom_compress, headroom_retrieve, headroom_stats as tools',
+        },
         { label: '$(copy) Copy proxy base URL', command: 'headroom.copyBaseUrl' },
         { label: '$(file-code) Open a compressed original…', command: 'headroom.openOriginal' },
         { label: '$(debug-restart) Restart proxy', command: 'headroom.restartProxy' },
@@ -78,8 +107,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       ];
       const picked = await vscode.window.showQuickPick(actions, { title: 'Headroom', matchOnDetail: true });
       if (!picked) return;
-      if (picked.command === 'workbench.action.openSettings') await vscode.commands.executeCommand(picked.command, '@ext:headroom.headroom-vscode');
-      else if (picked.command === 'workbench.action.openWalkthrough') await vscode.commands.executeCommand(picked.command, 'headroom.headroom-vscode#getStarted', false);
+      if (picked.command === 'workbench.action.openSettings')
+        await vscode.commands.executeCommand(picked.command, '@ext:headroom.headroom-vscode');
+      else if (picked.command === 'workbench.action.openWalkthrough')
+        await vscode.commands.executeCommand(picked.command, 'headroom.headroom-vscode#getStarted', false);
       else await vscode.commands.executeCommand(picked.command);
     },
   };

@@ -68,14 +68,22 @@ export class EmbeddingSetup {
   /** The palette command: fetches now, whatever was declined before. */
   async download(): Promise<void> {
     if (!embeddingPreferences().enabled) {
-      const choice = await vscode.window.showInformationMessage('Relevance by meaning is turned off (headroom.embeddings.enabled).', 'Turn On and Download');
-      if (choice) await vscode.workspace.getConfiguration(EMBEDDINGS_SECTION).update('enabled', true, vscode.ConfigurationTarget.Global);
+      const choice = await vscode.window.showInformationMessage(
+        'Relevance by meaning is turned off (headroom.embeddings.enabled).',
+        'Turn On and Download',
+      );
+      if (choice)
+        await vscode.workspace
+          .getConfiguration(EMBEDDINGS_SECTION)
+          .update('enabled', true, vscode.ConfigurationTarget.Global);
       else return;
     }
     await this.state.update(DECLINED_KEY, undefined);
     await this.forgetFailure();
     if (this.settings()) {
-      void vscode.window.showInformationMessage('The embedding model is in place: Headroom ranks what it keeps by meaning as well as by words.');
+      void vscode.window.showInformationMessage(
+        'The embedding model is in place: Headroom ranks what it keeps by meaning as well as by words.',
+      );
       return;
     }
     await this.fetch();
@@ -95,26 +103,31 @@ export class EmbeddingSetup {
     const title = 'Headroom: downloading the embedding model';
     this.proxy.explainBm25(DOWNLOADING);
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        let shown = '';
-        return fetchEmbeddingAssets(this.storageDir, {
-          modelDir: preferences.modelPath,
-          modelHost: preferences.modelHost,
-          npmRegistry: preferences.npmRegistry,
-          signal: abort.signal,
-          onProgress: ({ item, receivedBytes, totalBytes }) => {
-            const message = `${item}: ${formatMegabytes(receivedBytes)}${totalBytes ? ` of ${formatMegabytes(totalBytes)}` : ''}`;
-            if (message !== shown) progress.report({ message });
-            shown = message;
-          },
-        });
-      });
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          let shown = '';
+          return fetchEmbeddingAssets(this.storageDir, {
+            modelDir: preferences.modelPath,
+            modelHost: preferences.modelHost,
+            npmRegistry: preferences.npmRegistry,
+            signal: abort.signal,
+            onProgress: ({ item, receivedBytes, totalBytes }) => {
+              const message = `${item}: ${formatMegabytes(receivedBytes)}${totalBytes ? ` of ${formatMegabytes(totalBytes)}` : ''}`;
+              if (message !== shown) progress.report({ message });
+              shown = message;
+            },
+          });
+        },
+      );
     } catch (error) {
       if (abort.signal.aborted) {
         await this.state.update(DECLINED_KEY, true);
         this.log.info('Embedding model download cancelled; relevance stays BM25 alone.');
-        void vscode.window.showInformationMessage('Relevance stays BM25 alone. "Headroom: Download Embedding Model" fetches the model later.');
+        void vscode.window.showInformationMessage(
+          'Relevance stays BM25 alone. "Headroom: Download Embedding Model" fetches the model later.',
+        );
       } else {
         const message = (error as Error).message;
         this.log.error(`Embedding model download failed: ${message}`);
@@ -133,7 +146,11 @@ export class EmbeddingSetup {
 
   /** Not awaited by the failed download, so a retry starts a new one. */
   private async offerRetry(message: string): Promise<void> {
-    const choice = await vscode.window.showWarningMessage(`Headroom could not download the embedding model, so relevance stays BM25 alone: ${message}`, 'Retry', 'Turn Off');
+    const choice = await vscode.window.showWarningMessage(
+      `Headroom could not download the embedding model, so relevance stays BM25 alone: ${message}`,
+      'Retry',
+      'Turn Off',
+    );
     if (choice === 'Retry') await this.download();
     else if (choice === 'Turn Off') await turnEmbeddingsOff();
   }

@@ -9,7 +9,15 @@ import { writeMcpLauncher } from './mcp/mcpLauncher';
 import { OriginalDocuments, SCHEME } from './originalDocuments';
 import { PANEL_VIEW_TYPE, SavingsPanel } from './panel/savingsPanel';
 import { ProxySupervisor, type ProxyStatus } from './proxySupervisor';
-import { compressionSetting, EMBEDDINGS_SECTION, proxyLaunch, RESTART_SETTINGS, routesTerminals, SECTION, storePath } from './settings';
+import {
+  compressionSetting,
+  EMBEDDINGS_SECTION,
+  proxyLaunch,
+  RESTART_SETTINGS,
+  routesTerminals,
+  SECTION,
+  storePath,
+} from './settings';
 import { HeadroomStatusBar } from './statusBar';
 import { StatsFeed } from './statsFeed';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -33,7 +41,12 @@ export function activate(context: vscode.ExtensionContext): void {
   mcpCommandLine();
   const mcpDefinitions = new McpDefinitions(mcpCommandLine, String(context.extension.packageJSON.version));
   const claudeMcp = new ClaudeCodeMcp(context.globalState, (line) => log.info(line), mcpCommandLine);
-  const embeddings = new EmbeddingSetup(join(context.globalStorageUri.fsPath, 'embeddings'), context.globalState, proxy, log);
+  const embeddings = new EmbeddingSetup(
+    join(context.globalStorageUri.fsPath, 'embeddings'),
+    context.globalState,
+    proxy,
+    log,
+  );
   const launch = () => proxyLaunch(embeddings.relevance());
   // The proxy starts at once, on BM25 if need be; a missing model is fetched beside it.
   const startProxy = () => proxy.start(launch()).then(() => embeddings.ensure());
@@ -54,10 +67,20 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     { dispose: () => feed.disconnect() },
     mcpDefinitions,
-    ...registerCommands({ extensionUri: context.extensionUri, supervisor: proxy, launch, feed, routing, claudeMcp, embeddings, log }),
+    ...registerCommands({
+      extensionUri: context.extensionUri,
+      supervisor: proxy,
+      launch,
+      feed,
+      routing,
+      claudeMcp,
+      embeddings,
+      log,
+    }),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new OriginalDocuments(() => feed.proxy)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => SavingsPanel.revive(panel, context.extensionUri, feed, () => proxy.status),
+      deserializeWebviewPanel: async (panel) =>
+        SavingsPanel.revive(panel, context.extensionUri, feed, () => proxy.status),
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.storePath`)) {
@@ -72,9 +95,12 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   statusBar.update(proxy.status, undefined);
   void startProxy();
-  const evaluation = evaluatedAt - ((globalThis as { __headroomLoadStart?: number }).__headroomLoadStart ?? evaluatedAt);
+  const evaluation =
+    evaluatedAt - ((globalThis as { __headroomLoadStart?: number }).__headroomLoadStart ?? evaluatedAt);
   const activation = performance.now() - started;
-  log.info(`Activated in ${(evaluation + activation).toFixed(1)} ms (bundle evaluation ${evaluation.toFixed(1)} ms, activate() ${activation.toFixed(1)} ms)`);
+  log.info(
+    `Activated in ${(evaluation + activation).toFixed(1)} ms (bundle evaluation ${evaluation.toFixed(1)} ms, activate() ${activation.toFixed(1)} ms)`,
+  );
 }
 
 export function deactivate(): Promise<void> | undefined {
@@ -92,7 +118,8 @@ async function applyCompressionSetting(feed: StatsFeed): Promise<void> {
 async function reportFailure(error: string, log: vscode.LogOutputChannel): Promise<void> {
   log.error(error);
   const choice = await vscode.window.showErrorMessage(`Headroom proxy: ${error}`, 'Change Port', 'Retry', 'Show Log');
-  if (choice === 'Change Port') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.port`);
+  if (choice === 'Change Port')
+    await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.port`);
   else if (choice === 'Retry') await vscode.commands.executeCommand('headroom.restartProxy');
   else if (choice === 'Show Log') log.show();
 }

@@ -28,7 +28,9 @@ export const DOWNLOADING = 'the embedding model is downloading';
 /** Why relevance is BM25 alone when the model is not in place, as the stats and the panel say it. */
 export function whyBm25(situation: FetchSituation): string {
   if (!situation.enabled) return 'relevance by meaning is turned off (headroom.embeddings.enabled)';
-  if (situation.declined) return 'the embedding model download was cancelled; "Headroom: Download Embedding Model" fetches it';
-  if (situation.failure && !fetchesUnasked(situation)) return `the embedding model could not be downloaded: ${situation.failure.message}`;
+  if (situation.declined)
+    return 'the embedding model download was cancelled; "Headroom: Download Embedding Model" fetches it';
+  if (situation.failure && !fetchesUnasked(situation))
+    return `the embedding model could not be downloaded: ${situation.failure.message}`;
   return DOWNLOADING;
 }

@@ -3,7 +3,15 @@ import type { LoopbackClient } from '../proxy/loopbackClient';
 
 export const SCHEME = 'headroom';
 
-const EXTENSIONS: Record<string, string> = { json: 'json', table: 'txt', log: 'log', diff: 'diff', search: 'txt', code: 'txt', prose: 'md' };
+const EXTENSIONS: Record<string, string> = {
+  json: 'json',
+  table: 'txt',
+  log: 'log',
+  diff: 'diff',
+  search: 'txt',
+  code: 'txt',
+  prose: 'md',
+};
 
 /** `headroom:/original/<hash>.<ext>`: the extension picks the editor's language. */
 export function originalUri(hash: string, kind: string): vscode.Uri {
@@ -18,9 +26,15 @@ export class OriginalDocuments implements vscode.TextDocumentContentProvider {
     const hash = /\/original\/([0-9a-f]+)/i.exec(uri.path)?.[1];
     if (!hash) throw new Error(`${uri.toString()} does not name a Headroom item.`);
     const proxy = this.proxy();
-    if (!proxy) throw new Error('The Headroom proxy is not running, so the original cannot be read. Restart it from the status bar.');
+    if (!proxy)
+      throw new Error(
+        'The Headroom proxy is not running, so the original cannot be read. Restart it from the status bar.',
+      );
     const original = await proxy.original(hash);
-    if (original === undefined) throw new Error(`The store no longer holds the original for ${hash} (originals expire after the configured TTL).`);
+    if (original === undefined)
+      throw new Error(
+        `The store no longer holds the original for ${hash} (originals expire after the configured TTL).`,
+      );
     return original;
   }
 }

@@ -15,7 +15,10 @@ export type ProxyStatus =
   | { state: 'stopped' };
 
 /** The `headroom proxy` options the extension's settings give, and the embedding model once it is in place (or why relevance is BM25 alone). */
-export type ProxyLaunch = Partial<ProxyOptionValues> & { store: string; relevance: EmbeddingSettings | { bm25Only: string } };
+export type ProxyLaunch = Partial<ProxyOptionValues> & {
+  store: string;
+  relevance: EmbeddingSettings | { bm25Only: string };
+};
 
 export interface SupervisorOptions {
   /** The bundled CLI (`dist/cli.mjs`). */
@@ -92,7 +95,10 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
   private sendRelevance(): void {
     const relevance = this.launch?.relevance;
     if (!relevance || !this.child?.connected) return;
-    const message: ProxyControlMessage = 'bm25Only' in relevance ? { type: 'bm25Only', reason: relevance.bm25Only } : { type: 'useEmbeddings', embeddings: relevance };
+    const message: ProxyControlMessage =
+      'bm25Only' in relevance
+        ? { type: 'bm25Only', reason: relevance.bm25Only }
+        : { type: 'useEmbeddings', embeddings: relevance };
     this.child.send(message);
   }
 
@@ -159,13 +165,20 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
     return true;
   }
 
-  private spawn(launch: ProxyLaunch, generation: number): Promise<{ kind: 'listening'; url: string } | { kind: 'exited'; code: number | null; error: string }> {
+  private spawn(
+    launch: ProxyLaunch,
+    generation: number,
+  ): Promise<{ kind: 'listening'; url: string } | { kind: 'exited'; code: number | null; error: string }> {
     const forkedAt = performance.now();
-    const child = fork(this.options.cliPath, ['proxy', ...proxyArguments({ ...launch, ...relevanceOptions(launch.relevance) })], {
-      silent: true,
-      // Inside the editor the runtime is Electron; this makes it behave as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const child = fork(
+      this.options.cliPath,
+      ['proxy', ...proxyArguments({ ...launch, ...relevanceOptions(launch.relevance) })],
+      {
+        silent: true,
+        // Inside the editor the runtime is Electron; this makes it behave as plain Node.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      },
+    );
     this.child = child;
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -198,7 +211,10 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
     const now = Date.now();
     this.crashes = [...this.crashes.filter((at) => now - at < this.crashWindowMs), now];
     if (this.crashes.length >= this.maxCrashes) {
-      this.setStatus({ state: 'failed', error: `The Headroom proxy crashed ${this.crashes.length} times in a row. Last error: ${error}` });
+      this.setStatus({
+        state: 'failed',
+        error: `The Headroom proxy crashed ${this.crashes.length} times in a row. Last error: ${error}`,
+      });
       return;
     }
     const retryInMs = this.restartDelaysMs[Math.min(this.crashes.length - 1, this.restartDelaysMs.length - 1)];
@@ -215,7 +231,12 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
 /** Explicit either way, so a model the CLI fetched into its own data directory is not picked up behind the settings' back. */
 function relevanceOptions(relevance: ProxyLaunch['relevance']): Partial<ProxyOptionValues> {
   if ('bm25Only' in relevance) return { noEmbeddings: true };
-  return { embeddingModel: relevance.modelDir, embeddingRuntime: relevance.runtimeDir, embeddingWeight: relevance.weight, embeddingBudgetMs: relevance.budgetMs };
+  return {
+    embeddingModel: relevance.modelDir,
+    embeddingRuntime: relevance.runtimeDir,
+    embeddingWeight: relevance.weight,
+    embeddingBudgetMs: relevance.budgetMs,
+  };
 }
 
 function lastLines(text: string): string {

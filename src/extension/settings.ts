@@ -48,7 +48,9 @@ export function embeddingPreferences(): EmbeddingPreferences {
 }
 
 export function turnEmbeddingsOff(): Thenable<void> {
-  return vscode.workspace.getConfiguration(EMBEDDINGS_SECTION).update('enabled', false, vscode.ConfigurationTarget.Global);
+  return vscode.workspace
+    .getConfiguration(EMBEDDINGS_SECTION)
+    .update('enabled', false, vscode.ConfigurationTarget.Global);
 }
 
 export function routesTerminals(): boolean {
@@ -56,7 +58,9 @@ export function routesTerminals(): boolean {
 }
 
 export function routedAgents(): AgentTarget[] {
-  return vscode.workspace.getConfiguration(SECTION).get<AgentTarget[]>('routing.agents', ['claudeCodeExtension', 'claudeCodeCli', 'codex']);
+  return vscode.workspace
+    .getConfiguration(SECTION)
+    .get<AgentTarget[]>('routing.agents', ['claudeCodeExtension', 'claudeCodeCli', 'codex']);
 }
 
 /** Records the user's on/off choice so the next start keeps it. */

@@ -17,9 +17,12 @@ export class HeadroomStatusBar implements vscode.Disposable {
     const view = statusView(status, stats);
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    tooltip.isTrusted = { enabledCommands: ['headroom.showPanel', 'headroom.showActions', 'headroom.restartProxy', 'headroom.showLog'] };
+    tooltip.isTrusted = {
+      enabledCommands: ['headroom.showPanel', 'headroom.showActions', 'headroom.restartProxy', 'headroom.showLog'],
+    };
     this.item.tooltip = tooltip;
-    this.item.backgroundColor = view.severity === 'normal' ? undefined : new vscode.ThemeColor(`statusBarItem.${view.severity}Background`);
+    this.item.backgroundColor =
+      view.severity === 'normal' ? undefined : new vscode.ThemeColor(`statusBarItem.${view.severity}Background`);
     this.item.command = status.state === 'running' ? 'headroom.toggleCompression' : 'headroom.showActions';
   }
 

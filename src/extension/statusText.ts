@@ -14,9 +14,17 @@ export function statusView(status: ProxyStatus, stats: StatsResponse | undefined
   const actions = '[Show savings](command:headroom.showPanel) · [More actions](command:headroom.showActions)';
   switch (status.state) {
     case 'starting':
-      return { text: '$(sync~spin) Headroom', tooltip: `Headroom: starting the proxy…\n\n${actions}`, severity: 'normal' };
+      return {
+        text: '$(sync~spin) Headroom',
+        tooltip: `Headroom: starting the proxy…\n\n${actions}`,
+        severity: 'normal',
+      };
     case 'stopped':
-      return { text: '$(debug-stop) Headroom', tooltip: `Headroom: the proxy is stopped.\n\n[Restart proxy](command:headroom.restartProxy)`, severity: 'warning' };
+      return {
+        text: '$(debug-stop) Headroom',
+        tooltip: `Headroom: the proxy is stopped.\n\n[Restart proxy](command:headroom.restartProxy)`,
+        severity: 'warning',
+      };
     case 'restarting':
       return {
         text: '$(sync~spin) Headroom',
@@ -40,7 +48,9 @@ function runningView(url: string, owned: boolean, stats: StatsResponse | undefin
   if (!stats) return { text: '$(zap) Headroom', tooltip: `${where}\n\n${actions}`, severity: 'normal' };
   const { session, allTime } = stats;
   const lines = [
-    stats.compression ? '**Headroom: compressing** — click to turn off' : '**Headroom: off** — requests pass through unchanged; click to turn on',
+    stats.compression
+      ? '**Headroom: compressing** — click to turn off'
+      : '**Headroom: off** — requests pass through unchanged; click to turn on',
     '',
     `${where} · port ${port}`,
     '',
@@ -53,7 +63,9 @@ function runningView(url: string, owned: boolean, stats: StatsResponse | undefin
   if (stats.lastError) lines.push('', `Last error: ${escapeMarkdown(stats.lastError)}`);
   lines.push('', actions);
   const text = stats.compression
-    ? allTime.tokensSaved > 0 ? `$(zap) Headroom ${formatPercent(allTime.compression)} · ${formatTokens(allTime.tokensSaved)} saved` : '$(zap) Headroom'
+    ? allTime.tokensSaved > 0
+      ? `$(zap) Headroom ${formatPercent(allTime.compression)} · ${formatTokens(allTime.tokensSaved)} saved`
+      : '$(zap) Headroom'
     : '$(circle-slash) Headroom off';
   return { text, tooltip: lines.join('\n'), severity: 'normal' };
 }

@@ -1,7 +1,18 @@
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
-import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams, type BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, ToolMessage, type AIMessageChunk, type BaseMessage, type MessageContent } from '@langchain/core/messages';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BaseChatModelParams,
+  type BindToolsInput,
+} from '@langchain/core/language_models/chat_models';
+import {
+  HumanMessage,
+  ToolMessage,
+  type AIMessageChunk,
+  type BaseMessage,
+  type MessageContent,
+} from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { compressText } from '../core/compressText';
@@ -60,14 +71,25 @@ export class HeadroomChatModel extends BaseChatModel {
   async compressMessages(messages: readonly BaseMessage[]): Promise<BaseMessage[]> {
     const query = [...messages].reverse().find((message) => HumanMessage.isInstance(message))?.text;
     const figures: CompressionFigures = { tokensBefore: 0, tokensAfter: 0, compressedMessages: 0 };
-    const compressed = await Promise.all(messages.map(async (message) => {
-      if (!ToolMessage.isInstance(message)) return message;
-      const content = await this.compressContent(message.content, query, message.name, figures);
-      if (content === message.content) return message;
-      figures.compressedMessages++;
-      const { tool_call_id, name, status, artifact, id, additional_kwargs, response_metadata } = message;
-      return new ToolMessage({ content, tool_call_id, name, status, artifact, id, additional_kwargs, response_metadata });
-    }));
+    const compressed = await Promise.all(
+      messages.map(async (message) => {
+        if (!ToolMessage.isInstance(message)) return message;
+        const content = await this.compressContent(message.content, query, message.name, figures);
+        if (content === message.content) return message;
+        figures.compressedMessages++;
+        const { tool_call_id, name, status, artifact, id, additional_kwargs, response_metadata } = message;
+        return new ToolMessage({
+          content,
+          tool_call_id,
+          name,
+          status,
+          artifact,
+          id,
+          additional_kwargs,
+          response_metadata,
+        });
+      }),
+    );
     this.lastCompression = figures;
     return compressed;
   }
@@ -77,25 +99,45 @@ export class HeadroomChatModel extends BaseChatModel {
     return { generations: [{ text: message.text, message }] };
   }
 
-  async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
+  async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
     const stream = await this.model.stream(await this.compressMessages(messages), options);
     for await (const chunk of stream) {
       const generation = new ChatGenerationChunk({ text: chunk.text, message: chunk });
-      await runManager?.handleLLMNewToken(generation.text, undefined, undefined, undefined, undefined, { chunk: generation });
+      await runManager?.handleLLMNewToken(generation.text, undefined, undefined, undefined, undefined, {
+        chunk: generation,
+      });
       yield generation;
     }
   }
 
   /** The wrapped model with tools bound, still compressing: the usual way to give it `headroomRetrieveTool`. */
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<BaseChatModelCallOptions>): HeadroomChatModel {
-    const bindable = this.model as ChatRunnable & { bindTools?: (tools: BindToolsInput[], kwargs?: Partial<BaseChatModelCallOptions>) => ChatRunnable };
-    if (typeof bindable.bindTools !== 'function') throw new Error('HeadroomChatModel: the wrapped model does not support tools (it has no bindTools).');
+    const bindable = this.model as ChatRunnable & {
+      bindTools?: (tools: BindToolsInput[], kwargs?: Partial<BaseChatModelCallOptions>) => ChatRunnable;
+    };
+    if (typeof bindable.bindTools !== 'function')
+      throw new Error('HeadroomChatModel: the wrapped model does not support tools (it has no bindTools).');
     return new HeadroomChatModel({ ...this.fields, model: bindable.bindTools(tools, kwargs), store: this.store });
   }
 
-  private async compressContent(content: MessageContent, query: string | undefined, tool: string | undefined, figures: CompressionFigures): Promise<MessageContent> {
+  private async compressContent(
+    content: MessageContent,
+    query: string | undefined,
+    tool: string | undefined,
+    figures: CompressionFigures,
+  ): Promise<MessageContent> {
     const compressOne = async (text: string): Promise<string> => {
-      const result = await compressText(text, { query, tool, store: this.store, minTokens: this.fields.minTokens, aggressiveness: this.fields.aggressiveness });
+      const result = await compressText(text, {
+        query,
+        tool,
+        store: this.store,
+        minTokens: this.fields.minTokens,
+        aggressiveness: this.fields.aggressiveness,
+      });
       figures.tokensBefore += result.tokensBefore;
       figures.tokensAfter += result.tokensAfter;
       return result.text;
@@ -105,13 +147,15 @@ export class HeadroomChatModel extends BaseChatModel {
       return text === content ? content : text;
     }
     let changed = false;
-    const blocks = await Promise.all(content.map(async (block) => {
-      if (block.type !== 'text' || typeof block.text !== 'string') return block;
-      const text = await compressOne(block.text);
-      if (text === block.text) return block;
-      changed = true;
-      return { ...block, text };
-    }));
+    const blocks = await Promise.all(
+      content.map(async (block) => {
+        if (block.type !== 'text' || typeof block.text !== 'string') return block;
+        const text = await compressOne(block.text);
+        if (text === block.text) return block;
+        changed = true;
+        return { ...block, text };
+      }),
+    );
     return changed ? (blocks as MessageContent) : content;
   }
 }

@@ -1,5 +1,11 @@
 import { tool } from '@langchain/core/tools';
-import { answerRetrieve, RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS, type Retriever } from '../core/retrieveAnswer';
+import {
+  answerRetrieve,
+  RETRIEVE_TOOL_DESCRIPTION,
+  RETRIEVE_TOOL_NAME,
+  RETRIEVE_TOOL_PARAMETERS,
+  type Retriever,
+} from '../core/retrieveAnswer';
 
 /**
  * The `headroom_retrieve` tool for a LangChain agent: it expands the markers that

@@ -1,6 +1,15 @@
 import type { ToolCall } from './toolCall';
 
-type Block = { type?: string; id?: string; name?: string; input?: Record<string, unknown>; tool_use_id?: string; content?: unknown; is_error?: boolean; text?: string };
+type Block = {
+  type?: string;
+  id?: string;
+  name?: string;
+  input?: Record<string, unknown>;
+  tool_use_id?: string;
+  content?: unknown;
+  is_error?: boolean;
+  text?: string;
+};
 type ClaudeRecord = { type?: string; timestamp?: string; message?: { content?: unknown }; toolUseResult?: unknown };
 
 const PATH_INPUTS = ['file_path', 'notebook_path', 'path'];
@@ -24,7 +33,9 @@ export class ClaudeTranscript {
   read(record: ClaudeRecord): ToolCall[] {
     const blocks = Array.isArray(record.message?.content) ? (record.message.content as Block[]) : [];
     if (record.type === 'assistant') {
-      for (const block of blocks) if (block.type === 'tool_use' && block.id && block.name) this.pending.set(block.id, { tool: block.name, input: block.input ?? {} });
+      for (const block of blocks)
+        if (block.type === 'tool_use' && block.id && block.name)
+          this.pending.set(block.id, { tool: block.name, input: block.input ?? {} });
       return [];
     }
     if (record.type !== 'user') return [];
@@ -56,6 +67,7 @@ export class ClaudeTranscript {
 
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part: Block) => (part?.type === 'text' ? String(part.text ?? '') : '')).join('\n');
+  if (Array.isArray(content))
+    return content.map((part: Block) => (part?.type === 'text' ? String(part.text ?? '') : '')).join('\n');
   return '';
 }

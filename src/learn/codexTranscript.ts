@@ -1,6 +1,16 @@
 import type { ToolCall } from './toolCall';
 
-type Payload = { type?: string; name?: string; arguments?: string; input?: string; call_id?: string; output?: unknown; id?: string; cwd?: string; action?: { command?: unknown } };
+type Payload = {
+  type?: string;
+  name?: string;
+  arguments?: string;
+  input?: string;
+  call_id?: string;
+  output?: unknown;
+  id?: string;
+  cwd?: string;
+  action?: { command?: unknown };
+};
 type CodexRecord = { timestamp?: string; type?: string; payload?: Payload };
 
 /**
@@ -26,7 +36,10 @@ export class CodexTranscript {
       return [];
     }
     if (record.type !== 'response_item') return [];
-    if ((item.type === 'function_call' || item.type === 'custom_tool_call' || item.type === 'local_shell_call') && item.call_id) {
+    if (
+      (item.type === 'function_call' || item.type === 'custom_tool_call' || item.type === 'local_shell_call') &&
+      item.call_id
+    ) {
       const input = item.arguments ?? item.input ?? JSON.stringify(item.action ?? {});
       this.pending.set(item.call_id, { tool: item.name ?? 'shell', ...callTarget(item, input) });
       return [];
@@ -36,15 +49,26 @@ export class CodexTranscript {
     if (!call) return [];
     this.pending.delete(item.call_id);
     const { text, exitCode } = outputOf(item.output);
-    return [{
-      agent: 'codex', session: this.session, at: record.timestamp ?? '', tool: call.tool, command: call.command, path: call.path, output: text,
-      isError: exitCode !== undefined ? exitCode !== 0 : /^(?:error|failed|apply_patch verification failed)/i.test(text), exitCode,
-    }];
+    return [
+      {
+        agent: 'codex',
+        session: this.session,
+        at: record.timestamp ?? '',
+        tool: call.tool,
+        command: call.command,
+        path: call.path,
+        output: text,
+        isError:
+          exitCode !== undefined ? exitCode !== 0 : /^(?:error|failed|apply_patch verification failed)/i.test(text),
+        exitCode,
+      },
+    ];
   }
 }
 
 function callTarget(item: Payload, input: string): { command?: string; path?: string } {
-  if (item.type === 'custom_tool_call') return { path: /\*\*\* (?:Update|Add|Delete) File: (.+)/.exec(input)?.[1]?.trim() };
+  if (item.type === 'custom_tool_call')
+    return { path: /\*\*\* (?:Update|Add|Delete) File: (.+)/.exec(input)?.[1]?.trim() };
   let args: { command?: unknown; cmd?: unknown; path?: unknown } = {};
   try {
     args = item.type === 'local_shell_call' ? { command: item.action?.command } : (JSON.parse(input) as typeof args);
@@ -52,7 +76,11 @@ function callTarget(item: Payload, input: string): { command?: string; path?: st
     return {};
   }
   const command = args.command ?? args.cmd;
-  const line = Array.isArray(command) ? shellLine(command.map(String)) : typeof command === 'string' ? command : undefined;
+  const line = Array.isArray(command)
+    ? shellLine(command.map(String))
+    : typeof command === 'string'
+      ? command
+      : undefined;
   return { command: line, path: typeof args.path === 'string' ? args.path : undefined };
 }
 
@@ -68,7 +96,10 @@ function outputOf(output: unknown): { text: string; exitCode?: number } {
   try {
     const parsed = JSON.parse(raw) as { output?: unknown; metadata?: { exit_code?: unknown } };
     if (typeof parsed === 'object' && parsed !== null && typeof parsed.output === 'string') {
-      return { text: parsed.output, exitCode: typeof parsed.metadata?.exit_code === 'number' ? parsed.metadata.exit_code : undefined };
+      return {
+        text: parsed.output,
+        exitCode: typeof parsed.metadata?.exit_code === 'number' ? parsed.metadata.exit_code : undefined,
+      };
     }
   } catch {
     // Plain text output.

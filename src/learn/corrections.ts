@@ -69,7 +69,14 @@ export class FindingCollector {
   private resolve({ call, failure }: Pending, fix: ToolCall | undefined): void {
     const text = correction(call, failure, fix, this.workspace);
     if (!text) return;
-    const group = this.groups.get(text) ?? { text, kind: failure.kind, occurrences: 0, tokens: 0, sessions: 0, sessionIds: new Set<string>() };
+    const group = this.groups.get(text) ?? {
+      text,
+      kind: failure.kind,
+      occurrences: 0,
+      tokens: 0,
+      sessions: 0,
+      sessionIds: new Set<string>(),
+    };
     group.occurrences++;
     group.tokens += countTokens(`${call.command ?? call.path ?? ''}\n${call.output}`);
     group.sessionIds.add(call.session);
@@ -80,26 +87,38 @@ export class FindingCollector {
 function sameIntent(failed: ToolCall, next: ToolCall, failure: Failure): boolean {
   if (failed.command !== undefined && next.command !== undefined) {
     if (failure.kind === 'missing-script') return scriptRunner(next.command) !== undefined;
-    if (failure.kind === 'command-not-found') return words(next.command).size > 0 && programOf(next.command) !== failure.subject;
+    if (failure.kind === 'command-not-found')
+      return words(next.command).size > 0 && programOf(next.command) !== failure.subject;
     return programOf(failed.command) === programOf(next.command) && similarity(failed.command, next.command) >= 0.3;
   }
-  if (failed.path !== undefined && next.path !== undefined) return failed.tool === next.tool && basename(failed.path) === basename(next.path) && failed.path !== next.path;
+  if (failed.path !== undefined && next.path !== undefined)
+    return failed.tool === next.tool && basename(failed.path) === basename(next.path) && failed.path !== next.path;
   return false;
 }
 
-function correction(call: ToolCall, failure: Failure, fix: ToolCall | undefined, workspace: string): string | undefined {
+function correction(
+  call: ToolCall,
+  failure: Failure,
+  fix: ToolCall | undefined,
+  workspace: string,
+): string | undefined {
   const show = (text: string) => `\`${text.length > 120 ? `${text.slice(0, 117)}…` : text}\``;
   if (call.command !== undefined) {
     const failedLine = call.command.trim();
     if (fix?.command !== undefined) {
       const fixedLine = fix.command.trim();
-      if (failure.kind === 'missing-script') return `Run ${show(fixedLine)}, not ${show(failedLine)}: there is no "${failure.subject}" script.`;
-      if (failure.kind === 'command-not-found') return `\`${failure.subject}\` is not installed here; ${show(fixedLine)} works instead.`;
-      if (failure.kind === 'unknown-option') return `${show(failedLine)} fails (${failure.subject} is not an option); use ${show(fixedLine)}.`;
+      if (failure.kind === 'missing-script')
+        return `Run ${show(fixedLine)}, not ${show(failedLine)}: there is no "${failure.subject}" script.`;
+      if (failure.kind === 'command-not-found')
+        return `\`${failure.subject}\` is not installed here; ${show(fixedLine)} works instead.`;
+      if (failure.kind === 'unknown-option')
+        return `${show(failedLine)} fails (${failure.subject} is not an option); use ${show(fixedLine)}.`;
       return `Use ${show(fixedLine)}, not ${show(failedLine)} (${describe(failure)}).`;
     }
-    if (failure.kind === 'command-not-found' && failure.subject) return `\`${failure.subject}\` is not installed in this environment.`;
-    if (failure.kind === 'unknown-option' && failure.subject) return `\`${programOf(failedLine)}\` here has no ${failure.subject} option.`;
+    if (failure.kind === 'command-not-found' && failure.subject)
+      return `\`${failure.subject}\` is not installed in this environment.`;
+    if (failure.kind === 'unknown-option' && failure.subject)
+      return `\`${programOf(failedLine)}\` here has no ${failure.subject} option.`;
     return undefined;
   }
   if (call.path !== undefined && fix?.path !== undefined && failure.kind === 'no-such-file') {
@@ -110,8 +129,14 @@ function correction(call: ToolCall, failure: Failure, fix: ToolCall | undefined,
 
 function describe(failure: Failure): string {
   const reasons: Record<Failure['kind'], string> = {
-    'missing-script': 'no such script', 'command-not-found': 'command not found', 'no-such-file': 'no such file', 'permission-denied': 'permission denied',
-    'edit-mismatch': 'the text to replace was not found', 'unknown-option': 'unknown option', 'test-failure': 'tests fail', error: 'it fails',
+    'missing-script': 'no such script',
+    'command-not-found': 'command not found',
+    'no-such-file': 'no such file',
+    'permission-denied': 'permission denied',
+    'edit-mismatch': 'the text to replace was not found',
+    'unknown-option': 'unknown option',
+    'test-failure': 'tests fail',
+    error: 'it fails',
   };
   return reasons[failure.kind];
 }
@@ -122,12 +147,20 @@ function scriptRunner(command: string): string | undefined {
 }
 
 function programOf(command: string): string {
-  const parts = command.trim().split(/\s+/).filter((part) => !/^\w+=/.test(part) && part !== 'sudo');
+  const parts = command
+    .trim()
+    .split(/\s+/)
+    .filter((part) => !/^\w+=/.test(part) && part !== 'sudo');
   return basename(parts[0] ?? '');
 }
 
 function words(command: string): Set<string> {
-  return new Set(command.toLowerCase().split(/[^\w./:-]+/).filter(Boolean));
+  return new Set(
+    command
+      .toLowerCase()
+      .split(/[^\w./:-]+/)
+      .filter(Boolean),
+  );
 }
 
 function similarity(a: string, b: string): number {

@@ -71,7 +71,8 @@ export async function planLearn(options: LearnOptions): Promise<LearnReport> {
     for (const file of jsonlFiles(join(options.codexDir, 'sessions'), /^rollout-.*\.jsonl$/)) {
       const reader = new CodexTranscript(basename(file, '.jsonl'));
       // session_meta comes first and names the directory; another project's rollout is left at that point.
-      const belongs = () => options.allProjects === true || (reader.cwd !== undefined && resolve(reader.cwd) === workspace);
+      const belongs = () =>
+        options.allProjects === true || (reader.cwd !== undefined && resolve(reader.cwd) === workspace);
       for await (const record of transcriptRecords(file, skipped)) {
         const found = reader.read(record);
         if ((record.type === 'session_meta' || found.length > 0) && !belongs()) break;
@@ -82,7 +83,10 @@ export async function planLearn(options: LearnOptions): Promise<LearnReport> {
   }
   const findings = await refined(collector.findings(), options);
   const suffix = options.local ? '.local.md' : '.md';
-  const targets = [...(options.agent !== 'codex' ? [`CLAUDE${suffix}`] : []), ...(options.agent !== 'claude' ? [`AGENTS${suffix}`] : [])];
+  const targets = [
+    ...(options.agent !== 'codex' ? [`CLAUDE${suffix}`] : []),
+    ...(options.agent !== 'claude' ? [`AGENTS${suffix}`] : []),
+  ];
   const changes = findings.length === 0 ? [] : targets.map((name) => plannedChange(workspace, name, findings));
   return { transcripts, calls, failures: collector.failures, skippedLines: skipped.lines, findings, changes };
 }
@@ -90,10 +94,15 @@ export async function planLearn(options: LearnOptions): Promise<LearnReport> {
 async function refined(findings: Finding[], options: LearnOptions): Promise<Finding[]> {
   if (!options.refine || findings.length === 0) return findings;
   try {
-    const lines = await refineLines(findings.map((finding) => finding.text), options.refine);
+    const lines = await refineLines(
+      findings.map((finding) => finding.text),
+      options.refine,
+    );
     return findings.map((finding, i) => ({ ...finding, text: lines[i] }));
   } catch (error) {
-    options.onWarning?.(`learn: the language model's rewording was not used (${(error as Error).message}); the corrections are as found.`);
+    options.onWarning?.(
+      `learn: the language model's rewording was not used (${(error as Error).message}); the corrections are as found.`,
+    );
     return findings;
   }
 }
@@ -102,7 +111,21 @@ async function refined(findings: Finding[], options: LearnOptions): Promise<Find
 function plannedChange(workspace: string, name: string, findings: readonly Finding[]): FileChange {
   const file = join(workspace, name);
   const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  const { text: after, repaired } = mergeLearnBlock(before, findings.map((finding) => finding.text));
-  const diff = before === after ? '' : createTwoFilesPatch(name, name, before ?? '', after, before === undefined ? '(new file)' : undefined, undefined, { context: 2 });
+  const { text: after, repaired } = mergeLearnBlock(
+    before,
+    findings.map((finding) => finding.text),
+  );
+  const diff =
+    before === after
+      ? ''
+      : createTwoFilesPatch(
+          name,
+          name,
+          before ?? '',
+          after,
+          before === undefined ? '(new file)' : undefined,
+          undefined,
+          { context: 2 },
+        );
   return { file, before, after, diff, repaired };
 }

@@ -30,7 +30,10 @@ export function mergeLearnBlock(existing: string | undefined, lines: readonly st
   const stray = [...starts, ...ends].sort((a, b) => b.start - a.start);
   let cleaned = text;
   for (const marker of stray) cleaned = cleaned.slice(0, marker.start) + cleaned.slice(marker.lineEnd);
-  return { text: appended(cleaned, render([], lines)), repaired: `found ${starts.length} start and ${ends.length} end marker(s) out of order; removed them and wrote a fresh block` };
+  return {
+    text: appended(cleaned, render([], lines)),
+    repaired: `found ${starts.length} start and ${ends.length} end marker(s) out of order; removed them and wrote a fresh block`,
+  };
 }
 
 function render(earlier: readonly string[], lines: readonly string[]): string {

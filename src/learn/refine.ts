@@ -37,17 +37,31 @@ function keepsFacts(original: string, candidate: string): boolean {
  * compatible gateway, or the Headroom proxy. A failed or malformed answer throws; the caller
  * keeps the deterministic lines.
  */
-export function anthropicRefiner(options: { baseUrl: string; apiKey: string; model: string; timeoutMs?: number }): Refiner {
+export function anthropicRefiner(options: {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs?: number;
+}): Refiner {
   return async (lines) => {
     const response = await fetch(`${options.baseUrl.replace(/\/+$/, '')}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey, 'anthropic-version': '2023-06-01' },
-      body: JSON.stringify({ model: options.model, max_tokens: 2_000, system: INSTRUCTIONS, messages: [{ role: 'user', content: JSON.stringify(lines) }] }),
+      body: JSON.stringify({
+        model: options.model,
+        max_tokens: 2_000,
+        system: INSTRUCTIONS,
+        messages: [{ role: 'user', content: JSON.stringify(lines) }],
+      }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
     });
-    if (!response.ok) throw new Error(`the model answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    if (!response.ok)
+      throw new Error(`the model answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     const body = (await response.json()) as { content?: Array<{ type: string; text?: string }> };
-    const text = (body.content ?? []).filter((block) => block.type === 'text').map((block) => block.text ?? '').join('');
+    const text = (body.content ?? [])
+      .filter((block) => block.type === 'text')
+      .map((block) => block.text ?? '')
+      .join('');
     const json = /\[[\s\S]*\]/.exec(text)?.[0];
     const parsed: unknown = json ? JSON.parse(json) : undefined;
     if (!Array.isArray(parsed)) throw new Error('the model did not answer with a JSON array');

@@ -21,7 +21,10 @@ export function jsonlFiles(dir: string, name: RegExp = /\.jsonl$/): string[] {
  * The JSON records of a transcript, read line by line so a file of any size is streamed.
  * A line that is not JSON (a truncated last line, a stray write) is counted and skipped.
  */
-export async function* transcriptRecords(file: string, skipped: { lines: number }): AsyncGenerator<Record<string, unknown>> {
+export async function* transcriptRecords(
+  file: string,
+  skipped: { lines: number },
+): AsyncGenerator<Record<string, unknown>> {
   const input = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {

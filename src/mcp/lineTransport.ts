@@ -36,7 +36,8 @@ export class LineTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error('the MCP connection is closed');
-    if (!this.output.write(`${JSON.stringify(message)}\n`)) await new Promise((resolve) => this.output.once('drain', resolve));
+    if (!this.output.write(`${JSON.stringify(message)}\n`))
+      await new Promise((resolve) => this.output.once('drain', resolve));
   }
 
   async close(): Promise<void> {
@@ -83,7 +84,11 @@ export class LineTransport implements Transport {
     try {
       message = JSONRPCMessageSchema.parse(JSON.parse(text));
     } catch (error) {
-      this.onerror?.(new Error(`skipped a line that is not a JSON-RPC message: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`));
+      this.onerror?.(
+        new Error(
+          `skipped a line that is not a JSON-RPC message: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        ),
+      );
       return;
     }
     this.onmessage?.(message);

@@ -25,7 +25,10 @@ export async function serveMcp(options: {
   stdout: NodeJS.WritableStream;
   onLog: (line: string) => void;
 }): Promise<McpServing> {
-  const server = new McpServer({ name: 'headroom', title: 'Headroom', version: `engine-${ENGINE_VERSION}` }, { instructions: INSTRUCTIONS });
+  const server = new McpServer(
+    { name: 'headroom', title: 'Headroom', version: `engine-${ENGINE_VERSION}` },
+    { instructions: INSTRUCTIONS },
+  );
   const session = new StoreSession(options.storeFile, options.onLog);
   registerHeadroomTools(server, session, () => server.server.getClientVersion()?.name ?? 'mcp-client');
   const transport = new LineTransport(options.stdin, options.stdout, MAX_MESSAGE_BYTES);

@@ -39,7 +39,12 @@ export type RequestCompression =
  * leaves the request as it came: without a parsed conversation the caller forwards the
  * original bytes, so the upstream answers exactly as it would have.
  */
-export async function compressRequestBody(format: MessageFormat, raw: Buffer, contentEncoding: string | undefined, state: ProxyState): Promise<RequestCompression> {
+export async function compressRequestBody(
+  format: MessageFormat,
+  raw: Buffer,
+  contentEncoding: string | undefined,
+  state: ProxyState,
+): Promise<RequestCompression> {
   let conversation: Conversation | undefined;
   try {
     const text = decodeBody(raw, contentEncoding);
@@ -51,12 +56,14 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
       return { outcome: 'unchanged' };
     }
     const field = CONVERSATION_FIELD[format];
-    if (typeof body !== 'object' || body === null || !Array.isArray((body as Conversation)[field])) return { outcome: 'unchanged' };
+    if (typeof body !== 'object' || body === null || !Array.isArray((body as Conversation)[field]))
+      return { outcome: 'unchanged' };
     conversation = body as Conversation;
     const { config, store } = state;
     const messages = conversation[field] as unknown[];
     // A client that manages its own context (Anthropic's context editing) keeps its history as it is.
-    const history = config.history !== false && conversation.context_management === undefined ? (config.history ?? {}) : undefined;
+    const history =
+      config.history !== false && conversation.context_management === undefined ? (config.history ?? {}) : undefined;
     const result = await compress(messages, {
       scorer: state.relevance.scorer,
       format,
@@ -73,7 +80,17 @@ export async function compressRequestBody(format: MessageFormat, raw: Buffer, co
     const fresh = result.items.filter((item) => !item.cached);
     const tokensBefore = fresh.reduce((sum, item) => sum + item.tokensBefore, 0);
     const tokensAfter = fresh.reduce((sum, item) => sum + item.tokensAfter, 0);
-    return { outcome: 'compressed', request: { parsed, items: result.items, tokensBefore, tokensAfter, checkpoint: result.history?.rewritesNow ?? false, rewrittenTokens: result.history?.rewrittenTokens ?? 0 } };
+    return {
+      outcome: 'compressed',
+      request: {
+        parsed,
+        items: result.items,
+        tokensBefore,
+        tokensAfter,
+        checkpoint: result.history?.rewritesNow ?? false,
+        rewrittenTokens: result.history?.rewrittenTokens ?? 0,
+      },
+    };
   } catch (error) {
     return { outcome: 'failed', reason: errorMessage(error), parsed: conversation };
   }

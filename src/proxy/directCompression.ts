@@ -1,5 +1,11 @@
 import { compressText } from '../core/compressText';
-import { isAggressiveness, isContentKind, type Aggressiveness, type RelevanceScorer, type TextCompression } from '../core/types';
+import {
+  isAggressiveness,
+  isContentKind,
+  type Aggressiveness,
+  type RelevanceScorer,
+  type TextCompression,
+} from '../core/types';
 import type { CcrStore } from '../store/ccrStore';
 import type { ItemRecord, RequestRecord } from '../store/records';
 import { directCompressionRecord } from '../store/statsStore';

@@ -2,12 +2,26 @@ import type { RetrieveOptions, RetrieveOutcome } from '../core/retrieve';
 import type { TextCompression } from '../core/types';
 import { SseParser } from './sse';
 import type {
-  CompressRequest, HealthResponse, ItemsQuery, ItemsResponse, RequestEvent, SeriesBucket, SharedEntry, SharedListing, SharedPut, ShareRequest, StatsResponse, ToggleResponse,
+  CompressRequest,
+  HealthResponse,
+  ItemsQuery,
+  ItemsResponse,
+  RequestEvent,
+  SeriesBucket,
+  SharedEntry,
+  SharedListing,
+  SharedPut,
+  ShareRequest,
+  StatsResponse,
+  ToggleResponse,
 } from './api';
 
 /** The proxy answered, but not with success; `status` and the proxy's own words are kept. */
 export class LoopbackError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -60,7 +74,11 @@ export class LoopbackClient {
 
   /** The shared entry under `key`, or undefined when there is none. */
   async shared(key: string, options: { original?: boolean } = {}): Promise<SharedEntry | undefined> {
-    const found = await this.json<SharedEntry | { error: string }>(`/headroom/shared/${encodeURIComponent(key)}${options.original ? '?original=1' : ''}`, {}, [404]);
+    const found = await this.json<SharedEntry | { error: string }>(
+      `/headroom/shared/${encodeURIComponent(key)}${options.original ? '?original=1' : ''}`,
+      {},
+      [404],
+    );
     return 'error' in found ? undefined : found;
   }
 
@@ -90,7 +108,8 @@ export class LoopbackClient {
 
   private async json<T>(path: string, init: RequestInit = {}, acceptedStatuses: readonly number[] = []): Promise<T> {
     const response = await fetch(`${this.url}${path}`, init);
-    if (!response.ok && !acceptedStatuses.includes(response.status)) throw new LoopbackError(response.status, await refusal(response));
+    if (!response.ok && !acceptedStatuses.includes(response.status))
+      throw new LoopbackError(response.status, await refusal(response));
     return (await response.json()) as T;
   }
 }
@@ -113,6 +132,7 @@ function postJson(body: unknown): RequestInit {
 
 function searchParams(values: object): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') query.set(key, String(value));
+  for (const [key, value] of Object.entries(values))
+    if (value !== undefined && value !== '') query.set(key, String(value));
   return query.toString();
 }

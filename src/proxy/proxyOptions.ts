@@ -1,9 +1,25 @@
 import { AGGRESSIVENESS_LEVELS, type Aggressiveness } from '../core/types';
 import {
-  DEFAULT_ANTHROPIC_UPSTREAM, DEFAULT_EMBEDDING_BUDGET_MS, DEFAULT_EMBEDDING_WEIGHT, DEFAULT_HISTORY_KEEP_TURNS, DEFAULT_HISTORY_TOKENS, DEFAULT_MIN_TOKENS, DEFAULT_OPENAI_UPSTREAM,
-  DEFAULT_PORT, DEFAULT_TTL_DAYS,
+  DEFAULT_ANTHROPIC_UPSTREAM,
+  DEFAULT_EMBEDDING_BUDGET_MS,
+  DEFAULT_EMBEDDING_WEIGHT,
+  DEFAULT_HISTORY_KEEP_TURNS,
+  DEFAULT_HISTORY_TOKENS,
+  DEFAULT_MIN_TOKENS,
+  DEFAULT_OPENAI_UPSTREAM,
+  DEFAULT_PORT,
+  DEFAULT_TTL_DAYS,
 } from '../shared/defaults';
-import { fraction, httpUrl, oneOf, onOff, text, UsageError, wholeNumber, type OptionValue } from '../shared/optionValues';
+import {
+  fraction,
+  httpUrl,
+  oneOf,
+  onOff,
+  text,
+  UsageError,
+  wholeNumber,
+  type OptionValue,
+} from '../shared/optionValues';
 
 interface ValueOption<T> {
   flag: string;
@@ -31,52 +47,134 @@ interface SwitchOption {
  * from here (a test holds package.json's `contributes.configuration` to these defaults).
  */
 export const PROXY_OPTIONS = {
-  port: { flag: 'port', env: 'HEADROOM_PORT', setting: 'port', default: DEFAULT_PORT, value: wholeNumber(0, 65_535), restarts: true, help: 'port on 127.0.0.1 (0: any free port)' },
-  store: { flag: 'store', env: 'HEADROOM_STORE', setting: 'storePath', value: text('FILE'), restarts: true, help: "the store file (default: store.sqlite in Headroom's data directory)" },
+  port: {
+    flag: 'port',
+    env: 'HEADROOM_PORT',
+    setting: 'port',
+    default: DEFAULT_PORT,
+    value: wholeNumber(0, 65_535),
+    restarts: true,
+    help: 'port on 127.0.0.1 (0: any free port)',
+  },
+  store: {
+    flag: 'store',
+    env: 'HEADROOM_STORE',
+    setting: 'storePath',
+    value: text('FILE'),
+    restarts: true,
+    help: "the store file (default: store.sqlite in Headroom's data directory)",
+  },
   anthropicUpstream: {
-    flag: 'anthropic-upstream', env: 'HEADROOM_ANTHROPIC_UPSTREAM', setting: 'anthropicUpstream', default: DEFAULT_ANTHROPIC_UPSTREAM, value: httpUrl, restarts: true,
+    flag: 'anthropic-upstream',
+    env: 'HEADROOM_ANTHROPIC_UPSTREAM',
+    setting: 'anthropicUpstream',
+    default: DEFAULT_ANTHROPIC_UPSTREAM,
+    value: httpUrl,
+    restarts: true,
     help: 'where Anthropic requests go after compression',
   },
   openaiUpstream: {
-    flag: 'openai-upstream', env: 'HEADROOM_OPENAI_UPSTREAM', setting: 'openaiUpstream', default: DEFAULT_OPENAI_UPSTREAM, value: httpUrl, restarts: true,
+    flag: 'openai-upstream',
+    env: 'HEADROOM_OPENAI_UPSTREAM',
+    setting: 'openaiUpstream',
+    default: DEFAULT_OPENAI_UPSTREAM,
+    value: httpUrl,
+    restarts: true,
     help: 'where OpenAI requests go after compression',
   },
   compression: {
-    flag: 'compression', env: 'HEADROOM_COMPRESSION', setting: 'enabled', default: true, value: onOff,
+    flag: 'compression',
+    env: 'HEADROOM_COMPRESSION',
+    setting: 'enabled',
+    default: true,
+    value: onOff,
     help: 'off: every request passes through unchanged (POST /headroom/toggle switches it while running)',
   },
-  minTokens: { flag: 'min-tokens', env: 'HEADROOM_MIN_TOKENS', setting: 'minTokens', default: DEFAULT_MIN_TOKENS, value: wholeNumber(), restarts: true, help: 'tool outputs smaller than this are left alone' },
+  minTokens: {
+    flag: 'min-tokens',
+    env: 'HEADROOM_MIN_TOKENS',
+    setting: 'minTokens',
+    default: DEFAULT_MIN_TOKENS,
+    value: wholeNumber(),
+    restarts: true,
+    help: 'tool outputs smaller than this are left alone',
+  },
   aggressiveness: {
-    flag: 'aggressiveness', env: 'HEADROOM_AGGRESSIVENESS', setting: 'aggressiveness', default: 'balanced', value: oneOf<Aggressiveness>(AGGRESSIVENESS_LEVELS), restarts: true,
+    flag: 'aggressiveness',
+    env: 'HEADROOM_AGGRESSIVENESS',
+    setting: 'aggressiveness',
+    default: 'balanced',
+    value: oneOf<Aggressiveness>(AGGRESSIVENESS_LEVELS),
+    restarts: true,
     help: 'how much the compressors keep',
   },
-  ttlDays: { flag: 'ttl-days', env: 'HEADROOM_TTL_DAYS', setting: 'ttlDays', default: DEFAULT_TTL_DAYS, value: wholeNumber(1), restarts: true, help: 'days an unused original stays retrievable' },
+  ttlDays: {
+    flag: 'ttl-days',
+    env: 'HEADROOM_TTL_DAYS',
+    setting: 'ttlDays',
+    default: DEFAULT_TTL_DAYS,
+    value: wholeNumber(1),
+    restarts: true,
+    help: 'days an unused original stays retrievable',
+  },
   historyTokens: {
-    flag: 'history-tokens', env: 'HEADROOM_HISTORY_TOKENS', setting: 'history.thresholdTokens', default: DEFAULT_HISTORY_TOKENS, value: wholeNumber(), restarts: true,
-    help: "from this conversation size, older tool outputs may be rewritten compressed in one step when the cache reads it saves pay for it (0: never)",
+    flag: 'history-tokens',
+    env: 'HEADROOM_HISTORY_TOKENS',
+    setting: 'history.thresholdTokens',
+    default: DEFAULT_HISTORY_TOKENS,
+    value: wholeNumber(),
+    restarts: true,
+    help: 'from this conversation size, older tool outputs may be rewritten compressed in one step when the cache reads it saves pay for it (0: never)',
   },
   historyKeepTurns: {
-    flag: 'history-keep-turns', env: 'HEADROOM_HISTORY_KEEP_TURNS', setting: 'history.keepTurns', default: DEFAULT_HISTORY_KEEP_TURNS, value: wholeNumber(1), restarts: true,
+    flag: 'history-keep-turns',
+    env: 'HEADROOM_HISTORY_KEEP_TURNS',
+    setting: 'history.keepTurns',
+    default: DEFAULT_HISTORY_KEEP_TURNS,
+    value: wholeNumber(1),
+    restarts: true,
     help: "the model's last this-many turns are never rewritten",
   },
   embeddingModel: {
-    flag: 'embedding-model', env: 'HEADROOM_EMBEDDING_MODEL', value: text('DIR'),
+    flag: 'embedding-model',
+    env: 'HEADROOM_EMBEDDING_MODEL',
+    value: text('DIR'),
     help: 'a sentence-embedding model folder (transformers.js layout) that joins BM25 in ranking what is kept (default: what `headroom embeddings fetch` fetched, if anything)',
   },
-  embeddingRuntime: { flag: 'embedding-runtime', env: 'HEADROOM_EMBEDDING_RUNTIME', value: text('DIR'), help: 'a folder holding node_modules/onnxruntime-node' },
-  embeddingWeight: { flag: 'embedding-weight', env: 'HEADROOM_EMBEDDING_WEIGHT', default: DEFAULT_EMBEDDING_WEIGHT, value: fraction, help: 'how much meaning counts against shared words' },
+  embeddingRuntime: {
+    flag: 'embedding-runtime',
+    env: 'HEADROOM_EMBEDDING_RUNTIME',
+    value: text('DIR'),
+    help: 'a folder holding node_modules/onnxruntime-node',
+  },
+  embeddingWeight: {
+    flag: 'embedding-weight',
+    env: 'HEADROOM_EMBEDDING_WEIGHT',
+    default: DEFAULT_EMBEDDING_WEIGHT,
+    value: fraction,
+    help: 'how much meaning counts against shared words',
+  },
   embeddingBudgetMs: {
-    flag: 'embedding-budget-ms', env: 'HEADROOM_EMBEDDING_BUDGET_MS', default: DEFAULT_EMBEDDING_BUDGET_MS, value: wholeNumber(), help: 'how long a request waits for embeddings',
+    flag: 'embedding-budget-ms',
+    env: 'HEADROOM_EMBEDDING_BUDGET_MS',
+    default: DEFAULT_EMBEDDING_BUDGET_MS,
+    value: wholeNumber(),
+    help: 'how long a request waits for embeddings',
   },
   noEmbeddings: { flag: 'no-embeddings', switch: true, help: 'relevance by BM25 alone, even with a fetched model' },
-} satisfies Record<string, ValueOption<never> | ValueOption<number> | ValueOption<string> | ValueOption<boolean> | SwitchOption>;
+} satisfies Record<
+  string,
+  ValueOption<never> | ValueOption<number> | ValueOption<string> | ValueOption<boolean> | SwitchOption
+>;
 
 type Table = typeof PROXY_OPTIONS;
 type ValueOf<O> = O extends { switch: true } ? boolean : O extends { value: OptionValue<infer T> } ? T : never;
 type HasDefault<O> = O extends { default: unknown } ? true : O extends { switch: true } ? true : false;
 
 /** The proxy's options once read: those with a default are always there. */
-export type ProxyOptionValues = { [K in keyof Table as HasDefault<Table[K]> extends true ? K : never]: ValueOf<Table[K]> } & {
+export type ProxyOptionValues = {
+  [K in keyof Table as HasDefault<Table[K]> extends true ? K : never]: ValueOf<Table[K]>;
+} & {
   [K in keyof Table as HasDefault<Table[K]> extends true ? never : K]?: ValueOf<Table[K]>;
 };
 
@@ -87,11 +185,16 @@ const isSwitch = (option: AnyOption): option is SwitchOption => 'switch' in opti
 
 /** What `util.parseArgs` needs to read the flags. */
 export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean' }> {
-  return Object.fromEntries(entries.map(([, option]) => [option.flag, { type: isSwitch(option) ? 'boolean' : 'string' }]));
+  return Object.fromEntries(
+    entries.map(([, option]) => [option.flag, { type: isSwitch(option) ? 'boolean' : 'string' }]),
+  );
 }
 
 /** The flags parseArgs read, then the environment, then the defaults. */
-export function readProxyOptions(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): ProxyOptionValues {
+export function readProxyOptions(
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): ProxyOptionValues {
   const values: Record<string, unknown> = {};
   for (const [key, option] of entries) {
     if (isSwitch(option)) {
@@ -102,7 +205,8 @@ export function readProxyOptions(flags: Record<string, string | boolean | undefi
     const value = given === undefined ? option.default : option.value.parse(given, option.flag);
     if (value !== undefined) values[key] = value;
   }
-  if (values.noEmbeddings && flags['embedding-model'] !== undefined) throw new UsageError('--no-embeddings and --embedding-model contradict each other');
+  if (values.noEmbeddings && flags['embedding-model'] !== undefined)
+    throw new UsageError('--no-embeddings and --embedding-model contradict each other');
   return values as ProxyOptionValues;
 }
 
@@ -121,7 +225,10 @@ export function optionsHelp(): string {
   return entries
     .map(([, option]) => {
       if (isSwitch(option)) return `  --${option.flag}\n      ${option.help}`;
-      const notes = [option.env, option.default !== undefined && `default ${option.value.format(option.default)}`].filter(Boolean);
+      const notes = [
+        option.env,
+        option.default !== undefined && `default ${option.value.format(option.default)}`,
+      ].filter(Boolean);
       return `  --${option.flag} ${option.value.placeholder}${notes.length ? `  (${notes.join(', ')})` : ''}\n      ${option.help}`;
     })
     .join('\n');
@@ -130,6 +237,8 @@ export function optionsHelp(): string {
 /** The options the extension's `headroom.*` settings control, by setting key. */
 export function settingOptions(): { key: ProxyOptionKey; setting: string; default: unknown; restarts: boolean }[] {
   return entries.flatMap(([key, option]) =>
-    isSwitch(option) || !option.setting ? [] : [{ key, setting: option.setting, default: option.default, restarts: option.restarts === true }],
+    isSwitch(option) || !option.setting
+      ? []
+      : [{ key, setting: option.setting, default: option.default, restarts: option.restarts === true }],
   );
 }

@@ -35,7 +35,16 @@ export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 /** What one proxy instance knows at run time: its settings, its store, whether compression is on, and its counters. */
 export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: number; items: number }] }> {
   compressionEnabled = true;
-  readonly totals: ProxyTotals = { requests: 0, compressedRequests: 0, tokensBefore: 0, tokensAfter: 0, compressedItems: 0, retrievals: 0, failures: 0, checkpoints: 0 };
+  readonly totals: ProxyTotals = {
+    requests: 0,
+    compressedRequests: 0,
+    tokensBefore: 0,
+    tokensAfter: 0,
+    compressedItems: 0,
+    retrievals: 0,
+    failures: 0,
+    checkpoints: 0,
+  };
   lastError: string | undefined;
   readonly startedAt = Date.now();
 
@@ -54,7 +63,9 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
     this.stats = new StatsStore(store.sqlite);
     this.shared = new SharedContext(store);
     this.compressionEnabled = config.compression ?? true;
-    this.relevance = bm25Relevance(config.embeddings ? 'the embedding model is loading' : 'no embedding model is configured');
+    this.relevance = bm25Relevance(
+      config.embeddings ? 'the embedding model is loading' : 'no embedding model is configured',
+    );
   }
 
   /** Persists a finished request and tells live listeners (the panel's event stream). */

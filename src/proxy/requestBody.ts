@@ -6,7 +6,10 @@ import { decompress as zstdDecompress } from 'fzstd';
  * when the encoding is unknown: such a body is forwarded as it came.
  */
 export function decodeBody(body: Buffer, contentEncoding: string | undefined): string | undefined {
-  const encodings = (contentEncoding ?? '').split(',').map((e) => e.trim().toLowerCase()).filter((e) => e && e !== 'identity');
+  const encodings = (contentEncoding ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e && e !== 'identity');
   let bytes: Uint8Array = body;
   for (const encoding of encodings.reverse()) {
     if (encoding === 'gzip' || encoding === 'x-gzip') bytes = gunzipSync(bytes);

@@ -22,17 +22,25 @@ type Region = 'read' | 'write' | 'input';
  * wrote `rewrittenTokens` the previous request had cached: that costs it the difference
  * between a write and a read. Undefined when no price is known for the model.
  */
-export function estimateSavings(model: string | undefined, usage: ProviderUsage, outputs: readonly SavedOutput[], retrieveToolTokens: number, rewrittenTokens = 0): SavingsRecord | undefined {
+export function estimateSavings(
+  model: string | undefined,
+  usage: ProviderUsage,
+  outputs: readonly SavedOutput[],
+  retrieveToolTokens: number,
+  rewrittenTokens = 0,
+): SavingsRecord | undefined {
   const later = usage.laterRounds ?? [];
   const first = later.reduce<BilledTokens>((rest, round) => subtract(rest, billed(round)), billed(usage));
   const actual = requestCost(model, first);
   if (!actual) return undefined;
-  const replayRegion: Region = first.cacheRead > 0 ? 'read' : first.cacheWrite5m + first.cacheWrite1h > 0 ? 'write' : 'input';
+  const replayRegion: Region =
+    first.cacheRead > 0 ? 'read' : first.cacheWrite5m + first.cacheWrite1h > 0 ? 'write' : 'input';
   const newRegion: Region = first.cacheWrite5m + first.cacheWrite1h > 0 ? 'write' : 'input';
   // A checkpoint writes again what the previous request had cached: unchanged, it would have been read.
   const moved = Math.min(rewrittenTokens, first.cacheWrite5m + first.cacheWrite1h);
   let unchanged = place(place(first, 'write', -moved, first), 'read', moved, first);
-  for (const output of outputs) unchanged = place(unchanged, output.replay ? replayRegion : newRegion, output.tokensSaved, first);
+  for (const output of outputs)
+    unchanged = place(unchanged, output.replay ? replayRegion : newRegion, output.tokensSaved, first);
   const gross = requestCost(model, unchanged)!.input - actual.input;
   const withoutTool = place(first, replayRegion, -retrieveToolTokens, first);
   const retrieveTool = actual.input - requestCost(model, withoutTool)!.input;
@@ -45,12 +53,24 @@ export function estimateSavings(model: string | undefined, usage: ProviderUsage,
 
 function billed(usage: ProviderUsage): BilledTokens {
   const cacheWrite1h = Math.min(usage.cacheWrite1h, usage.cacheWrite);
-  return { input: usage.input, cacheRead: usage.cacheRead, cacheWrite5m: usage.cacheWrite - cacheWrite1h, cacheWrite1h, output: usage.output };
+  return {
+    input: usage.input,
+    cacheRead: usage.cacheRead,
+    cacheWrite5m: usage.cacheWrite - cacheWrite1h,
+    cacheWrite1h,
+    output: usage.output,
+  };
 }
 
 function subtract(a: BilledTokens, b: BilledTokens): BilledTokens {
   const minus = (x: number, y: number) => Math.max(0, x - y);
-  return { input: minus(a.input, b.input), cacheRead: minus(a.cacheRead, b.cacheRead), cacheWrite5m: minus(a.cacheWrite5m, b.cacheWrite5m), cacheWrite1h: minus(a.cacheWrite1h, b.cacheWrite1h), output: minus(a.output, b.output) };
+  return {
+    input: minus(a.input, b.input),
+    cacheRead: minus(a.cacheRead, b.cacheRead),
+    cacheWrite5m: minus(a.cacheWrite5m, b.cacheWrite5m),
+    cacheWrite1h: minus(a.cacheWrite1h, b.cacheWrite1h),
+    output: minus(a.output, b.output),
+  };
 }
 
 /** `tokens` added to (or, negative, taken from) a region; writes split between the TTLs as the request's own were. */
@@ -60,5 +80,9 @@ function place(tokens: BilledTokens, region: Region, count: number, shape: Bille
   if (region === 'input') return { ...tokens, input: clamp(tokens.input + count) };
   const written = shape.cacheWrite5m + shape.cacheWrite1h;
   const hourShare = written > 0 ? shape.cacheWrite1h / written : 0;
-  return { ...tokens, cacheWrite5m: clamp(tokens.cacheWrite5m + count * (1 - hourShare)), cacheWrite1h: clamp(tokens.cacheWrite1h + count * hourShare) };
+  return {
+    ...tokens,
+    cacheWrite5m: clamp(tokens.cacheWrite5m + count * (1 - hourShare)),
+    cacheWrite1h: clamp(tokens.cacheWrite1h + count * hourShare),
+  };
 }

@@ -9,7 +9,13 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 export function requireLocalHost(req: Request, res: Response, next: NextFunction): void {
   const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
   if (LOCAL_HOSTS.has(host)) return next();
-  res.status(403).json({ type: 'error', error: { type: 'permission_error', message: `Headroom only answers requests addressed to localhost or 127.0.0.1, not "${req.headers.host ?? ''}".` } });
+  res.status(403).json({
+    type: 'error',
+    error: {
+      type: 'permission_error',
+      message: `Headroom only answers requests addressed to localhost or 127.0.0.1, not "${req.headers.host ?? ''}".`,
+    },
+  });
 }
 
 /** Browsers send Origin; agents and our own extension do not. Headroom's own API is not for web pages. */

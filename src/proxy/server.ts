@@ -42,12 +42,22 @@ export function createProxyApp(state: ProxyState): express.Express {
   app.use(headroomApi(state));
   app.use(llmRoutes(state));
   app.use((req, res) => {
-    res.status(404).json({ type: 'error', error: { type: 'not_found_error', message: `Headroom proxies /v1/* to the providers; nothing is served at ${req.path}.` } });
+    res.status(404).json({
+      type: 'error',
+      error: {
+        type: 'not_found_error',
+        message: `Headroom proxies /v1/* to the providers; nothing is served at ${req.path}.`,
+      },
+    });
   });
   return app;
 }
 
-export async function startProxy(options: { port: number; config: ProxyConfig; store: CcrStore }): Promise<RunningProxy> {
+export async function startProxy(options: {
+  port: number;
+  config: ProxyConfig;
+  store: CcrStore;
+}): Promise<RunningProxy> {
   const state = new ProxyState(options.config, options.store);
   const server = createProxyApp(state).listen({ port: options.port, host: LISTEN_HOST });
   const sockets = new Set<Socket>();
@@ -57,7 +67,9 @@ export async function startProxy(options: { port: number; config: ProxyConfig; s
   });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port) : error),
+    );
   });
   const port = (server.address() as AddressInfo).port;
   // One switch at a time, in the order asked; no request ever waits for one.

@@ -59,7 +59,8 @@ function local(store: CcrStore): StoreAccess {
       byTool: stats.savingsBy('tool'),
       store: store.summary(),
     }),
-    share: ({ key, content, kind, ...rest }) => shared.put(key, content, { ...rest, kind: isContentKind(kind) ? kind : undefined }),
+    share: ({ key, content, kind, ...rest }) =>
+      shared.put(key, content, { ...rest, kind: isContentKind(kind) ? kind : undefined }),
     shared: async (key, options) => shared.get(key, options),
     sharedList: async () => shared.list(),
     close: () => store.close(),

@@ -25,13 +25,21 @@ export function upstreamUrl(base: string, originalUrl: string): URL {
 }
 
 /** The client's headers as the upstream should see them. */
-export function upstreamHeaders(req: Request, url: URL, rewritten: boolean, extra: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
+export function upstreamHeaders(
+  req: Request,
+  url: URL,
+  rewritten: boolean,
+  extra: OutgoingHttpHeaders = {},
+): OutgoingHttpHeaders {
   const drop = ['host', 'content-length', ...(rewritten ? ['content-encoding'] : []), ...Object.keys(extra)];
   return { ...forwardableHeaders(req.headers, drop), ...extra, host: url.host };
 }
 
 export class UpstreamUnreachable extends Error {
-  constructor(readonly origin: string, cause: Error) {
+  constructor(
+    readonly origin: string,
+    cause: Error,
+  ) {
     super(`Headroom could not reach the upstream ${origin}: ${cause.message}`);
   }
 }
@@ -40,10 +48,20 @@ export class UpstreamUnreachable extends Error {
  * Sends one request upstream and resolves with its response as soon as the headers arrive.
  * The request is aborted when `res` (our client) closes before the answer is complete.
  */
-export function openUpstream(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer, res: Response): Promise<IncomingMessage> {
+export function openUpstream(
+  url: URL,
+  method: string,
+  headers: OutgoingHttpHeaders,
+  body: Buffer,
+  res: Response,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(url, { method, headers: { ...headers, 'content-length': String(body.length) }, agent: url.protocol === 'https:' ? httpsAgent : httpAgent });
+    const request = send(url, {
+      method,
+      headers: { ...headers, 'content-length': String(body.length) },
+      agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+    });
     const abort = () => {
       if (!res.writableFinished) request.destroy();
     };
@@ -75,7 +93,9 @@ export function relay(upstreamResponse: IncomingMessage, res: Response): Promise
   res.status(upstreamResponse.statusCode ?? 502);
   copyHeaders(upstreamResponse, res);
   res.flushHeaders();
-  const observer = upstreamResponse.headers['content-encoding'] ? undefined : new UsageObserver(upstreamResponse.headers['content-type']);
+  const observer = upstreamResponse.headers['content-encoding']
+    ? undefined
+    : new UsageObserver(upstreamResponse.headers['content-type']);
   if (observer) upstreamResponse.on('data', (chunk: Buffer) => observer.push(chunk));
   return new Promise((resolve) => pipeline(upstreamResponse, res, () => resolve(observer?.finish())));
 }
@@ -93,10 +113,20 @@ export function replyUnreachable(res: Response, error: Error): void {
 }
 
 /** One request, passed through: the client's request upstream, the upstream's answer back. */
-export async function forward(req: Request, res: Response, options: ForwardOptions): Promise<ProviderUsage | undefined> {
+export async function forward(
+  req: Request,
+  res: Response,
+  options: ForwardOptions,
+): Promise<ProviderUsage | undefined> {
   const url = upstreamUrl(options.upstream, req.originalUrl);
   try {
-    const response = await openUpstream(url, req.method, upstreamHeaders(req, url, options.rewritten), options.body, res);
+    const response = await openUpstream(
+      url,
+      req.method,
+      upstreamHeaders(req, url, options.rewritten),
+      options.body,
+      res,
+    );
     return await relay(response, res);
   } catch (error) {
     replyUnreachable(res, error as Error);

@@ -24,14 +24,35 @@ export function normaliseUsage(usage: unknown, model?: string): ProviderUsage | 
   const u = usage as Json;
   if ('prompt_tokens' in u) {
     const cached = num((u.prompt_tokens_details as Json | undefined)?.cached_tokens);
-    return { input: num(u.prompt_tokens) - cached, output: num(u.completion_tokens), cacheRead: cached, cacheWrite: 0, cacheWrite1h: 0, model };
+    return {
+      input: num(u.prompt_tokens) - cached,
+      output: num(u.completion_tokens),
+      cacheRead: cached,
+      cacheWrite: 0,
+      cacheWrite1h: 0,
+      model,
+    };
   }
   if ('input_tokens_details' in u) {
     const cached = num((u.input_tokens_details as Json | undefined)?.cached_tokens);
-    return { input: num(u.input_tokens) - cached, output: num(u.output_tokens), cacheRead: cached, cacheWrite: 0, cacheWrite1h: 0, model };
+    return {
+      input: num(u.input_tokens) - cached,
+      output: num(u.output_tokens),
+      cacheRead: cached,
+      cacheWrite: 0,
+      cacheWrite1h: 0,
+      model,
+    };
   }
   const cacheWrite1h = num((u.cache_creation as Json | undefined)?.ephemeral_1h_input_tokens);
-  return { input: num(u.input_tokens), output: num(u.output_tokens), cacheRead: num(u.cache_read_input_tokens), cacheWrite: num(u.cache_creation_input_tokens), cacheWrite1h, model };
+  return {
+    input: num(u.input_tokens),
+    output: num(u.output_tokens),
+    cacheRead: num(u.cache_read_input_tokens),
+    cacheWrite: num(u.cache_creation_input_tokens),
+    cacheWrite1h,
+    model,
+  };
 }
 
 /**
@@ -49,7 +70,10 @@ export class UsageObserver {
   private model: string | undefined;
   private openai: Json | undefined;
 
-  constructor(contentType: string | undefined, private readonly maxBuffered = 8 * 1024 * 1024) {
+  constructor(
+    contentType: string | undefined,
+    private readonly maxBuffered = 8 * 1024 * 1024,
+  ) {
     this.stream = /event-stream/.test(contentType ?? '');
   }
 

@@ -5,7 +5,11 @@ export function formatTokens(count: number): string {
   const sign = count < 0 ? '-' : '';
   const n = Math.abs(count);
   if (n < 1_000) return `${sign}${Math.round(n)}`;
-  for (const [size, unit] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']] as const) {
+  for (const [size, unit] of [
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ] as const) {
     if (n >= size * 0.9995) {
       const scaled = n / size;
       return `${sign}${scaled >= 100 ? Math.round(scaled) : Number(scaled.toFixed(1))}${unit}`;

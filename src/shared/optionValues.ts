@@ -27,7 +27,8 @@ export const fraction: OptionValue<number> = {
   placeholder: 'W',
   parse(text, flag) {
     const value = Number(text);
-    if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new UsageError(`--${flag} takes a number from 0 to 1, not "${text}"`);
+    if (text.trim() === '' || !(value >= 0 && value <= 1))
+      throw new UsageError(`--${flag} takes a number from 0 to 1, not "${text}"`);
     return value;
   },
   format: String,
@@ -37,7 +38,8 @@ export function oneOf<T extends string>(choices: readonly T[]): OptionValue<T> {
   return {
     placeholder: choices.join('|'),
     parse(text, flag) {
-      if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, not "${text}"`);
+      if (!(choices as readonly string[]).includes(text))
+        throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, not "${text}"`);
       return text as T;
     },
     format: (value) => value,
@@ -59,7 +61,8 @@ export const httpUrl: OptionValue<string> = {
     } catch {
       // reported below
     }
-    if (protocol !== 'http:' && protocol !== 'https:') throw new UsageError(`--${flag} must be an http(s) URL, not "${text}"`);
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new UsageError(`--${flag} must be an http(s) URL, not "${text}"`);
     return text;
   },
   format: (value) => value,

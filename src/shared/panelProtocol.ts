@@ -15,7 +15,14 @@ export interface LearnFinding {
 export type LearnView =
   | { state: 'idle' }
   | { state: 'running' }
-  | { state: 'proposed'; transcripts: number; calls: number; failures: number; findings: LearnFinding[]; files: Array<{ file: string; diff: string }> }
+  | {
+      state: 'proposed';
+      transcripts: number;
+      calls: number;
+      failures: number;
+      findings: LearnFinding[];
+      files: Array<{ file: string; diff: string }>;
+    }
   | { state: 'nothing'; transcripts: number; calls: number; failures: number }
   | { state: 'applied'; files: string[] }
   | { state: 'failed'; error: string };
@@ -28,9 +35,7 @@ export interface ItemsFilter {
 
 /** Where the proxy is, as the panel shows it. */
 export type ProxyView =
-  | { state: 'running'; url: string; compression: boolean }
-  | { state: 'starting' }
-  | { state: 'down'; error: string };
+  { state: 'running'; url: string; compression: boolean } | { state: 'starting' } | { state: 'down'; error: string };
 
 /** Host → webview. */
 export type HostMessage =

@@ -81,9 +81,10 @@ export class CcrStore implements CompressionStore {
       // Bound as bytes: sql.js copies a Uint8Array into WASM memory natively, a string character by character.
       const content = Buffer.from(original.content, 'utf8');
       const bytes = content.length;
-      this.sql.run('INSERT INTO originals (hash, content, kind, tool, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        original.hash, content, original.kind, original.tool ?? null, bytes, now, now,
-      ]);
+      this.sql.run(
+        'INSERT INTO originals (hash, content, kind, tool, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [original.hash, content, original.kind, original.tool ?? null, bytes, now, now],
+      );
       this.sql.run('DELETE FROM evictions WHERE hash = ?', [original.hash]);
       this.totalBytes += bytes;
       this.evictOverCap(original.hash);
@@ -103,18 +104,32 @@ export class CcrStore implements CompressionStore {
     // Exact, unlike a replayed compression's: a retrieval is what the size cap's LRU order is for.
     this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), hash]);
     this.file.markDirty();
-    return { hash, content: asText(row.content), kind: row.kind as ContentKind, tool: row.tool === null ? undefined : String(row.tool) };
+    return {
+      hash,
+      content: asText(row.content),
+      kind: row.kind as ContentKind,
+      tool: row.tool === null ? undefined : String(row.tool),
+    };
   }
 
   /** The first characters of an original, read without loading all of it. */
   preview(hash: string, length: number): string {
     const value = this.sql.scalar('SELECT substr(content, 1, ?) FROM originals WHERE hash = ?', [length * 4, hash]);
-    return value === undefined || value === null ? '' : asText(value).replace(/\uFFFD+$/, '').slice(0, length);
+    return value === undefined || value === null
+      ? ''
+      : asText(value)
+          .replace(/\uFFFD+$/, '')
+          .slice(0, length);
   }
 
   /** The original or the part of it asked for; an unknown or evicted hash gives an error message, never an exception. */
   retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
-    return retrieveOriginal(hash, options, (clean) => this.getOriginal(clean), (clean) => this.whyMissing(clean));
+    return retrieveOriginal(
+      hash,
+      options,
+      (clean) => this.getOriginal(clean),
+      (clean) => this.whyMissing(clean),
+    );
   }
 
   private whyMissing(clean: string): string {
@@ -131,7 +146,10 @@ export class CcrStore implements CompressionStore {
     if (!row) return undefined;
     const value = JSON.parse(String(row.value)) as CachedCompression;
     const needed = String(row.marker_hashes).split(' ').filter(Boolean);
-    if (Number(row.accessed_at) < this.now() - this.ttlMs || needed.some((h) => this.sql.scalar('SELECT 1 FROM originals WHERE hash = ?', [h]) === undefined)) {
+    if (
+      Number(row.accessed_at) < this.now() - this.ttlMs ||
+      needed.some((h) => this.sql.scalar('SELECT 1 FROM originals WHERE hash = ?', [h]) === undefined)
+    ) {
       this.sql.run('DELETE FROM compressions WHERE key = ?', [key]);
       this.file.markDirty();
       return undefined;
@@ -149,9 +167,10 @@ export class CcrStore implements CompressionStore {
 
   putCompression(key: string, value: CachedCompression): void {
     const hash = key.split(':')[0];
-    this.sql.run('INSERT OR REPLACE INTO compressions (key, hash, marker_hashes, value, accessed_at) VALUES (?, ?, ?, ?, ?)', [
-      key, hash, value.markerHashes.join(' '), JSON.stringify(value), this.now(),
-    ]);
+    this.sql.run(
+      'INSERT OR REPLACE INTO compressions (key, hash, marker_hashes, value, accessed_at) VALUES (?, ?, ?, ?, ?)',
+      [key, hash, value.markerHashes.join(' '), JSON.stringify(value), this.now()],
+    );
     this.file.markDirty();
   }
 
@@ -162,7 +181,9 @@ export class CcrStore implements CompressionStore {
     for (const hash of expired) this.evict(hash, 'expired');
     const changed =
       this.sql.run('DELETE FROM compressions WHERE accessed_at < ?', [cutoff]) +
-      this.sql.run(`DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`);
+      this.sql.run(
+        `DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`,
+      );
     // A store opened for one read (`headroom retrieve`) is not written back for nothing.
     if (changed > 0) this.file.markDirty();
   }
@@ -185,7 +206,9 @@ export class CcrStore implements CompressionStore {
 
   private evictOverCap(keep: string): void {
     while (this.totalBytes > this.maxBytes) {
-      const oldest = this.sql.scalar('SELECT hash FROM originals WHERE hash != ? ORDER BY accessed_at ASC LIMIT 1', [keep]);
+      const oldest = this.sql.scalar('SELECT hash FROM originals WHERE hash != ? ORDER BY accessed_at ASC LIMIT 1', [
+        keep,
+      ]);
       if (oldest === undefined) return;
       this.evict(String(oldest), 'evicted to keep the store under its size cap');
     }
@@ -195,7 +218,10 @@ export class CcrStore implements CompressionStore {
   private evict(hash: string, reason: string): void {
     const bytes = Number(this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [hash]) ?? 0);
     this.sql.run('DELETE FROM originals WHERE hash = ?', [hash]);
-    this.sql.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [hash, hash]);
+    this.sql.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [
+      hash,
+      hash,
+    ]);
     this.sql.run('INSERT OR REPLACE INTO evictions (hash, reason, at) VALUES (?, ?, ?)', [hash, reason, this.now()]);
     this.totalBytes -= bytes;
     this.file.markDirty();
@@ -209,5 +235,7 @@ export class CcrStore implements CompressionStore {
 
 /** Originals are stored as UTF-8 bytes; stores written by earlier versions hold text. */
 function asText(value: unknown): string {
-  return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8') : String(value);
+  return value instanceof Uint8Array
+    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')
+    : String(value);
 }

@@ -1,8 +1,13 @@
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 
 export class StoreLocked extends Error {
-  constructor(readonly file: string, readonly pid: number) {
-    super(`The Headroom store ${file} is in use by another process (pid ${pid}), such as a running Headroom proxy. Stop it, or use another store with --store.`);
+  constructor(
+    readonly file: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The Headroom store ${file} is in use by another process (pid ${pid}), such as a running Headroom proxy. Stop it, or use another store with --store.`,
+    );
   }
 }
 

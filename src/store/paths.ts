@@ -2,7 +2,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** The per-user data directory: XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows. */
-export function dataDirectory(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function dataDirectory(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.HEADROOM_HOME) return env.HEADROOM_HOME;
   if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'headroom');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'headroom');

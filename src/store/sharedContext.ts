@@ -58,25 +58,39 @@ export class SharedContext {
   async put(key: string, content: string, options: SharePutOptions): Promise<SharedPut> {
     checkKey(key);
     const agent = options.agent.trim();
-    if (!agent || agent.length > MAX_AGENT_LENGTH) throw new InvalidShare(`agent must be a name of 1 to ${MAX_AGENT_LENGTH} characters.`);
+    if (!agent || agent.length > MAX_AGENT_LENGTH)
+      throw new InvalidShare(`agent must be a name of 1 to ${MAX_AGENT_LENGTH} characters.`);
     if (content.length === 0) throw new InvalidShare('content is empty: there is nothing to share.');
     const hash = contentHash(content);
     const tool = `shared:${agent}`;
     let stored = this.content(hash);
     const deduplicated = stored !== undefined;
     if (!stored) {
-      const result = await compressText(content, { query: options.query, kind: options.kind, minTokens: options.minTokens, aggressiveness: options.aggressiveness, store: this.store, tool });
+      const result = await compressText(content, {
+        query: options.query,
+        kind: options.kind,
+        minTokens: options.minTokens,
+        aggressiveness: options.aggressiveness,
+        store: this.store,
+        tool,
+      });
       const kind: ContentKind = result.kind === 'unknown' || result.kind === 'binary' ? 'prose' : result.kind;
       stored = { hash, text: result.text, kind, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter };
-      this.sql.run('INSERT OR REPLACE INTO shared_content (hash, text, kind, tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?)', [
-        hash, stored.text, kind, stored.tokensBefore, stored.tokensAfter,
-      ]);
+      this.sql.run(
+        'INSERT OR REPLACE INTO shared_content (hash, text, kind, tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?)',
+        [hash, stored.text, kind, stored.tokensBefore, stored.tokensAfter],
+      );
     }
     // Stored again even when deduplicated: that refreshes its expiry, or brings back an original that expired meanwhile.
     this.store.putOriginal({ hash, content, kind: stored.kind as ContentKind, tool });
     const at = this.now();
     this.sql.run('INSERT OR REPLACE INTO shared_keys (key, hash, updated_at) VALUES (?, ?, ?)', [key, hash, at]);
-    this.sql.run('INSERT OR REPLACE INTO shared_puts (hash, key, agent, at) VALUES (?, ?, ?, ?)', [hash, key, agent, at]);
+    this.sql.run('INSERT OR REPLACE INTO shared_puts (hash, key, agent, at) VALUES (?, ?, ?, ?)', [
+      hash,
+      key,
+      agent,
+      at,
+    ]);
     this.store.sqlite.markDirty();
     return { ...this.entry(key, stored, stored.text, false), deduplicated };
   }
@@ -92,7 +106,9 @@ export class SharedContext {
       this.forget(String(hash));
       return undefined;
     }
-    return options.original ? this.entry(key, content, original.content, true) : this.entry(key, content, content.text, false);
+    return options.original
+      ? this.entry(key, content, original.content, true)
+      : this.entry(key, content, content.text, false);
   }
 
   /** Every shared key, most recently put first. */
@@ -103,8 +119,15 @@ export class SharedContext {
        FROM shared_keys k JOIN shared_content c ON c.hash = k.hash ORDER BY k.updated_at DESC, k.key`,
     );
     return (result[0]?.values ?? []).map(([key, hash, kind, before, after, updatedAt, agents]) => ({
-      key: String(key), hash: String(hash), kind: String(kind), tokensBefore: Number(before), tokensAfter: Number(after),
-      agents: String(agents ?? '').split('\n').filter(Boolean), updatedAt: Number(updatedAt),
+      key: String(key),
+      hash: String(hash),
+      kind: String(kind),
+      tokensBefore: Number(before),
+      tokensAfter: Number(after),
+      agents: String(agents ?? '')
+        .split('\n')
+        .filter(Boolean),
+      updatedAt: Number(updatedAt),
     }));
   }
 
@@ -114,24 +137,43 @@ export class SharedContext {
   }
 
   private content(hash: string): StoredShare | undefined {
-    const row = this.sql.row('SELECT text, kind, tokens_before, tokens_after FROM shared_content WHERE hash = ?', [hash]);
-    return row && { hash, text: String(row.text), kind: String(row.kind), tokensBefore: Number(row.tokens_before), tokensAfter: Number(row.tokens_after) };
+    const row = this.sql.row('SELECT text, kind, tokens_before, tokens_after FROM shared_content WHERE hash = ?', [
+      hash,
+    ]);
+    return (
+      row && {
+        hash,
+        text: String(row.text),
+        kind: String(row.kind),
+        tokensBefore: Number(row.tokens_before),
+        tokensAfter: Number(row.tokens_after),
+      }
+    );
   }
 
   private provenance(hash: string): SharedProvenance[] {
-    const result = this.store.db.exec('SELECT agent, key, at FROM shared_puts WHERE hash = ? ORDER BY at, agent, key', [hash]);
-    return (result[0]?.values ?? []).map(([agent, key, at]) => ({ agent: String(agent), key: String(key), at: Number(at) }));
+    const result = this.store.db.exec('SELECT agent, key, at FROM shared_puts WHERE hash = ? ORDER BY at, agent, key', [
+      hash,
+    ]);
+    return (result[0]?.values ?? []).map(([agent, key, at]) => ({
+      agent: String(agent),
+      key: String(key),
+      at: Number(at),
+    }));
   }
 
   /** The original expired from the store: the entries built on it go with it. */
   private forget(hash: string): void {
-    for (const table of ['shared_keys', 'shared_content', 'shared_puts']) this.sql.run(`DELETE FROM ${table} WHERE hash = ?`, [hash]);
+    for (const table of ['shared_keys', 'shared_content', 'shared_puts'])
+      this.sql.run(`DELETE FROM ${table} WHERE hash = ?`, [hash]);
     this.store.sqlite.markDirty();
   }
 }
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || key.trim().length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new InvalidShare(`key must be a name of 1 to ${MAX_KEY_LENGTH} characters, such as "build-log" or "src/api schema".`);
+    throw new InvalidShare(
+      `key must be a name of 1 to ${MAX_KEY_LENGTH} characters, such as "build-log" or "src/api schema".`,
+    );
   }
 }

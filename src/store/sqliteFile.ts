@@ -70,7 +70,8 @@ export class SqliteFile {
     try {
       bytes = await readFile(options.file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return SqliteFile.startFresh(SQL, options, errorMessage(error));
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        return SqliteFile.startFresh(SQL, options, errorMessage(error));
     }
     if (!bytes || bytes.length === 0) return SqliteFile.created(SQL, options);
     try {
@@ -89,9 +90,13 @@ export class SqliteFile {
     const aside = `${file}.corrupt-${Date.now()}`;
     try {
       await rename(file, aside);
-      options.onWarning?.(`Headroom store ${file} could not be read (${why}); moved it to ${aside} and started a fresh store.`);
+      options.onWarning?.(
+        `Headroom store ${file} could not be read (${why}); moved it to ${aside} and started a fresh store.`,
+      );
     } catch (error) {
-      options.onWarning?.(`Headroom store ${file} could not be read (${why}) nor moved aside (${errorMessage(error)}); starting a fresh store.`);
+      options.onWarning?.(
+        `Headroom store ${file} could not be read (${why}) nor moved aside (${errorMessage(error)}); starting a fresh store.`,
+      );
     }
     return SqliteFile.created(SQL, options);
   }

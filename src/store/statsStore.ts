@@ -57,17 +57,44 @@ export class StatsStore {
       `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure,
          dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced, checkpoint)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [request.at, request.provider, request.model ?? null, request.path, request.status, request.tokensBefore, request.tokensAfter,
-        request.inputTokens ?? null, request.outputTokens ?? null, request.cacheReadTokens ?? null, request.cacheWriteTokens ?? null,
-        Math.round(request.latencyMs), request.retrievals, request.failure ?? null,
-        savings?.net ?? 0, savings?.gross ?? 0, savings?.retrieveTool ?? 0, savings?.retrieval ?? 0, priced ? 1 : 0, request.checkpoint ? 1 : 0],
+      [
+        request.at,
+        request.provider,
+        request.model ?? null,
+        request.path,
+        request.status,
+        request.tokensBefore,
+        request.tokensAfter,
+        request.inputTokens ?? null,
+        request.outputTokens ?? null,
+        request.cacheReadTokens ?? null,
+        request.cacheWriteTokens ?? null,
+        Math.round(request.latencyMs),
+        request.retrievals,
+        request.failure ?? null,
+        savings?.net ?? 0,
+        savings?.gross ?? 0,
+        savings?.retrieveTool ?? 0,
+        savings?.retrieval ?? 0,
+        priced ? 1 : 0,
+        request.checkpoint ? 1 : 0,
+      ],
     );
     const id = Number(this.sql.scalar('SELECT last_insert_rowid()'));
     for (const item of items) {
       this.sql.run(
         `INSERT INTO outputs (hash, first_at, last_at, tool, kind, tokens_before, tokens_after, preview, sends) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
          ON CONFLICT(hash) DO UPDATE SET last_at = excluded.last_at, sends = sends + 1`,
-        [item.hash, request.at, request.at, item.tool ?? null, item.kind, item.tokensBefore, item.tokensAfter, item.preview],
+        [
+          item.hash,
+          request.at,
+          request.at,
+          item.tool ?? null,
+          item.kind,
+          item.tokensBefore,
+          item.tokensAfter,
+          item.preview,
+        ],
       );
     }
     this.file.markDirty();
@@ -80,10 +107,27 @@ export class StatsStore {
               SUM(cache_read_tokens), SUM(COALESCE(input_tokens, 0) + COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)),
               COALESCE(SUM(retrievals), 0), COALESCE(SUM(failure IS NOT NULL), 0),
               COALESCE(SUM(dollars_gross), 0), COALESCE(SUM(dollars_tool), 0), COALESCE(SUM(dollars_retrieval), 0), COALESCE(SUM(priced = 0), 0), COALESCE(SUM(checkpoint), 0)
-       FROM requests WHERE at >= ?`, [since],
+       FROM requests WHERE at >= ?`,
+      [since],
     )[0].values[0];
-    const outputs = Number(this.file.db.exec('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since])[0].values[0][0]);
-    const [requests, before, after, dollars, cacheRead, reportedInput, retrievals, failures, gross, tool, retrieval, unpriced, checkpoints] = row.map((v) => (v === null ? null : Number(v)));
+    const outputs = Number(
+      this.file.db.exec('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since])[0].values[0][0],
+    );
+    const [
+      requests,
+      before,
+      after,
+      dollars,
+      cacheRead,
+      reportedInput,
+      retrievals,
+      failures,
+      gross,
+      tool,
+      retrieval,
+      unpriced,
+      checkpoints,
+    ] = row.map((v) => (v === null ? null : Number(v)));
     const cents = (n: number | null) => Math.round((n ?? 0) * 10_000) / 10_000;
     return {
       requests: requests ?? 0,
@@ -111,17 +155,28 @@ export class StatsStore {
     const size = bucket === 'hour' ? HOUR : 24 * HOUR;
     const result = this.file.db.exec(
       `SELECT (at / ${size}) * ${size} AS start, SUM(tokens_after), SUM(tokens_before - tokens_after), COUNT(*)
-       FROM requests WHERE at >= ? GROUP BY start ORDER BY start`, [since],
+       FROM requests WHERE at >= ? GROUP BY start ORDER BY start`,
+      [since],
     );
-    return (result[0]?.values ?? []).map(([start, sent, saved, requests]) => ({ start: Number(start), tokensSent: Number(sent), tokensSaved: Number(saved), requests: Number(requests) }));
+    return (result[0]?.values ?? []).map(([start, sent, saved, requests]) => ({
+      start: Number(start),
+      tokensSent: Number(sent),
+      tokensSaved: Number(saved),
+      requests: Number(requests),
+    }));
   }
 
   /** Tokens saved per content kind or per tool. */
   savingsBy(column: 'kind' | 'tool', since = 0): Array<{ key: string; tokensSaved: number; items: number }> {
     const result = this.file.db.exec(
-      `SELECT COALESCE(${column}, 'unknown'), SUM(tokens_before - tokens_after), COUNT(*) FROM outputs WHERE first_at >= ? GROUP BY 1 ORDER BY 2 DESC`, [since],
+      `SELECT COALESCE(${column}, 'unknown'), SUM(tokens_before - tokens_after), COUNT(*) FROM outputs WHERE first_at >= ? GROUP BY 1 ORDER BY 2 DESC`,
+      [since],
     );
-    return (result[0]?.values ?? []).map(([key, saved, items]) => ({ key: String(key), tokensSaved: Number(saved), items: Number(items) }));
+    return (result[0]?.values ?? []).map(([key, saved, items]) => ({
+      key: String(key),
+      tokensSaved: Number(saved),
+      items: Number(items),
+    }));
   }
 
   /** Distinct compressed outputs, newest first, filtered and paged. */
@@ -145,9 +200,19 @@ export class StatsStore {
     const total = Number(this.file.db.exec(`SELECT COUNT(*) FROM outputs ${clause}`, params)[0].values[0][0]);
     const limit = Math.min(Math.max(1, query.limit ?? 50), 500);
     const offset = Math.max(0, query.offset ?? 0);
-    const result = this.file.db.exec(`SELECT first_at, hash, tool, kind, tokens_before, tokens_after, preview, sends FROM outputs ${clause} ORDER BY first_at DESC, rowid DESC LIMIT ${limit} OFFSET ${offset}`, params);
+    const result = this.file.db.exec(
+      `SELECT first_at, hash, tool, kind, tokens_before, tokens_after, preview, sends FROM outputs ${clause} ORDER BY first_at DESC, rowid DESC LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    );
     const items = (result[0]?.values ?? []).map(([at, hash, tool, kind, before, after, preview, sends]) => ({
-      at: Number(at), hash: String(hash), tool: tool === null ? undefined : String(tool), kind: String(kind), tokensBefore: Number(before), tokensAfter: Number(after), preview: String(preview), sends: Number(sends),
+      at: Number(at),
+      hash: String(hash),
+      tool: tool === null ? undefined : String(tool),
+      kind: String(kind),
+      tokensBefore: Number(before),
+      tokensAfter: Number(after),
+      preview: String(preview),
+      sends: Number(sends),
     }));
     return { total, items };
   }
@@ -157,27 +222,49 @@ export class StatsStore {
  * The stats rows for a compression asked for directly (CLI, MCP server, loopback API), so it
  * counts in the savings and its original can be expanded from the panel like a proxied one.
  */
-export function directCompressionRecord(result: TextCompression, store: CcrStore, options: { tool: string; latencyMs: number }): [RequestRecord, ItemRecord[]] {
+export function directCompressionRecord(
+  result: TextCompression,
+  store: CcrStore,
+  options: { tool: string; latencyMs: number },
+): [RequestRecord, ItemRecord[]] {
   const request: RequestRecord = {
-    at: Date.now(), provider: 'local', path: options.tool, status: 200,
-    tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, latencyMs: options.latencyMs, retrievals: 0,
+    at: Date.now(),
+    provider: 'local',
+    path: options.tool,
+    status: 200,
+    tokensBefore: result.tokensBefore,
+    tokensAfter: result.tokensAfter,
+    latencyMs: options.latencyMs,
+    retrievals: 0,
   };
   const items = result.compressed
-    ? [{ hash: result.hash, tool: options.tool, kind: result.kind, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, preview: store.preview(result.hash, PREVIEW_LENGTH) }]
+    ? [
+        {
+          hash: result.hash,
+          tool: options.tool,
+          kind: result.kind,
+          tokensBefore: result.tokensBefore,
+          tokensAfter: result.tokensAfter,
+          preview: store.preview(result.hash, PREVIEW_LENGTH),
+        },
+      ]
     : [];
   return [request, items];
 }
 
 /** How the stats count tokens, said wherever they are shown. */
-export const TOKEN_COUNTS = 'Token counts are estimates: the o200k_base tokenizer (OpenAI\'s), not Claude\'s or Gemini\'s own.';
+export const TOKEN_COUNTS =
+  "Token counts are estimates: the o200k_base tokenizer (OpenAI's), not Claude's or Gemini's own.";
 
 /** Brings a store written by an older Headroom to this schema: columns added since, items folded into distinct outputs. */
 function migrate(file: SqliteFile): void {
   const columns = new Set((file.db.exec('PRAGMA table_info(requests)')[0]?.values ?? []).map((row) => String(row[1])));
-  for (const [name, type] of ADDED_REQUEST_COLUMNS) if (!columns.has(name)) file.db.run(`ALTER TABLE requests ADD COLUMN ${name} ${type}`);
+  for (const [name, type] of ADDED_REQUEST_COLUMNS)
+    if (!columns.has(name)) file.db.run(`ALTER TABLE requests ADD COLUMN ${name} ${type}`);
   const legacy = file.db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'items'").length > 0;
   if (legacy) {
-    file.db.run(`INSERT OR IGNORE INTO outputs (hash, first_at, last_at, tool, kind, tokens_before, tokens_after, preview, sends)
+    file.db
+      .run(`INSERT OR IGNORE INTO outputs (hash, first_at, last_at, tool, kind, tokens_before, tokens_after, preview, sends)
       SELECT hash, MIN(at), MAX(at), tool, kind, tokens_before, tokens_after, preview, COUNT(*) FROM items GROUP BY hash`);
     file.db.run('DROP TABLE items');
     file.markDirty();

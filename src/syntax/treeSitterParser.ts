@@ -21,7 +21,8 @@ export const GRAMMARS: Record<string, string> = {
 /** Declarations whose body may go behind a marker. */
 const FUNCTION_LIKE = /function|method|constructor|lambda|closure|arrow_function/;
 /** Declarations whose members are looked at one by one. */
-const CONTAINER = /class|interface|impl|trait|struct|enum|namespace|module|object|declaration_list|body|block|export_statement|template_declaration|lexical_declaration|variable_declarator|decorated_definition/;
+const CONTAINER =
+  /class|interface|impl|trait|struct|enum|namespace|module|object|declaration_list|body|block|export_statement|template_declaration|lexical_declaration|variable_declarator|decorated_definition/;
 /** Bodies shorter than this stay: a marker would save little and hide much. */
 const MIN_BODY_LINES = 4;
 
@@ -98,10 +99,17 @@ function collect(node: SyntaxNode, scope: string[], bodies: CodeBody[]): void {
     const body = child.childForFieldName('body');
     if (body && FUNCTION_LIKE.test(child.type) && body.type !== 'expression') {
       const lines = bodyLines(body);
-      if (lines && lines.lastLine - lines.firstLine + 1 >= MIN_BODY_LINES) bodies.push({ symbol: [...scope, name ?? child.type].join('.'), ...lines });
+      if (lines && lines.lastLine - lines.firstLine + 1 >= MIN_BODY_LINES)
+        bodies.push({ symbol: [...scope, name ?? child.type].join('.'), ...lines });
       continue;
     }
-    if (CONTAINER.test(child.type) || child.type === 'program' || child.type === 'source_file' || child.type === 'translation_unit') collect(child, name ? [...scope, name] : scope, bodies);
+    if (
+      CONTAINER.test(child.type) ||
+      child.type === 'program' ||
+      child.type === 'source_file' ||
+      child.type === 'translation_unit'
+    )
+      collect(child, name ? [...scope, name] : scope, bodies);
   }
 }
 
@@ -117,7 +125,8 @@ function bodyLines(body: SyntaxNode): { firstLine: number; lastLine: number } | 
 /** A Python docstring (the body's first statement, a string) stays with its signature. */
 function docstringEnd(body: SyntaxNode, firstLine: number): number {
   const first = body.namedChildren[0];
-  if (first?.type === 'expression_statement' && first.namedChildren[0]?.type === 'string') return Math.max(firstLine, first.endPosition.row + 1);
+  if (first?.type === 'expression_statement' && first.namedChildren[0]?.type === 'string')
+    return Math.max(firstLine, first.endPosition.row + 1);
   return firstLine;
 }
 

@@ -8,7 +8,6 @@ import { headroom, startCliProxy } from '../helpers/cli';
 import { bglLog } from '../helpers/corpora';
 import { tempDir } from '../helpers/tempDir';
 
-
 describe('headroom CLI (the built bundle)', () => {
   const store = join(tempDir(), 'cli-store.sqlite');
 
@@ -17,14 +16,28 @@ describe('headroom CLI (the built bundle)', () => {
     const compressed = headroom(['compress', '--store', store, '--stats', '--query', 'data TLB error'], log);
     assert.equal(compressed.code, 0, compressed.stderr);
     assert.ok(compressed.stdout.length < log.length / 4);
-    const stats = JSON.parse(compressed.stderr.trim()) as { kind: string; tokensBefore: number; tokensAfter: number; hash: string };
+    const stats = JSON.parse(compressed.stderr.trim()) as {
+      kind: string;
+      tokensBefore: number;
+      tokensAfter: number;
+      hash: string;
+    };
     assert.equal(stats.kind, 'log');
     assert.ok(stats.tokensAfter < stats.tokensBefore);
 
     const whole = headroom(['retrieve', stats.hash, '--store', store]);
     assert.equal(whole.code, 0, whole.stderr);
     assert.equal(whole.stdout, log);
-    const part = headroom(['retrieve', stats.hash, '--store', store, '--query', 'data TLB error interrupt', '--limit', '2']);
+    const part = headroom([
+      'retrieve',
+      stats.hash,
+      '--store',
+      store,
+      '--query',
+      'data TLB error interrupt',
+      '--limit',
+      '2',
+    ]);
     assert.equal(part.stdout.split('\n').length, 2);
     assert.match(part.stderr, /2 of \d+ matching lines/);
   });
@@ -42,7 +55,17 @@ describe('headroom CLI (the built bundle)', () => {
   });
 
   it('rejects bad arguments with a message and exit code 2', () => {
-    for (const args of [['compress', '--kind', 'poetry'], ['compress', '--bogus'], ['compress', '--min-tokens', 'lots'], ['proxy', '--history-tokens', 'many'], ['proxy', '--history-keep-turns', 'two'], ['proxy', '--history-keep-turns', '0'], ['retrieve'], ['frobnicate'], []]) {
+    for (const args of [
+      ['compress', '--kind', 'poetry'],
+      ['compress', '--bogus'],
+      ['compress', '--min-tokens', 'lots'],
+      ['proxy', '--history-tokens', 'many'],
+      ['proxy', '--history-keep-turns', 'two'],
+      ['proxy', '--history-keep-turns', '0'],
+      ['retrieve'],
+      ['frobnicate'],
+      [],
+    ]) {
       const result = headroom(args, '');
       assert.equal(result.code, 2, `${args.join(' ')} → ${result.code}`);
       assert.match(result.stderr + result.stdout, /usage|must be|takes a whole number|exactly one hash|unknown/);
@@ -84,7 +107,16 @@ describe('headroom proxy (the built bundle)', () => {
     const compressed = headroom(['compress', '--store', store, '--stats'], bglLog().text);
     assert.equal(compressed.code, 0, compressed.stderr);
     const { hash } = JSON.parse(compressed.stderr.trim()) as { hash: string };
-    const viaProxy = headroom(['retrieve', hash, '--store', store, '--query', 'data TLB error interrupt', '--limit', '1']);
+    const viaProxy = headroom([
+      'retrieve',
+      hash,
+      '--store',
+      store,
+      '--query',
+      'data TLB error interrupt',
+      '--limit',
+      '1',
+    ]);
     assert.equal(viaProxy.code, 0, viaProxy.stderr);
     assert.match(viaProxy.stdout, /data TLB error interrupt/);
 

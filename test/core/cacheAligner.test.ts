@@ -7,12 +7,19 @@ function request(time: string, requestId: string) {
     model: 'claude-sonnet-4-5',
     system: [
       { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.3; cc_entrypoint=cli' },
-      { type: 'text', text: `You are an agent. Now: ${time}. Request ${requestId}. Scratch dir /tmp/agent-x8Fq2/work.`, cache_control: { type: 'ephemeral' } },
+      {
+        type: 'text',
+        text: `You are an agent. Now: ${time}. Request ${requestId}. Scratch dir /tmp/agent-x8Fq2/work.`,
+        cache_control: { type: 'ephemeral' },
+      },
     ],
     messages: [
       { role: 'user', content: 'Fix the build.' },
       { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Bash', input: {} }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok', cache_control: { type: 'ephemeral' } }] },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok', cache_control: { type: 'ephemeral' } }],
+      },
     ],
   };
 }
@@ -43,7 +50,13 @@ describe('CacheAligner', () => {
   });
 
   it('leaves a request alone when it does not end with a user message', () => {
-    const prefill = { ...request('2026-11-24T09:00:01Z', 'r'), messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Sure,' }] };
+    const prefill = {
+      ...request('2026-11-24T09:00:01Z', 'r'),
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'Sure,' },
+      ],
+    };
     assert.equal(alignAnthropicRequest(prefill), prefill);
   });
 
@@ -60,7 +73,16 @@ describe('CacheAligner on OpenAI requests', () => {
       model: 'gpt-5-codex',
       instructions: `You are Codex, a coding agent. Session started ${time}.`,
       input: [
-        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: `<environment_context><cwd>/tmp/codex-run-8f2k1/repo</cwd><now>${time}</now></environment_context>` }] },
+        {
+          type: 'message',
+          role: 'developer',
+          content: [
+            {
+              type: 'input_text',
+              text: `<environment_context><cwd>/tmp/codex-run-8f2k1/repo</cwd><now>${time}</now></environment_context>`,
+            },
+          ],
+        },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Run the tests.' }] },
         { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{}' },
         { type: 'function_call_output', call_id: 'c1', output: 'ok' },
@@ -81,11 +103,22 @@ describe('CacheAligner on OpenAI requests', () => {
   });
 
   it('appends the note to a final user message in Chat Completions, and leaves a chat ending in a tool message alone', () => {
-    const chat = { messages: [{ role: 'system', content: 'Now is 2026-11-24T09:00:01Z.' }, { role: 'user', content: 'hi' }] };
+    const chat = {
+      messages: [
+        { role: 'system', content: 'Now is 2026-11-24T09:00:01Z.' },
+        { role: 'user', content: 'hi' },
+      ],
+    };
     const aligned = alignOpenAIRequest(chat, 'openai-chat');
     assert.equal(aligned.messages[0].content, 'Now is ⟦1⟧.');
     assert.match(aligned.messages[1].content, /^hi\n\n<headroom-values>[\s\S]*⟦1⟧ = 2026-11-24T09:00:01Z/);
-    const endsInTool = { messages: [...chat.messages, { role: 'assistant', content: null }, { role: 'tool', tool_call_id: 'x', content: 'ok' }] };
+    const endsInTool = {
+      messages: [
+        ...chat.messages,
+        { role: 'assistant', content: null },
+        { role: 'tool', tool_call_id: 'x', content: 'ok' },
+      ],
+    };
     assert.equal(alignOpenAIRequest(endsInTool, 'openai-chat'), endsInTool);
   });
 });

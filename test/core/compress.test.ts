@@ -6,13 +6,32 @@ import { bigJson, bigLog } from '../helpers/toolOutputs';
 
 function anthropicConversation(turns: number) {
   const messages: Array<Record<string, unknown>> = [
-    { role: 'user', content: [{ type: 'text', text: '<system-reminder>Today is 2026-11-24.</system-reminder>' }, { type: 'text', text: 'Why did the nodes fail overnight?' }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: '<system-reminder>Today is 2026-11-24.</system-reminder>' },
+        { type: 'text', text: 'Why did the nodes fail overnight?' },
+      ],
+    },
   ];
   for (let t = 0; t < turns; t++) {
-    messages.push({ role: 'assistant', content: [{ type: 'text', text: `Looking (${t}).` }, { type: 'tool_use', id: `toolu_${t}`, name: 'Bash', input: { command: `cat log${t}` } }] });
+    messages.push({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: `Looking (${t}).` },
+        { type: 'tool_use', id: `toolu_${t}`, name: 'Bash', input: { command: `cat log${t}` } },
+      ],
+    });
     messages.push({
       role: 'user',
-      content: [{ type: 'tool_result', tool_use_id: `toolu_${t}`, content: t % 2 === 0 ? bigLog() : [{ type: 'text', text: bigJson() }], cache_control: { type: 'ephemeral' } }],
+      content: [
+        {
+          type: 'tool_result',
+          tool_use_id: `toolu_${t}`,
+          content: t % 2 === 0 ? bigLog() : [{ type: 'text', text: bigJson() }],
+          cache_control: { type: 'ephemeral' },
+        },
+      ],
     });
   }
   return messages;
@@ -27,8 +46,14 @@ describe('compress(messages)', () => {
     assert.equal(JSON.stringify(messages), snapshot, 'input not mutated');
     assert.equal(result.messages.length, messages.length);
     assert.equal(result.items.length, 2);
-    assert.deepEqual(result.items.map((i) => i.tool), ['Bash', 'Bash']);
-    assert.deepEqual(result.items.map((i) => i.kind), ['log', 'json']);
+    assert.deepEqual(
+      result.items.map((i) => i.tool),
+      ['Bash', 'Bash'],
+    );
+    assert.deepEqual(
+      result.items.map((i) => i.kind),
+      ['log', 'json'],
+    );
     assert.ok(result.tokensAfter < result.tokensBefore * 0.3);
     for (let i = 0; i < messages.length; i++) {
       if (i === 2 || i === 4) continue;
@@ -47,7 +72,16 @@ describe('compress(messages)', () => {
   it('uses the latest user text, without system reminders, as the query', async () => {
     const messages = anthropicConversation(1);
     const seen: string[] = [];
-    const result = await compress(messages, { store: new MemoryStore(), scorer: { name: 'spy', score: (query, docs) => { seen.push(query); return docs.map(() => 0); } } });
+    const result = await compress(messages, {
+      store: new MemoryStore(),
+      scorer: {
+        name: 'spy',
+        score: (query, docs) => {
+          seen.push(query);
+          return docs.map(() => 0);
+        },
+      },
+    });
     assert.ok(result.items[0].compressed);
     assert.deepEqual([...new Set(seen)], ['Why did the nodes fail overnight?']);
   });
@@ -56,7 +90,11 @@ describe('compress(messages)', () => {
     const messages = [
       { role: 'system', content: 'You are helpful.' },
       { role: 'user', content: 'Summarise the failures' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_logs', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_logs', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: bigLog() },
     ];
     const result = await compress(messages, { store: new MemoryStore() });
@@ -92,7 +130,9 @@ describe('compress(messages)', () => {
   });
 
   it('leaves small tool outputs untouched', async () => {
-    const messages = [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'ok: 3 files changed' }] }];
+    const messages = [
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'ok: 3 files changed' }] },
+    ];
     const result = await compress(messages, { store: new MemoryStore() });
     assert.equal(result.messages[0], messages[0]);
     assert.equal(result.items[0].reason, 'below-threshold');
@@ -100,7 +140,13 @@ describe('compress(messages)', () => {
 
   it('stops compressing once the deadline has passed', async () => {
     const result = await compress(anthropicConversation(2), { store: new MemoryStore(), deadline: Date.now() - 1 });
-    assert.deepEqual(result.items.map((i) => i.reason), ['deadline', 'deadline']);
-    assert.deepEqual(result.items.map((i) => i.compressed), [false, false]);
+    assert.deepEqual(
+      result.items.map((i) => i.reason),
+      ['deadline', 'deadline'],
+    );
+    assert.deepEqual(
+      result.items.map((i) => i.compressed),
+      [false, false],
+    );
   });
 });

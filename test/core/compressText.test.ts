@@ -13,7 +13,10 @@ describe('compressText', () => {
   });
 
   it('honours a lower threshold', async () => {
-    const lines = Array.from({ length: 120 }, (_, i) => `12:00:${String(i % 60).padStart(2, '0')} INFO cache refresh ${i} done`);
+    const lines = Array.from(
+      { length: 120 },
+      (_, i) => `12:00:${String(i % 60).padStart(2, '0')} INFO cache refresh ${i} done`,
+    );
     const result = await compressText(lines.join('\n'), { store: new MemoryStore(), minTokens: 50 });
     assert.equal(result.compressed, true);
   });
@@ -28,7 +31,12 @@ describe('compressText', () => {
 
   it('fails open when a scorer throws', async () => {
     const log = bigLog();
-    const broken = { name: 'broken', score: () => { throw new Error('model exploded'); } };
+    const broken = {
+      name: 'broken',
+      score: () => {
+        throw new Error('model exploded');
+      },
+    };
     const result = await compressText(log, { store: new MemoryStore(), query: 'why', scorer: broken });
     assert.equal(result.text, log);
     assert.equal(result.reason, 'error: model exploded');

@@ -10,15 +10,32 @@ describe('content detection', () => {
     ['search', 'src/a.ts:12:const a = 1;\nsrc/b.ts:40:const b = 2;\nsrc/c.ts:7:  return a + b;'],
     ['code', 'import x from "y";\n\nexport function f(a) {\n  return a + 1;\n}\n'],
     ['code', '     1\tconst a = 1;\n     2\tconst b = 2;\n     3\tconsole.log(a + b);'],
-    ['prose', 'This document explains how the retry budget works. Each webhook gets eleven attempts, spaced by exponential backoff, before it is parked.'],
+    [
+      'prose',
+      'This document explains how the retry budget works. Each webhook gets eleven attempts, spaced by exponential backoff, before it is parked.',
+    ],
     ['log', '2024-05-01 10:00:00 INFO started\n2024-05-01 10:00:01 WARN slow disk\n2024-05-01 10:00:02 ERROR failed'],
     ['table', ['id,region,latency_ms', ...Array.from({ length: 12 }, (_, i) => `${i},us-east-1,${40 + i}`)].join('\n')],
-    ['table', ['NAME     READY   STATUS', ...Array.from({ length: 12 }, (_, i) => `api-${i}    1/1     Running`)].join('\n')],
+    [
+      'table',
+      ['NAME     READY   STATUS', ...Array.from({ length: 12 }, (_, i) => `api-${i}    1/1     Running`)].join('\n'),
+    ],
   ];
-  for (const [kind, text] of cases) it(`detects ${kind}: ${JSON.stringify(text.slice(0, 30))}`, () => assert.equal(detectKind(text).kind, kind));
+  for (const [kind, text] of cases)
+    it(`detects ${kind}: ${JSON.stringify(text.slice(0, 30))}`, () => assert.equal(detectKind(text).kind, kind));
 
   it('detects every loghub sample as a log, with CRLF or LF line ends', () => {
-    for (const name of ['HDFS_2k.log', 'Apache_2k.log', 'OpenSSH_2k.log', 'Spark_2k.log', 'Zookeeper_2k.log', 'Android_2k.log', 'Linux_2k.log', 'HPC_2k.log', 'OpenStack_2k.log']) {
+    for (const name of [
+      'HDFS_2k.log',
+      'Apache_2k.log',
+      'OpenSSH_2k.log',
+      'Spark_2k.log',
+      'Zookeeper_2k.log',
+      'Android_2k.log',
+      'Linux_2k.log',
+      'HPC_2k.log',
+      'OpenStack_2k.log',
+    ]) {
       const text = corpusFile('logs', name);
       assert.equal(detectKind(text).kind, 'log', name);
       // "17/06/09 20:10:40" and "…_13:53:08" read like path:line:column to a careless grep test.
@@ -27,7 +44,10 @@ describe('content detection', () => {
   });
 
   it('still reads ripgrep --column output, and paths that end in digits, as search results', () => {
-    assert.equal(detectKind('src/a.ts:12:5:const a = 1;\nsrc/b.ts:40:17:const b = 2;\nsrc/c.ts:7:3:  return a + b;').kind, 'search');
+    assert.equal(
+      detectKind('src/a.ts:12:5:const a = 1;\nsrc/b.ts:40:17:const b = 2;\nsrc/c.ts:7:3:  return a + b;').kind,
+      'search',
+    );
     assert.equal(detectKind('lib/v2:10:const a = 1;\nlib/v2:11:const b = 2;\nlib/v3:12:const c = 3;').kind, 'search');
   });
 

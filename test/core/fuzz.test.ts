@@ -13,7 +13,13 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.le
 const int = (max: number) => Math.floor(random() * max);
 
 function randomString(length: number): string {
-  const alphabets = ['abcdefghijklmnopqrstuvwxyz ', '0123456789:-./ ', '{}[]",:\\ \n', '\u0000\u0001\u001f\ud800\udfff\ufffd€é漢😀', 'ERROR WARN INFO at File " +-@@ '];
+  const alphabets = [
+    'abcdefghijklmnopqrstuvwxyz ',
+    '0123456789:-./ ',
+    '{}[]",:\\ \n',
+    '\u0000\u0001\u001f\ud800\udfff\ufffd€é漢😀',
+    'ERROR WARN INFO at File " +-@@ ',
+  ];
   let out = '';
   for (let i = 0; i < length; i++) out += pick(pick(alphabets).split(''));
   return out;
@@ -21,19 +27,24 @@ function randomString(length: number): string {
 
 function randomJson(depth: number): unknown {
   const roll = random();
-  if (depth > 3 || roll < 0.3) return pick([int(1000), random() * 1e6 - 5e5, 'text ' + int(50), true, null, 'error: boom', -0, 1e308]);
+  if (depth > 3 || roll < 0.3)
+    return pick([int(1000), random() * 1e6 - 5e5, 'text ' + int(50), true, null, 'error: boom', -0, 1e308]);
   if (roll < 0.6) return Array.from({ length: int(depth === 0 ? 60 : 6) }, () => randomJson(depth + 1));
   if (roll < 0.8 && depth <= 1) {
     const keys = ['id', 'status', 'name', 'error', 'value', 'level', 'items', 'ok'];
-    return Array.from({ length: 20 + int(60) }, (_, i) => Object.fromEntries(keys.filter(() => random() < 0.7).map((k) => [k, k === 'id' ? i : randomJson(depth + 2)])));
+    return Array.from({ length: 20 + int(60) }, (_, i) =>
+      Object.fromEntries(keys.filter(() => random() < 0.7).map((k) => [k, k === 'id' ? i : randomJson(depth + 2)])),
+    );
   }
   return Object.fromEntries(Array.from({ length: int(8) }, (_, i) => [`k${i}`, randomJson(depth + 1)]));
 }
 
 function randomLines(): string {
   const shapes = [
-    () => `2024-01-0${1 + int(9)} 10:${int(60)}:00 ${pick(['INFO', 'WARN', 'ERROR', 'DEBUG'])} svc-${int(5)} did ${pick(['read', 'write', 'sync'])} ${int(99999)}`,
-    () => `src/${pick(['a', 'b', 'c'])}/${int(30)}.ts:${int(500)}:${pick(['', `${int(80)}:`])}  match ${randomString(10)}`,
+    () =>
+      `2024-01-0${1 + int(9)} 10:${int(60)}:00 ${pick(['INFO', 'WARN', 'ERROR', 'DEBUG'])} svc-${int(5)} did ${pick(['read', 'write', 'sync'])} ${int(99999)}`,
+    () =>
+      `src/${pick(['a', 'b', 'c'])}/${int(30)}.ts:${int(500)}:${pick(['', `${int(80)}:`])}  match ${randomString(10)}`,
     () => pick(['+', '-', ' ', '@@ -1,3 +1,4 @@', 'diff --git a/x b/x', '--- a/x', '+++ b/x']) + randomString(int(40)),
     () => '    at ' + randomString(20),
     () => randomString(int(120)),
@@ -45,9 +56,21 @@ function randomLines(): string {
 /** Tables with random cells (quoted, empty, odd) and a few stray lines and ragged rows. */
 function randomTable(): string {
   const delimiter = pick([',', '\t', ';', ' | ', '   ']);
-  const columns = Array.from({ length: 2 + int(6) }, (_, j) => (delimiter === '   ' ? `COL${j}` : pick(['id', 'name', 'status', 'error', 'value', 'ok']) + j));
+  const columns = Array.from({ length: 2 + int(6) }, (_, j) =>
+    delimiter === '   ' ? `COL${j}` : pick(['id', 'name', 'status', 'error', 'value', 'ok']) + j,
+  );
   const text = () => randomString(1 + int(12)).replace(/[\s,;|"]/g, 'x');
-  const cell = () => pick([String(int(1000)), String(random() * 1e4 - 5e3), 'true', 'false', 'error:boom', '503', text(), ...(delimiter === '   ' ? [] : ['', `"a${delimiter}b ""c"""`])]);
+  const cell = () =>
+    pick([
+      String(int(1000)),
+      String(random() * 1e4 - 5e3),
+      'true',
+      'false',
+      'error:boom',
+      '503',
+      text(),
+      ...(delimiter === '   ' ? [] : ['', `"a${delimiter}b ""c"""`]),
+    ]);
   const rows = Array.from({ length: int(300) }, () => {
     if (random() < 0.01) return randomString(int(40));
     const count = random() < 0.02 ? columns.length + pick([-1, 1]) : columns.length;
@@ -73,9 +96,19 @@ function inputs(): string[] {
   return out;
 }
 
-async function checkInvariants(input: string, kind: ContentKind | undefined, options: EngineOptions = {}): Promise<void> {
+async function checkInvariants(
+  input: string,
+  kind: ContentKind | undefined,
+  options: EngineOptions = {},
+): Promise<void> {
   const store = new MemoryStore();
-  const result = await compressText(input, { kind, store, minTokens: 20, query: pick([undefined, 'error status', 'sync']), ...options });
+  const result = await compressText(input, {
+    kind,
+    store,
+    minTokens: 20,
+    query: pick([undefined, 'error status', 'sync']),
+    ...options,
+  });
   assert.equal(typeof result.text, 'string');
   if (!result.compressed) {
     assert.equal(result.text, input);
@@ -92,25 +125,50 @@ async function checkInvariants(input: string, kind: ContentKind | undefined, opt
     const original = new Set(splitLines(input));
     for (const line of splitLines(result.text)) {
       if (line === '' || isMarkerLine(line)) continue;
-      assert.ok(original.has(parseKeptLine(line).line) || original.has(line), `retained line not in the original: ${JSON.stringify(line.slice(0, 80))}`);
+      assert.ok(
+        original.has(parseKeptLine(line).line) || original.has(line),
+        `retained line not in the original: ${JSON.stringify(line.slice(0, 80))}`,
+      );
     }
   }
-  for (const hash of markerHashes(result.text)) assert.ok(store.getOriginal(hash), `marker hash ${hash} retrieves nothing`);
+  for (const hash of markerHashes(result.text))
+    assert.ok(store.getOriginal(hash), `marker hash ${hash} retrieves nothing`);
   assert.equal(store.getOriginal(result.hash)?.content, input);
 }
 
 /** Source files in the languages the parser reads, with random bodies, names and stray text. */
 function randomCode(): { text: string; path: string } {
   const [extension, open, close, statement] = pick([
-    ['ts', (name: string) => `export function ${name}(a: number): string {`, '}', (i: number) => `  const v${i} = a * ${int(100)}; // ${randomString(int(20))}`],
-    ['py', (name: string) => `def ${name}(a):`, '', (i: number) => `    v${i} = a * ${int(100)}  # ${randomString(int(20))}`],
-    ['go', (name: string) => `func ${name}(a int) int {`, '}', (i: number) => `	v${i} := a * ${int(100)} // ${randomString(int(20))}`],
-    ['rs', (name: string) => `fn ${name}(a: i32) -> i32 {`, '}', (i: number) => `    let v${i} = a * ${int(100)}; // ${randomString(int(20))}`],
+    [
+      'ts',
+      (name: string) => `export function ${name}(a: number): string {`,
+      '}',
+      (i: number) => `  const v${i} = a * ${int(100)}; // ${randomString(int(20))}`,
+    ],
+    [
+      'py',
+      (name: string) => `def ${name}(a):`,
+      '',
+      (i: number) => `    v${i} = a * ${int(100)}  # ${randomString(int(20))}`,
+    ],
+    [
+      'go',
+      (name: string) => `func ${name}(a int) int {`,
+      '}',
+      (i: number) => `	v${i} := a * ${int(100)} // ${randomString(int(20))}`,
+    ],
+    [
+      'rs',
+      (name: string) => `fn ${name}(a: i32) -> i32 {`,
+      '}',
+      (i: number) => `    let v${i} = a * ${int(100)}; // ${randomString(int(20))}`,
+    ],
   ] as const);
   const lines: string[] = [];
   for (let f = 0; f < 5 + int(40); f++) {
     lines.push((open as (name: string) => string)(`f${f}_${int(1000)}`));
-    for (let i = 0; i < int(30); i++) lines.push(random() < 0.03 ? randomString(int(40)) : (statement as (i: number) => string)(i));
+    for (let i = 0; i < int(30); i++)
+      lines.push(random() < 0.03 ? randomString(int(40)) : (statement as (i: number) => string)(i));
     if (close) lines.push(close);
     lines.push('');
   }
@@ -120,11 +178,14 @@ function randomCode(): { text: string; path: string } {
 /** Random lines shown as an agent shows them: numbered, or under an agent's header. */
 function randomView(): string {
   const lines = splitLines(pick([randomLines(), randomCode().text]));
-  const numbered = () => lines.map((line, i) => `${String(1 + i + int(3)).padStart(6)}${pick(['→', '\t'])}${line}`).join('\n');
+  const numbered = () =>
+    lines.map((line, i) => `${String(1 + i + int(3)).padStart(6)}${pick(['→', '\t'])}${line}`).join('\n');
   return pick([
     numbered,
-    () => `Chunk ID: ab12\nWall time: 0.1 seconds\nProcess exited with code ${int(3)}\nOriginal token count: ${int(9999)}\nOutput:\n${lines.join('\n')}`,
-    () => `<returncode>${int(2)}</returncode>\n<output_head>\n${lines.slice(0, 200).join('\n')}\n</output_head>\n<elided_chars>\n${int(9999)} characters elided\n</elided_chars>\n<output_tail>\n${lines.slice(200).join('\n')}\n</output_tail>`,
+    () =>
+      `Chunk ID: ab12\nWall time: 0.1 seconds\nProcess exited with code ${int(3)}\nOriginal token count: ${int(9999)}\nOutput:\n${lines.join('\n')}`,
+    () =>
+      `<returncode>${int(2)}</returncode>\n<output_head>\n${lines.slice(0, 200).join('\n')}\n</output_head>\n<elided_chars>\n${int(9999)} characters elided\n</elided_chars>\n<output_tail>\n${lines.slice(200).join('\n')}\n</output_tail>`,
     () => `${numbered()}\n\n<system-reminder>\n${randomString(80)}\n</system-reminder>\n`,
   ])();
 }
@@ -137,15 +198,23 @@ describe('fuzz: every compressor on random and malformed input', () => {
     });
   }
 
-  it('the code outline, agents\' wrappers and numbered views, and history: no exception, invariants hold', async () => {
+  it("the code outline, agents' wrappers and numbered views, and history: no exception, invariants hold", async () => {
     const parser = new TreeSitterParser();
     for (let i = 0; i < 80; i++) {
       const code = randomCode();
       const focus = { has: (word: string) => word.endsWith(String(int(10))) };
-      await checkInvariants(code.text, undefined, { codeParser: parser, tool: 'Read', toolInput: { file_path: code.path }, history: random() < 0.5, focus });
+      await checkInvariants(code.text, undefined, {
+        codeParser: parser,
+        tool: 'Read',
+        toolInput: { file_path: code.path },
+        history: random() < 0.5,
+        focus,
+      });
     }
-    for (let i = 0; i < 80; i++) await checkInvariants(randomView(), undefined, { codeParser: parser, history: random() < 0.5 });
-    for (const input of inputs().slice(0, 120)) await checkInvariants(input, undefined, { history: true, focus: { has: (word) => word.length % 3 === 0 } });
+    for (let i = 0; i < 80; i++)
+      await checkInvariants(randomView(), undefined, { codeParser: parser, history: random() < 0.5 });
+    for (const input of inputs().slice(0, 120))
+      await checkInvariants(input, undefined, { history: true, focus: { has: (word) => word.length % 3 === 0 } });
   });
 
   it('a 10 MB single line comes back whole or compressed, never an exception', async () => {

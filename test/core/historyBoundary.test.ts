@@ -8,15 +8,24 @@ const settings: HistorySettings = { thresholdTokens: 1_000, keepTurns: 2, minTok
 
 /** Source the model printed with `cat`: nothing in it repeats, so only history compresses it. */
 function printedSource(t: number, lines: number): string {
-  return Array.from({ length: lines }, (_, i) => `  const value${t}x${i} = compute(input${i}, options.scale * ${i}); // step ${i} of pass ${t}`).join('\n');
+  return Array.from(
+    { length: lines },
+    (_, i) => `  const value${t}x${i} = compute(input${i}, options.scale * ${i}); // step ${i} of pass ${t}`,
+  ).join('\n');
 }
 
 /** A tool loop of `turns` model calls, each answered by a tool output of `lines` lines. */
 function conversation(turns: number, lines: number) {
   const messages: Array<Record<string, unknown>> = [{ role: 'user', content: 'Find why the job failed.' }];
   for (let t = 0; t < turns; t++) {
-    messages.push({ role: 'assistant', content: [{ type: 'tool_use', id: `t${t}`, name: 'Bash', input: { command: `cat src/pass${t}.js` } }] });
-    messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${t}`, content: printedSource(t, lines) }] });
+    messages.push({
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: `t${t}`, name: 'Bash', input: { command: `cat src/pass${t}.js` } }],
+    });
+    messages.push({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: `t${t}`, content: printedSource(t, lines) }],
+    });
   }
   return messages;
 }
@@ -25,9 +34,14 @@ describe('history checkpoints', () => {
   it('moves the boundary only when the reads still to come pay for the rewrite', () => {
     const messages = conversation(40, 60);
     const reach = historyReach(messages, settings);
-    assert.equal(reach, 77, 'the model\'s last two turns and what follows them stay');
-    const each = (share: number) => messages.map((m) => (m.role === 'user' && Array.isArray(m.content) ? 1_000 * share : 0));
-    assert.equal(historyBoundary(messages, settings, each(0.01), 'whole-conversation').checkpoints, 0, 'saving 1% never pays for a rewrite');
+    assert.equal(reach, 77, "the model's last two turns and what follows them stay");
+    const each = (share: number) =>
+      messages.map((m) => (m.role === 'user' && Array.isArray(m.content) ? 1_000 * share : 0));
+    assert.equal(
+      historyBoundary(messages, settings, each(0.01), 'whole-conversation').checkpoints,
+      0,
+      'saving 1% never pays for a rewrite',
+    );
     const plan = historyBoundary(messages, settings, each(0.9), 'whole-conversation');
     assert.ok(plan.checkpoints >= 1 && plan.before > 0 && plan.before <= reach);
     const shorter = historyBoundary(conversation(6, 60), settings, each(0.9), 'whole-conversation');
@@ -40,7 +54,12 @@ describe('history checkpoints', () => {
     const sent: string[] = [];
     let checkpoints = 0;
     for (let end = 3; end <= messages.length; end += 2) {
-      const result = await compress(messages.slice(0, end), { format: 'anthropic', store, history: settings, minTokens: 200 });
+      const result = await compress(messages.slice(0, end), {
+        format: 'anthropic',
+        store,
+        history: settings,
+        minTokens: 200,
+      });
       sent.push(JSON.stringify(result.messages));
       if (result.history?.rewritesNow) checkpoints++;
     }
@@ -59,16 +78,37 @@ describe('history checkpoints', () => {
     // computation it names lines of the first outputs again.
     for (let t = 1; t < 60; t++) {
       const later = t >= 45 ? ' Back to value0x50, value1x50 and value4x50.' : '';
-      (messages[2 * t + 1].content as Array<Record<string, unknown>>).push({ type: 'text', text: `Found value${t - 1}x3.${later}` });
+      (messages[2 * t + 1].content as Array<Record<string, unknown>>).push({
+        type: 'text',
+        text: `Found value${t - 1}x3.${later}`,
+      });
     }
-    const early = await compress(messages.slice(0, 81), { format: 'anthropic', store: new MemoryStore(), history: settings, minTokens: 200 });
-    const late = await compress(messages, { format: 'anthropic', store: new MemoryStore(), history: settings, minTokens: 200 });
-    assert.ok((early.history?.before ?? 0) > 10 && (late.history?.before ?? 0) > 10, 'both see the first outputs as history');
-    for (const index of [2, 4, 10]) assert.equal(JSON.stringify(late.messages[index]), JSON.stringify(early.messages[index]), `message ${index}`);
+    const early = await compress(messages.slice(0, 81), {
+      format: 'anthropic',
+      store: new MemoryStore(),
+      history: settings,
+      minTokens: 200,
+    });
+    const late = await compress(messages, {
+      format: 'anthropic',
+      store: new MemoryStore(),
+      history: settings,
+      minTokens: 200,
+    });
+    assert.ok(
+      (early.history?.before ?? 0) > 10 && (late.history?.before ?? 0) > 10,
+      'both see the first outputs as history',
+    );
+    for (const index of [2, 4, 10])
+      assert.equal(JSON.stringify(late.messages[index]), JSON.stringify(early.messages[index]), `message ${index}`);
   });
 
   it('leaves a short conversation alone', async () => {
-    const result = await compress(conversation(3, 60), { format: 'anthropic', store: new MemoryStore(), history: { thresholdTokens: 100_000 } });
+    const result = await compress(conversation(3, 60), {
+      format: 'anthropic',
+      store: new MemoryStore(),
+      history: { thresholdTokens: 100_000 },
+    });
     assert.equal(result.history?.before, 0);
   });
 });

@@ -11,7 +11,11 @@ describe('token counting', () => {
   });
 
   it('estimates long texts within 3% of the exact count', () => {
-    for (const [dir, name] of [['logs', 'OpenStack_2k.log'], ['logs', 'BGL_2k.log'], ['json', 'github-paginate-issues.json']]) {
+    for (const [dir, name] of [
+      ['logs', 'OpenStack_2k.log'],
+      ['logs', 'BGL_2k.log'],
+      ['json', 'github-paginate-issues.json'],
+    ]) {
       const text = corpusFile(dir, name);
       const truth = exact(text);
       const estimate = countTokens(text);

@@ -20,26 +20,53 @@ describe('fetching the embedding model and the ONNX runtime (a local registry an
   const dir = tempDir();
 
   it('holds the runtime version to the one transformers.js is built against', () => {
-    const transformers = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'node_modules', '@huggingface', 'transformers', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const transformers = JSON.parse(
+      readFileSync(
+        join(__dirname, '..', '..', '..', 'node_modules', '@huggingface', 'transformers', 'package.json'),
+        'utf8',
+      ),
+    ) as { dependencies: Record<string, string> };
     assert.equal(transformers.dependencies['onnxruntime-node'], ONNX_RUNTIME_VERSION);
   });
 
   it("fetches both, keeps only this platform's runtime binaries, and the model loads", async () => {
     const base = join(dir, 'complete');
     const items = new Map<string, { receivedBytes: number; totalBytes?: number }>();
-    const assets = await fetchEmbeddingAssets(base, { npmRegistry: server.registry, modelHost: server.modelHost, onProgress: ({ item, ...progress }) => items.set(item, progress) });
+    const assets = await fetchEmbeddingAssets(base, {
+      npmRegistry: server.registry,
+      modelHost: server.modelHost,
+      onProgress: ({ item, ...progress }) => items.set(item, progress),
+    });
     assert.deepEqual(assets, embeddingAssetPaths(base));
     assert.ok(isFetched(assets.runtimeDir) && isFetched(assets.modelDir));
     const runtime = join(assets.runtimeDir, 'node_modules');
-    assert.ok(existsSync(join(runtime, 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch, 'onnxruntime_binding.node')));
-    assert.ok(existsSync(join(runtime, 'onnxruntime-node', 'dist', 'index.js')) && existsSync(join(runtime, 'onnxruntime-common', 'package.json')));
-    assert.ok(!existsSync(join(runtime, 'onnxruntime-node', OTHER_PLATFORM_FILE)), "another platform's library is not kept");
+    assert.ok(
+      existsSync(
+        join(runtime, 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch, 'onnxruntime_binding.node'),
+      ),
+    );
+    assert.ok(
+      existsSync(join(runtime, 'onnxruntime-node', 'dist', 'index.js')) &&
+        existsSync(join(runtime, 'onnxruntime-common', 'package.json')),
+    );
+    assert.ok(
+      !existsSync(join(runtime, 'onnxruntime-node', OTHER_PLATFORM_FILE)),
+      "another platform's library is not kept",
+    );
     assert.ok(existsSync(join(assets.modelDir, 'onnx', 'model_quantized.onnx')));
-    assert.deepEqual([...items.keys()], [
-      `onnxruntime-common ${ONNX_RUNTIME_VERSION}`, `onnxruntime-node ${ONNX_RUNTIME_VERSION}`,
-      'Xenova/all-MiniLM-L6-v2 config.json', 'Xenova/all-MiniLM-L6-v2 tokenizer.json', 'Xenova/all-MiniLM-L6-v2 tokenizer_config.json', 'Xenova/all-MiniLM-L6-v2 onnx/model_quantized.onnx',
-    ]);
-    for (const [item, progress] of items) assert.equal(progress.receivedBytes, progress.totalBytes, `${item} arrived whole and its size was known`);
+    assert.deepEqual(
+      [...items.keys()],
+      [
+        `onnxruntime-common ${ONNX_RUNTIME_VERSION}`,
+        `onnxruntime-node ${ONNX_RUNTIME_VERSION}`,
+        'Xenova/all-MiniLM-L6-v2 config.json',
+        'Xenova/all-MiniLM-L6-v2 tokenizer.json',
+        'Xenova/all-MiniLM-L6-v2 tokenizer_config.json',
+        'Xenova/all-MiniLM-L6-v2 onnx/model_quantized.onnx',
+      ],
+    );
+    for (const [item, progress] of items)
+      assert.equal(progress.receivedBytes, progress.totalBytes, `${item} arrived whole and its size was known`);
     assert.deepEqual(leftovers(base), []);
 
     const scorer = await EmbeddingScorer.load(assets.modelDir);
@@ -54,16 +81,27 @@ describe('fetching the embedding model and the ONNX runtime (a local registry an
   it("uses the user's own model folder and fetches only the runtime", async () => {
     const base = join(dir, 'own-model');
     const before = server.requests.length;
-    const assets = await fetchEmbeddingAssets(base, { npmRegistry: server.registry, modelHost: server.modelHost, modelDir: '/models/mine' });
+    const assets = await fetchEmbeddingAssets(base, {
+      npmRegistry: server.registry,
+      modelHost: server.modelHost,
+      modelDir: '/models/mine',
+    });
     assert.equal(assets.modelDir, '/models/mine');
-    assert.ok(server.requests.slice(before).every((path) => path.startsWith('/registry/')), server.requests.slice(before).join(' '));
+    assert.ok(
+      server.requests.slice(before).every((path) => path.startsWith('/registry/')),
+      server.requests.slice(before).join(' '),
+    );
   });
 
   it('refuses a tarball that does not match the registry integrity, and leaves nothing behind', async () => {
     const runtimeDir = join(dir, 'bad-integrity', 'runtime');
     server.faults.wrongIntegrity = true;
     try {
-      await assert.rejects(fetchRuntime(runtimeDir, { npmRegistry: server.registry }), (error: unknown) => error instanceof DownloadFailed && /does not match its published integrity/.test(error.message));
+      await assert.rejects(
+        fetchRuntime(runtimeDir, { npmRegistry: server.registry }),
+        (error: unknown) =>
+          error instanceof DownloadFailed && /does not match its published integrity/.test(error.message),
+      );
     } finally {
       server.faults.wrongIntegrity = false;
     }
@@ -75,7 +113,12 @@ describe('fetching the embedding model and the ONNX runtime (a local registry an
     const modelDir = join(dir, 'bad-etag', 'model');
     server.faults.wrongLinkedEtag = true;
     try {
-      await assert.rejects(fetchModel(modelDir, { modelHost: server.modelHost }), (error: unknown) => error instanceof DownloadFailed && /model_quantized\.onnx: the download does not match the SHA-256/.test(error.message));
+      await assert.rejects(
+        fetchModel(modelDir, { modelHost: server.modelHost }),
+        (error: unknown) =>
+          error instanceof DownloadFailed &&
+          /model_quantized\.onnx: the download does not match the SHA-256/.test(error.message),
+      );
     } finally {
       server.faults.wrongLinkedEtag = false;
     }
@@ -86,11 +129,18 @@ describe('fetching the embedding model and the ONNX runtime (a local registry an
   it('names the URL and the status of a missing file, and an unreachable host', async () => {
     server.faults.missingModelFile = true;
     try {
-      await assert.rejects(fetchModel(join(dir, 'missing', 'model'), { modelHost: server.modelHost }), /resolve\/main\/tokenizer\.json: HTTP 404/);
+      await assert.rejects(
+        fetchModel(join(dir, 'missing', 'model'), { modelHost: server.modelHost }),
+        /resolve\/main\/tokenizer\.json: HTTP 404/,
+      );
     } finally {
       server.faults.missingModelFile = false;
     }
-    await assert.rejects(fetchRuntime(join(dir, 'unreachable'), { npmRegistry: 'http://127.0.0.1:9/registry' }), (error: unknown) => error instanceof DownloadFailed && /127\.0\.0\.1:9\/registry\/onnxruntime-common/.test(error.message));
+    await assert.rejects(
+      fetchRuntime(join(dir, 'unreachable'), { npmRegistry: 'http://127.0.0.1:9/registry' }),
+      (error: unknown) =>
+        error instanceof DownloadFailed && /127\.0\.0\.1:9\/registry\/onnxruntime-common/.test(error.message),
+    );
     assert.deepEqual(leftovers(dir), []);
   });
 

@@ -8,7 +8,11 @@ import { EmbeddingScorer } from '../../src/embeddings/embeddingScorer';
 import { loadRelevance } from '../../src/embeddings/relevance';
 import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
 
-const DOCUMENTS = ['worker 3 error disk quota on volume', 'request timeout on connection to host', 'login token expired for worker'];
+const DOCUMENTS = [
+  'worker 3 error disk quota on volume',
+  'request timeout on connection to host',
+  'login token expired for worker',
+];
 
 describe('embedding relevance (transformers.js, a model the test builds, offline)', () => {
   const { dir, modelDir } = tinyEmbeddingModelFixture();
@@ -34,7 +38,10 @@ describe('embedding relevance (transformers.js, a model the test builds, offline
     try {
       assert.deepEqual(hybrid.status, { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 5_000 });
       const scores = await hybrid.scorer.score('storage full', DOCUMENTS);
-      assert.ok(scores[0] > 10 * Math.max(scores[1], scores[2]), `meaning alone ranks the storage line first: ${scores.join(', ')}`);
+      assert.ok(
+        scores[0] > 10 * Math.max(scores[1], scores[2]),
+        `meaning alone ranks the storage line first: ${scores.join(', ')}`,
+      );
     } finally {
       await hybrid.close();
     }
@@ -43,7 +50,10 @@ describe('embedding relevance (transformers.js, a model the test builds, offline
     assert.equal(none.status.mode, 'bm25');
     assert.match(none.status.mode === 'bm25' ? none.status.reason : '', /No embedding model in .*missing/);
     assert.equal(none.scorer, bm25Scorer);
-    assert.deepEqual((await loadRelevance(undefined)).status, { mode: 'bm25', reason: 'no embedding model is configured' });
+    assert.deepEqual((await loadRelevance(undefined)).status, {
+      mode: 'bm25',
+      reason: 'no embedding model is configured',
+    });
     await assert.rejects(EmbeddingScorer.load(join(modelDir, 'missing')), EmbeddingModelUnavailable);
 
     const broken = join(dir, 'broken-model');

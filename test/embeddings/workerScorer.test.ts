@@ -27,10 +27,17 @@ describe('embeddings in a worker thread, within a latency budget', () => {
     // Two thousand chunks take the worker far longer than a timer of 0 ms does to fire.
     const lines = bglLog().lines;
     try {
-      assert.deepEqual(await scorer.score('storage full', lines), lines.map(() => 0));
+      assert.deepEqual(
+        await scorer.score('storage full', lines),
+        lines.map(() => 0),
+      );
       assert.equal(scorer.budgetMisses, 1);
       for (let i = 0; i < 250 && scorer.embedded === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.equal(scorer.embedded, 1 + new Set(lines).size, 'the query and every distinct chunk were embedded after all');
+      assert.equal(
+        scorer.embedded,
+        1 + new Set(lines).size,
+        'the query and every distinct chunk were embedded after all',
+      );
     } finally {
       await scorer.close();
     }
@@ -44,6 +51,10 @@ describe('embeddings in a worker thread, within a latency budget', () => {
   });
 
   it('refuses a folder without a model, so the caller keeps BM25', async () => {
-    await assert.rejects(WorkerEmbeddingScorer.start(join(dir, 'nothing'), { budgetMs: 100 }), (error: unknown) => error instanceof EmbeddingModelUnavailable && /No embedding model in/.test((error as Error).message));
+    await assert.rejects(
+      WorkerEmbeddingScorer.start(join(dir, 'nothing'), { budgetMs: 100 }),
+      (error: unknown) =>
+        error instanceof EmbeddingModelUnavailable && /No embedding model in/.test((error as Error).message),
+    );
   });
 });

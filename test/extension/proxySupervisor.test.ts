@@ -13,11 +13,29 @@ import { freePort } from '../helpers/workbench';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.mjs');
 
 function launch(store: string, port = 0): ProxyLaunch {
-  return { port, store, anthropicUpstream: 'http://127.0.0.1:9', openaiUpstream: 'http://127.0.0.1:9', compression: true, minTokens: 500, aggressiveness: 'balanced', ttlDays: 7, historyTokens: 30_000, historyKeepTurns: 4, relevance: { bm25Only: 'the embedding model is downloading' } };
+  return {
+    port,
+    store,
+    anthropicUpstream: 'http://127.0.0.1:9',
+    openaiUpstream: 'http://127.0.0.1:9',
+    compression: true,
+    minTokens: 500,
+    aggressiveness: 'balanced',
+    ttlDays: 7,
+    historyTokens: 30_000,
+    historyKeepTurns: 4,
+    relevance: { bm25Only: 'the embedding model is downloading' },
+  };
 }
 
 function supervisor(): ProxySupervisor {
-  return new ProxySupervisor({ cliPath: CLI, restartDelaysMs: [50], maxCrashes: 3, crashWindowMs: 60_000, attachedCheckMs: 100 });
+  return new ProxySupervisor({
+    cliPath: CLI,
+    restartDelaysMs: [50],
+    maxCrashes: 3,
+    crashWindowMs: 60_000,
+    attachedCheckMs: 100,
+  });
 }
 
 function nextStatus(subject: ProxySupervisor, state: ProxyStatus['state']): Promise<ProxyStatus> {
@@ -46,7 +64,14 @@ describe('ProxySupervisor (forks the built CLI)', () => {
       const client = new LoopbackClient(status.url);
       const { pid } = await client.health();
       const downloading = { mode: 'bm25', reason: 'the embedding model is downloading' };
-      assert.deepEqual(await settledRelevance(client, (relevance) => relevance.mode === 'bm25' && relevance.reason !== downloading.reason), downloading, "the proxy says why, as the extension told it");
+      assert.deepEqual(
+        await settledRelevance(
+          client,
+          (relevance) => relevance.mode === 'bm25' && relevance.reason !== downloading.reason,
+        ),
+        downloading,
+        'the proxy says why, as the extension told it',
+      );
       subject.useEmbeddings({ modelDir, weight: 0.3, budgetMs: 2_000 });
       const hybrid = { mode: 'hybrid', embeddingWeight: 0.3, budgetMs: 2_000 };
       assert.deepEqual(await settledRelevance(client, (relevance) => relevance.mode === 'bm25'), hybrid);
@@ -56,10 +81,18 @@ describe('ProxySupervisor (forks the built CLI)', () => {
       process.kill(pid, 'SIGKILL');
       status = running(await restarted);
       const restartedClient = new LoopbackClient(status.url);
-      assert.deepEqual(await settledRelevance(restartedClient), hybrid, 'the restarted proxy is launched with the model');
+      assert.deepEqual(
+        await settledRelevance(restartedClient),
+        hybrid,
+        'the restarted proxy is launched with the model',
+      );
       subject.explainBm25('a late explanation');
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.deepEqual((await restartedClient.stats()).relevance, hybrid, 'an explanation does not undo a loaded model');
+      assert.deepEqual(
+        (await restartedClient.stats()).relevance,
+        hybrid,
+        'an explanation does not undo a loaded model',
+      );
     } finally {
       await subject.stop();
     }

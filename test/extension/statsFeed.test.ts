@@ -6,7 +6,7 @@ import { httpRequest } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { bigLog } from '../helpers/toolOutputs';
 
-describe('StatsFeed (a real proxy\'s event stream and stats)', () => {
+describe("StatsFeed (a real proxy's event stream and stats)", () => {
   const harness = proxyHarness();
 
   it('announces each finished request and fetches the stats again', async () => {
@@ -26,7 +26,11 @@ describe('StatsFeed (a real proxy\'s event stream and stats)', () => {
     await httpRequest(`${harness.proxy.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: bigLog() }] }] }),
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: bigLog() }] }],
+      }),
     });
     assert.equal((await event).items, 1);
     const stats = await updated;

@@ -5,8 +5,37 @@ import type { StatsResponse } from '../../src/proxy/api';
 
 const stats = (compression: boolean, tokensSaved: number, lastError: string | null = null): StatsResponse => ({
   compression,
-  session: { requests: 2, compressedRequests: 2, tokensBefore: 20_000, tokensAfter: 2_000, compressedItems: 2, retrievals: 0, failures: 0, checkpoints: 0, tokensSaved: 18_000, since: 0 },
-  allTime: { requests: 9, compressedItems: 9, tokensBefore: tokensSaved * 2, tokensAfter: tokensSaved, tokensSaved, compression: tokensSaved ? 0.5 : 0, dollarsSaved: 1.25, dollarsGross: 1.5, retrieveToolDollars: 0.15, retrievalDollars: 0.1, unpricedRequests: 0, checkpoints: 0, pricesAsOf: '@pydantic/genai-prices', tokenCounts: 'estimates', cacheHitRate: null, retrievals: 0, failures: 0 },
+  session: {
+    requests: 2,
+    compressedRequests: 2,
+    tokensBefore: 20_000,
+    tokensAfter: 2_000,
+    compressedItems: 2,
+    retrievals: 0,
+    failures: 0,
+    checkpoints: 0,
+    tokensSaved: 18_000,
+    since: 0,
+  },
+  allTime: {
+    requests: 9,
+    compressedItems: 9,
+    tokensBefore: tokensSaved * 2,
+    tokensAfter: tokensSaved,
+    tokensSaved,
+    compression: tokensSaved ? 0.5 : 0,
+    dollarsSaved: 1.25,
+    dollarsGross: 1.5,
+    retrieveToolDollars: 0.15,
+    retrievalDollars: 0.1,
+    unpricedRequests: 0,
+    checkpoints: 0,
+    pricesAsOf: '@pydantic/genai-prices',
+    tokenCounts: 'estimates',
+    cacheHitRate: null,
+    retrievals: 0,
+    failures: 0,
+  },
   series: { bucket: 'hour', points: [] },
   byKind: [],
   byTool: [],
@@ -42,6 +71,9 @@ describe('status bar view', () => {
     assert.equal(failed.severity, 'error');
     assert.match(failed.tooltip, /Port 8787 is in use/);
     assert.equal(statusView({ state: 'restarting', error: 'x', retryInMs: 2_000 }, undefined).severity, 'warning');
-    assert.match(statusView({ state: 'running', url: 'http://127.0.0.1:9000', owned: false }, undefined).tooltip, /started by another window/);
+    assert.match(
+      statusView({ state: 'running', url: 'http://127.0.0.1:9000', owned: false }, undefined).tooltip,
+      /started by another window/,
+    );
   });
 });

@@ -15,13 +15,28 @@ export interface ClaudeRun {
  * no update check, no non-essential traffic. Asynchronous, so a fake model served by the
  * calling process can answer. `env` adds the base URL, key and HOME of the test.
  */
-export function runClaude(options: { cwd: string; prompt: string; allowedTools: string; env: NodeJS.ProcessEnv; maxTurns?: number }): Promise<ClaudeRun> {
+export function runClaude(options: {
+  cwd: string;
+  prompt: string;
+  allowedTools: string;
+  env: NodeJS.ProcessEnv;
+  maxTurns?: number;
+}): Promise<ClaudeRun> {
   return new Promise((resolve) => {
-    const child = spawn(e2eTools().claudeBin, ['-p', options.prompt, '--allowedTools', options.allowedTools, '--max-turns', String(options.maxTurns ?? 8)], {
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', ...options.env },
-    });
+    const child = spawn(
+      e2eTools().claudeBin,
+      ['-p', options.prompt, '--allowedTools', options.allowedTools, '--max-turns', String(options.maxTurns ?? 8)],
+      {
+        cwd: options.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: process.env.PATH,
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          DISABLE_AUTOUPDATER: '1',
+          ...options.env,
+        },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

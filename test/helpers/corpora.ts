@@ -35,7 +35,9 @@ export function corporaAt(root: string): Corpora {
     root,
     file,
     bglLog() {
-      const raw = file('logs', 'BGL_2k.log').split(/\r?\n/).filter((line) => line.length > 0);
+      const raw = file('logs', 'BGL_2k.log')
+        .split(/\r?\n/)
+        .filter((line) => line.length > 0);
       const labels = raw.map((line) => line.slice(0, line.indexOf(' ')));
       const lines = raw.map((line) => line.slice(line.indexOf(' ') + 1));
       return { text: lines.join('\n'), lines, labels };
@@ -46,8 +48,16 @@ export function corporaAt(root: string): Corpora {
         const comma = row.indexOf(',');
         let template = row.slice(comma + 1);
         if (template.startsWith('"') && template.endsWith('"')) template = template.slice(1, -1).replace(/""/g, '"');
-        const source = template.split('<*>').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?');
-        return { id: row.slice(0, comma), template, pattern: new RegExp(`${source}$`), literal: template.replace(/<\*>/g, '').length };
+        const source = template
+          .split('<*>')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*?');
+        return {
+          id: row.slice(0, comma),
+          template,
+          pattern: new RegExp(`${source}$`),
+          literal: template.replace(/<\*>/g, '').length,
+        };
       });
     },
   };

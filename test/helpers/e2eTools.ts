@@ -18,8 +18,11 @@ export function e2eTools(): E2eTools {
   try {
     tools = JSON.parse(readFileSync(join(REPO_ROOT, '.e2e-tools', 'tools.json'), 'utf8')) as E2eTools;
   } catch {
-    throw new Error('The end-to-end tools are not installed: run `node scripts/e2eTools.mjs` (`npm test` and `npm run test:e2e` do it first).');
+    throw new Error(
+      'The end-to-end tools are not installed: run `node scripts/e2eTools.mjs` (`npm test` and `npm run test:e2e` do it first).',
+    );
   }
-  if (!tools.claudeBin) throw new Error('.e2e-tools predates the Claude Code CLI: run `node scripts/e2eTools.mjs` again.');
+  if (!tools.claudeBin)
+    throw new Error('.e2e-tools predates the Claude Code CLI: run `node scripts/e2eTools.mjs` again.');
   return tools;
 }

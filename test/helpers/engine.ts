@@ -4,7 +4,10 @@ import { selectFromOriginal } from '../../src/core/retrieve';
 import type { EngineOptions, TextCompression } from '../../src/core/types';
 
 /** Compresses with a fresh in-memory store and hands back both, so tests can retrieve what was dropped. */
-export async function compressWithStore(content: string, options: EngineOptions = {}): Promise<{ result: TextCompression; store: MemoryStore }> {
+export async function compressWithStore(
+  content: string,
+  options: EngineOptions = {},
+): Promise<{ result: TextCompression; store: MemoryStore }> {
   const store = new MemoryStore();
   const result = await compressText(content, { ...options, store });
   return { result, store };

@@ -40,7 +40,11 @@ export function fakeAssetServer(): FakeAssetServer {
     const modelDir = join(dir, 'model');
     writeTinyEmbeddingModel(modelDir);
     renameSync(join(modelDir, 'onnx', 'model.onnx'), join(modelDir, 'onnx', 'model_quantized.onnx'));
-    for (const file of EMBEDDING_MODEL.files) files.set(`/hub/${EMBEDDING_MODEL.id}/resolve/${EMBEDDING_MODEL.revision}/${file}`, readFileSync(join(modelDir, file)));
+    for (const file of EMBEDDING_MODEL.files)
+      files.set(
+        `/hub/${EMBEDDING_MODEL.id}/resolve/${EMBEDDING_MODEL.revision}/${file}`,
+        readFileSync(join(modelDir, file)),
+      );
     for (const name of ['onnxruntime-common', 'onnxruntime-node']) {
       const packed = join(dir, 'packed', name);
       const installed = join(__dirname, '..', '..', '..', 'node_modules', name);
@@ -65,8 +69,16 @@ export function fakeAssetServer(): FakeAssetServer {
         const tarballPath = `/registry/${packument[1]}/-/${packument[1]}-${packument[2]}.tgz`;
         const bytes = files.get(tarballPath);
         if (!bytes) return void res.writeHead(404).end('{"error":"not found"}');
-        const integrity = `sha512-${createHash('sha512').update(state.faults.wrongIntegrity ? 'other bytes' : bytes).digest('base64')}`;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: packument[1], version: packument[2], dist: { tarball: `${state.registry}${tarballPath.slice('/registry'.length)}`, integrity } }));
+        const integrity = `sha512-${createHash('sha512')
+          .update(state.faults.wrongIntegrity ? 'other bytes' : bytes)
+          .digest('base64')}`;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            name: packument[1],
+            version: packument[2],
+            dist: { tarball: `${state.registry}${tarballPath.slice('/registry'.length)}`, integrity },
+          }),
+        );
         return;
       }
       if (path.startsWith('/cdn/')) {
@@ -77,10 +89,19 @@ export function fakeAssetServer(): FakeAssetServer {
         return;
       }
       const bytes = files.get(path);
-      if (!bytes || (state.faults.missingModelFile && path.endsWith('tokenizer.json'))) return void res.writeHead(404).end('Entry not found');
+      if (!bytes || (state.faults.missingModelFile && path.endsWith('tokenizer.json')))
+        return void res.writeHead(404).end('Entry not found');
       if (path.endsWith('.onnx')) {
-        const sha256 = createHash('sha256').update(state.faults.wrongLinkedEtag ? 'other bytes' : bytes).digest('hex');
-        res.writeHead(302, { location: `/cdn${encodeURI(path)}`, 'x-linked-etag': `"${sha256}"`, 'x-linked-size': String(bytes.length) }).end();
+        const sha256 = createHash('sha256')
+          .update(state.faults.wrongLinkedEtag ? 'other bytes' : bytes)
+          .digest('hex');
+        res
+          .writeHead(302, {
+            location: `/cdn${encodeURI(path)}`,
+            'x-linked-etag': `"${sha256}"`,
+            'x-linked-size': String(bytes.length),
+          })
+          .end();
         return;
       }
       res.writeHead(200, { 'content-length': bytes.length }).end(bytes);

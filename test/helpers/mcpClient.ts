@@ -14,7 +14,12 @@ export interface McpConnection {
 
 /** The SDK's own client, spawning `headroom mcp` from the built bundle over stdio. */
 export async function connectMcp(storeFile: string, clientName = 'headroom-test'): Promise<McpConnection> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--store', storeFile], stderr: 'pipe', env: { ...process.env } as Record<string, string> });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp', '--store', storeFile],
+    stderr: 'pipe',
+    env: { ...process.env } as Record<string, string>,
+  });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = new Client({ name: clientName, version: '1.0.0' });
@@ -23,7 +28,8 @@ export async function connectMcp(storeFile: string, clientName = 'headroom-test'
     client,
     transport,
     stderr: () => stderr,
-    call: async (name, args = {}) => (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult,
+    call: async (name, args = {}) =>
+      (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult,
     close: () => client.close(),
   };
 }

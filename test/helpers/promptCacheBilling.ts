@@ -57,7 +57,8 @@ const MINIMUM_CACHEABLE: Array<[string, number]> = [
 
 export function minimumCacheableTokens(model: string): number {
   let best: [string, number] | undefined;
-  for (const entry of MINIMUM_CACHEABLE) if (model.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
+  for (const entry of MINIMUM_CACHEABLE)
+    if (model.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
   return best?.[1] ?? 1024;
 }
 
@@ -82,7 +83,10 @@ export class PromptCacheBiller {
   bill(body: Json, now: number): CacheBill {
     const blocks = this.blocks(body);
     const breakpoints = blocks.flatMap((block, i) => (block.ttl ? [i] : []));
-    if (breakpoints.length > MAX_BREAKPOINTS) throw new BillingError(`A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${breakpoints.length}.`);
+    if (breakpoints.length > MAX_BREAKPOINTS)
+      throw new BillingError(
+        `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${breakpoints.length}.`,
+      );
     const minimum = minimumCacheableTokens(String(body.model ?? ''));
 
     const prefixes: string[] = [];
@@ -129,7 +133,8 @@ export class PromptCacheBiller {
     const cachedEnd = Math.max(readEnd, writtenEnd);
     const write = written['5m'] + written['1h'];
 
-    const keptPreviousPrefix = this.previousCachedPrefix === undefined ? undefined : prefixes.includes(this.previousCachedPrefix);
+    const keptPreviousPrefix =
+      this.previousCachedPrefix === undefined ? undefined : prefixes.includes(this.previousCachedPrefix);
     this.previousCachedPrefix = cachedEnd >= 0 ? prefixes[cachedEnd] : undefined;
     return {
       input_tokens: total - read - write,
@@ -147,11 +152,13 @@ export class PromptCacheBiller {
       const key = `${place}${JSON.stringify(rest)}`;
       blocks.push({ key, tokens: this.tokens(key, text), ttl: ttlOf(cacheControl) });
     };
-    for (const tool of asArray(body.tools)) add('tool:', tool, () => JSON.stringify({ ...tool, cache_control: undefined }));
+    for (const tool of asArray(body.tools))
+      add('tool:', tool, () => JSON.stringify({ ...tool, cache_control: undefined }));
     const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : asArray(body.system);
     for (const block of system) add('system:', block, () => String(block.text ?? ''));
     asArray(body.messages).forEach((message, m) => {
-      const content = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : asArray(message.content);
+      const content =
+        typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : asArray(message.content);
       content.forEach((block, i) => add(`${m}:${String(message.role)}:${i}:`, block, () => blockText(block)));
     });
     // Automatic caching: a top-level cache_control is a breakpoint on the last block.
@@ -195,7 +202,9 @@ function blockText(block: Json): string {
       return `${String(block.name)} ${JSON.stringify(block.input ?? {})}`;
     case 'tool_result':
       if (typeof block.content === 'string') return block.content;
-      return asArray(block.content).map((part) => (part.type === 'text' ? String(part.text ?? '') : '')).join('\n');
+      return asArray(block.content)
+        .map((part) => (part.type === 'text' ? String(part.text ?? '') : ''))
+        .join('\n');
     case 'image':
       return '';
     default:

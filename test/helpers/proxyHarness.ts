@@ -20,7 +20,12 @@ export function proxyHarness(options: { storeFile?: string; upstreamScript?: str
     harness.proxy = await startProxy({
       port: 0,
       store: harness.store,
-      config: { anthropicUpstream: harness.upstream.url, openaiUpstream: harness.upstream.url, compressionBudgetMs: 5_000, bodyLimit: 64 * 1024 * 1024 },
+      config: {
+        anthropicUpstream: harness.upstream.url,
+        openaiUpstream: harness.upstream.url,
+        compressionBudgetMs: 5_000,
+        bodyLimit: 64 * 1024 * 1024,
+      },
     });
   });
   after(async () => {

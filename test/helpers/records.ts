@@ -35,7 +35,13 @@ export function plantedRecords(count: number, seed = 7): PlantedRecords {
   })) as Array<Record<string, unknown>>;
   const at = (fraction: number) => Math.floor(count * fraction);
   const needles = {
-    error: at(0.13), http5xx: at(0.29), outlier: at(0.42), successFalse: at(0.57), rare: at(0.66), shape: at(0.71), query: at(0.83),
+    error: at(0.13),
+    http5xx: at(0.29),
+    outlier: at(0.42),
+    successFalse: at(0.57),
+    rare: at(0.66),
+    shape: at(0.71),
+    query: at(0.83),
   };
   rows[needles.error].error = 'connection reset by peer';
   rows[needles.http5xx].status = 503;

@@ -3,7 +3,10 @@ import type { LoopbackClient } from '../../src/proxy/loopbackClient';
 type RelevanceStatus = Awaited<ReturnType<LoopbackClient['stats']>>['relevance'];
 
 /** The proxy's relevance once it differs from `passing` (by default: once the model has loaded or failed to), or after ten seconds. */
-export async function settledRelevance(client: LoopbackClient, passing: (relevance: RelevanceStatus) => boolean = isLoading): Promise<RelevanceStatus> {
+export async function settledRelevance(
+  client: LoopbackClient,
+  passing: (relevance: RelevanceStatus) => boolean = isLoading,
+): Promise<RelevanceStatus> {
   for (let i = 0; ; i++) {
     const { relevance } = await client.stats();
     if (!passing(relevance) || i === 200) return relevance;

@@ -42,14 +42,17 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
   const extensionsDir = join(dir, 'extensions');
   const workspace = join(dir, 'workspace');
   for (const path of [join(userDataDir, 'User'), extensionsDir, workspace]) mkdirSync(path, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'chat.disableAIFeatures': true,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    ...settings,
-  }));
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'chat.disableAIFeatures': true,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      ...settings,
+    }),
+  );
   // The test runner's own variables (NODE_TEST_CONTEXT) would make code-server's extension host act as a test child.
   // The claude CLI the e2e tools installed sits where Claude Code's native installer puts it, in
   // this HOME, which also holds its configuration; quiet, without update checks.
@@ -61,19 +64,41 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
   };
   mkdirSync(join(dir, '.local', 'bin'), { recursive: true });
   symlinkSync(claudeBin, join(dir, '.local', 'bin', 'claude'));
-  const codeServer = (args: string[]) => [codeServerBin, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', ...args];
+  const codeServer = (args: string[]) => [
+    codeServerBin,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...args,
+  ];
   const install = spawnSync(nodeBin, codeServer(['--install-extension', VSIX]), { encoding: 'utf8', env });
-  if (install.status !== 0 || !/successfully installed/.test(install.stdout)) throw new Error(`installing ${VSIX} failed: ${install.stdout}${install.stderr}`);
+  if (install.status !== 0 || !/successfully installed/.test(install.stdout))
+    throw new Error(`installing ${VSIX} failed: ${install.stdout}${install.stderr}`);
 
   const port = await freePort();
-  const server = spawn(nodeBin, codeServer(['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-workspace-trust', workspace]), {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const server = spawn(
+    nodeBin,
+    codeServer(['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-workspace-trust', workspace]),
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   await listening(server);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
@@ -120,7 +145,11 @@ export async function openWorkbench(dir: string, settings: Record<string, unknow
 /** Clicks the entry whose label is `label`: a row may go on with a key binding or "recently used", but not with more words. */
 async function pickExactly(page: Page, label: string): Promise<void> {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${escaped}(?! \\w)`) }).first().click({ timeout: 30_000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`^${escaped}(?! \\w)`) })
+    .first()
+    .click({ timeout: 30_000 });
 }
 
 async function listening(server: ChildProcess): Promise<void> {
@@ -150,6 +179,9 @@ async function closeAll(browser: Browser, server: ChildProcess): Promise<void> {
 }
 
 function findHeadroomLog(userDataDir: string): string {
-  const found = spawnSync('find', [join(userDataDir, 'logs'), '-name', '*Headroom.log'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  const found = spawnSync('find', [join(userDataDir, 'logs'), '-name', '*Headroom.log'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .filter(Boolean);
   return found.map((file) => readFileSync(file, 'utf8')).join('\n');
 }

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Serialized } from '@langchain/core/load/serializable';
-import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import {
+  AIMessage,
+  AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+  type BaseMessage,
+} from '@langchain/core/messages';
 import { FakeListChatModel, FakeStreamingChatModel } from '@langchain/core/utils/testing';
 import { HeadroomChatModel, headroomRetrieveTool, MemoryStore } from '../../src/langchain';
 import { bglLog } from '../helpers/corpora';
@@ -12,7 +19,10 @@ const MARKER_HASH = /retrieve hash=([0-9a-f]{8,64})/;
 /** What the wrapped model was given, as LangChain's own callbacks report it. */
 function recorder() {
   const seen: BaseMessage[][] = [];
-  return { seen, callbacks: [{ handleChatModelStart: (_llm: Serialized, messages: BaseMessage[][]) => void seen.push(messages[0]) }] };
+  return {
+    seen,
+    callbacks: [{ handleChatModelStart: (_llm: Serialized, messages: BaseMessage[][]) => void seen.push(messages[0]) }],
+  };
 }
 
 function conversation(toolOutput: string | ToolMessage['content']): BaseMessage[] {
@@ -27,7 +37,9 @@ function conversation(toolOutput: string | ToolMessage['content']): BaseMessage[
 describe('HeadroomChatModel (real LangChain, fake chat models)', () => {
   it('invoke: the wrapped model gets the tool output compressed, everything else as it was', async () => {
     const { seen, callbacks } = recorder();
-    const model = new HeadroomChatModel({ model: new FakeListChatModel({ responses: ['node R02-M1 had it'], callbacks }) });
+    const model = new HeadroomChatModel({
+      model: new FakeListChatModel({ responses: ['node R02-M1 had it'], callbacks }),
+    });
     const messages = conversation(bglLog().text);
     const answer = await model.invoke(messages);
     assert.equal(answer.content, 'node R02-M1 had it');
@@ -48,7 +60,9 @@ describe('HeadroomChatModel (real LangChain, fake chat models)', () => {
 
   it('stream: chunks come through as the wrapped model streams them', async () => {
     const { seen, callbacks } = recorder();
-    const model = new HeadroomChatModel({ model: new FakeListChatModel({ responses: ['streamed answer'], callbacks }) });
+    const model = new HeadroomChatModel({
+      model: new FakeListChatModel({ responses: ['streamed answer'], callbacks }),
+    });
     let text = '';
     let chunks = 0;
     for await (const chunk of await model.stream(conversation(bigJson()))) {
@@ -66,7 +80,12 @@ describe('HeadroomChatModel (real LangChain, fake chat models)', () => {
   it('compresses text blocks of a tool message and leaves small outputs alone', async () => {
     const { seen, callbacks } = recorder();
     const model = new HeadroomChatModel({ model: new FakeListChatModel({ responses: ['ok', 'ok'], callbacks }) });
-    await model.invoke(conversation([{ type: 'text', text: bglLog().text }, { type: 'text', text: 'exit code 0' }]));
+    await model.invoke(
+      conversation([
+        { type: 'text', text: bglLog().text },
+        { type: 'text', text: 'exit code 0' },
+      ]),
+    );
     const blocks = (seen[0][3] as ToolMessage).content as Array<{ type: string; text: string }>;
     assert.ok(blocks[0].text.length < bglLog().text.length / 4);
     assert.equal(blocks[1].text, 'exit code 0');
@@ -80,8 +99,13 @@ describe('HeadroomChatModel (real LangChain, fake chat models)', () => {
   it('binds tools through to the wrapped model, and headroom_retrieve expands a marker from the same store', async () => {
     const store = new MemoryStore();
     const retrieve = headroomRetrieveTool(store);
-    const call = new AIMessageChunk({ content: '', tool_calls: [{ id: 'call_2', name: 'headroom_retrieve', args: { hash: 'x' } }] });
-    const model = new HeadroomChatModel({ model: new FakeStreamingChatModel({ chunks: [call] }), store }).bindTools([retrieve]);
+    const call = new AIMessageChunk({
+      content: '',
+      tool_calls: [{ id: 'call_2', name: 'headroom_retrieve', args: { hash: 'x' } }],
+    });
+    const model = new HeadroomChatModel({ model: new FakeStreamingChatModel({ chunks: [call] }), store }).bindTools([
+      retrieve,
+    ]);
     assert.ok(model instanceof HeadroomChatModel);
     assert.equal(model.store, store);
     const answer = await model.invoke(conversation(bglLog().text));
@@ -89,7 +113,9 @@ describe('HeadroomChatModel (real LangChain, fake chat models)', () => {
     assert.equal(model.lastCompression.compressedMessages, 1);
 
     // The same content compresses to the same text (the memo), so this is the marker the model saw.
-    const hash = MARKER_HASH.exec((await model.compressMessages(conversation(bglLog().text)))[3].content as string)?.[1];
+    const hash = MARKER_HASH.exec(
+      (await model.compressMessages(conversation(bglLog().text)))[3].content as string,
+    )?.[1];
     assert.ok(hash);
     const part = String(await retrieve.invoke({ hash, query: 'data TLB error interrupt', limit: 3 }));
     assert.match(part, /^\[headroom: original [0-9a-f]+: lines 1–3 of the \d+ matching "data TLB error interrupt"/);

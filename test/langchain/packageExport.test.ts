@@ -13,14 +13,18 @@ const load = createRequire(__filename);
 const published = () => load(SUBPATH) as typeof import('../../src/langchain');
 
 describe('headroom-vscode/langchain, the published subpath', () => {
-  it('resolves to the bundle, which uses the caller\'s own @langchain/core instead of a copy', async () => {
+  it("resolves to the bundle, which uses the caller's own @langchain/core instead of a copy", async () => {
     const bundle = load.resolve(SUBPATH);
     assert.match(bundle, /dist[\\/]langchain\.js$/);
-    assert.doesNotMatch(readFileSync(bundle, 'utf8'), /class BaseChatModel\b/, '@langchain/core is a peer dependency, not bundled');
+    assert.doesNotMatch(
+      readFileSync(bundle, 'utf8'),
+      /class BaseChatModel\b/,
+      '@langchain/core is a peer dependency, not bundled',
+    );
 
     const { HeadroomChatModel } = published();
     const model = new HeadroomChatModel({ model: new FakeListChatModel({ responses: ['fine'] }) });
-    assert.ok(model instanceof BaseChatModel, 'an instance of the caller\'s BaseChatModel, so agents accept it');
+    assert.ok(model instanceof BaseChatModel, "an instance of the caller's BaseChatModel, so agents accept it");
     const answer = await model.invoke([
       new HumanMessage('what failed?'),
       new AIMessage({ content: '', tool_calls: [{ id: 't1', name: 'cat', args: {} }] }),

@@ -28,7 +28,11 @@ describe('applying a learn plan', () => {
       { file: join(dir, 'CLAUDE.md'), before: undefined, after: 'learned\n', diff: 'x' },
       { file: agents, before: 'as it was\n', after: 'as it was\nlearned\n', diff: 'x' },
     ];
-    assert.throws(() => applyLearn(plan), (error: unknown) => error instanceof StalePlan && /AGENTS\.md changed since learn read it/.test((error as Error).message));
+    assert.throws(
+      () => applyLearn(plan),
+      (error: unknown) =>
+        error instanceof StalePlan && /AGENTS\.md changed since learn read it/.test((error as Error).message),
+    );
     assert.equal(existsSync(join(dir, 'CLAUDE.md')), false);
     assert.equal(readFileSync(agents, 'utf8'), 'edited after the preview\n');
   });

@@ -17,12 +17,20 @@ describe('learn from real Claude Code transcripts', () => {
     const home = join(dir, 'home');
     mkdirSync(join(workspace, 'packages', 'app', 'config'), { recursive: true });
     mkdirSync(home);
-    writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'learn-fixture', scripts: { test: 'echo all 12 tests passed' } }));
+    writeFileSync(
+      join(workspace, 'package.json'),
+      JSON.stringify({ name: 'learn-fixture', scripts: { test: 'echo all 12 tests passed' } }),
+    );
     writeFileSync(join(workspace, 'packages', 'app', 'config', 'app.json'), '{"port": 8080}');
     writeFileSync(join(workspace, 'CLAUDE.md'), '# My project\n\nUse tabs.\n');
     const upstream = await startFakeUpstream({ script: 'learn' });
     try {
-      const run = await runClaude({ cwd: workspace, prompt: LEARN_PROMPT, allowedTools: 'Bash,Read', env: { HOME: home, ANTHROPIC_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-learn-test' } });
+      const run = await runClaude({
+        cwd: workspace,
+        prompt: LEARN_PROMPT,
+        allowedTools: 'Bash,Read',
+        env: { HOME: home, ANTHROPIC_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-learn-test' },
+      });
       assert.equal(run.code, 0, run.stderr);
     } finally {
       await upstream.close();
@@ -30,7 +38,12 @@ describe('learn from real Claude Code transcripts', () => {
     const transcripts = jsonlFiles(join(home, '.claude', 'projects', claudeProjectFolder(workspace)));
     assert.equal(transcripts.length, 1, 'Claude Code wrote its transcript where learn looks for it');
 
-    const report = await planLearn({ workspace, agent: 'claude', claudeDir: join(home, '.claude'), codexDir: join(home, '.codex') });
+    const report = await planLearn({
+      workspace,
+      agent: 'claude',
+      claudeDir: join(home, '.claude'),
+      codexDir: join(home, '.codex'),
+    });
     assert.deepEqual(report.findings.map((f) => f.text).sort(), [
       'Run `npm test`, not `npm run tests`: there is no "tests" script.',
       '`config/app.json` does not exist; the file is `packages/app/config/app.json`.',
@@ -44,7 +57,9 @@ describe('learn from real Claude Code transcripts', () => {
     assert.match(dry.stdout, /Dry run: nothing was written/);
     assert.equal(readFileSync(join(workspace, 'CLAUDE.md'), 'utf8'), '# My project\n\nUse tabs.\n');
 
-    const applied = headroom(['learn', '--agent', 'claude', '--workspace', workspace, '--apply'], undefined, { HOME: home });
+    const applied = headroom(['learn', '--agent', 'claude', '--workspace', workspace, '--apply'], undefined, {
+      HOME: home,
+    });
     assert.equal(applied.code, 0, applied.stderr);
     const written = readFileSync(join(workspace, 'CLAUDE.md'), 'utf8');
     assert.ok(written.startsWith('# My project\n\nUse tabs.\n\n<!-- headroom:learn:start -->\n'));
@@ -52,8 +67,14 @@ describe('learn from real Claude Code transcripts', () => {
     assert.equal(readFileSync(join(workspace, 'CLAUDE.md.headroom-backup'), 'utf8'), '# My project\n\nUse tabs.\n');
     assert.equal(existsSync(join(workspace, 'AGENTS.md')), false, '--agent claude writes CLAUDE.md only');
 
-    const again = headroom(['learn', '--agent', 'claude', '--workspace', workspace, '--apply'], undefined, { HOME: home });
+    const again = headroom(['learn', '--agent', 'claude', '--workspace', workspace, '--apply'], undefined, {
+      HOME: home,
+    });
     assert.match(again.stdout, /already up to date/);
-    assert.equal(readFileSync(join(workspace, 'CLAUDE.md'), 'utf8'), written, 'a re-run with the same transcripts changes nothing');
+    assert.equal(
+      readFileSync(join(workspace, 'CLAUDE.md'), 'utf8'),
+      written,
+      'a re-run with the same transcripts changes nothing',
+    );
   });
 });

@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import { FindingCollector } from '../../src/learn/corrections';
 import type { ToolCall } from '../../src/learn/toolCall';
 
-const bash = (session: string, command: string, output: string, exitCode: number): ToolCall => ({ agent: 'claude', session, at: '', tool: 'Bash', command, output, isError: exitCode !== 0, exitCode });
+const bash = (session: string, command: string, output: string, exitCode: number): ToolCall => ({
+  agent: 'claude',
+  session,
+  at: '',
+  tool: 'Bash',
+  command,
+  output,
+  isError: exitCode !== 0,
+  exitCode,
+});
 const missing = (session: string) => bash(session, 'npm run tests', 'npm error Missing script: "tests"', 1);
 const fixed = (session: string) => bash(session, 'npm test', 'ok', 0);
 const other = (session: string, i: number) => bash(session, `ls dir${i}`, 'a b', 0);
@@ -29,7 +38,14 @@ describe('pairing failures with their fixes', () => {
 
   it('ranks by the tokens the failures cost, then by how often they happened', () => {
     const noisy = bash('s', 'rg handler', `rg: command not found\n${'x '.repeat(2_000)}`, 127);
-    const ranked = findings([missing('s'), fixed('s'), missing('t'), fixed('t'), noisy, bash('s', 'grep -rn handler .', 'src/a.ts:1', 0)]);
+    const ranked = findings([
+      missing('s'),
+      fixed('s'),
+      missing('t'),
+      fixed('t'),
+      noisy,
+      bash('s', 'grep -rn handler .', 'src/a.ts:1', 0),
+    ]);
     assert.deepEqual(ranked, [
       '1×1 `rg` is not installed here; `grep -rn handler .` works instead.',
       '2×2 Run `npm test`, not `npm run tests`: there is no "tests" script.',

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LEARN_END, LEARN_START, mergeLearnBlock } from '../../src/learn/learnBlock';
 
-const block = (...lines: string[]) => `${LEARN_START}\n## Learned from earlier agent sessions (headroom learn)\n\n${lines.map((l) => `- ${l}`).join('\n')}\n${LEARN_END}`;
+const block = (...lines: string[]) =>
+  `${LEARN_START}\n## Learned from earlier agent sessions (headroom learn)\n\n${lines.map((l) => `- ${l}`).join('\n')}\n${LEARN_END}`;
 
 describe('the learn block in CLAUDE.md / AGENTS.md', () => {
   it('creates a file, or appends to one without a block, keeping what is there', () => {
@@ -28,7 +29,8 @@ describe('the learn block in CLAUDE.md / AGENTS.md', () => {
       assert.match(repaired ?? '', /removed them and wrote a fresh block/);
       assert.equal(text.split(LEARN_START).length, 2, 'exactly one start marker');
       assert.equal(text.split(LEARN_END).length, 2, 'exactly one end marker');
-      for (const words of damaged.split('\n').filter((l) => l && !l.includes('headroom:learn'))) assert.ok(text.includes(words), `kept "${words}"`);
+      for (const words of damaged.split('\n').filter((l) => l && !l.includes('headroom:learn')))
+        assert.ok(text.includes(words), `kept "${words}"`);
       assert.ok(text.endsWith(`${block('fresh')}\n`));
     }
   });

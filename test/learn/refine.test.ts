@@ -14,12 +14,19 @@ describe('learn --refine (a language model rewords, the facts stay)', () => {
   it('uses a reworded line only when it keeps every command and path', async () => {
     const model = await startFakeUpstream({ script: 'refine' });
     try {
-      const refined = await refineLines(LINES, anthropicRefiner({ baseUrl: model.url, apiKey: 'sk-ant-refine', model: 'claude-haiku-4-5' }));
+      const refined = await refineLines(
+        LINES,
+        anthropicRefiner({ baseUrl: model.url, apiKey: 'sk-ant-refine', model: 'claude-haiku-4-5' }),
+      );
       assert.deepEqual(refined, ['Do this: `npm test` instead of `npm run tests`.', LINES[1]]);
       const sent = model.requests[0];
       assert.equal(sent.url, '/v1/messages');
       assert.equal(sent.headers['x-api-key'], 'sk-ant-refine');
-      const body = JSON.parse(sent.body.toString()) as { model: string; system: string; messages: Array<{ content: string }> };
+      const body = JSON.parse(sent.body.toString()) as {
+        model: string;
+        system: string;
+        messages: Array<{ content: string }>;
+      };
       assert.equal(body.model, 'claude-haiku-4-5');
       assert.match(body.system, /Keep every `code span` exactly/);
       assert.deepEqual(JSON.parse(body.messages[0].content), LINES);
@@ -31,7 +38,10 @@ describe('learn --refine (a language model rewords, the facts stay)', () => {
   it('fails loudly on an answer that is not a JSON array, so the caller keeps the lines as found', async () => {
     const model = await startFakeUpstream();
     try {
-      await assert.rejects(refineLines(LINES, anthropicRefiner({ baseUrl: model.url, apiKey: 'k', model: 'm' })), /did not answer with a JSON array/);
+      await assert.rejects(
+        refineLines(LINES, anthropicRefiner({ baseUrl: model.url, apiKey: 'k', model: 'm' })),
+        /did not answer with a JSON array/,
+      );
     } finally {
       await model.close();
     }

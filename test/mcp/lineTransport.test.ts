@@ -23,11 +23,20 @@ describe('LineTransport', () => {
   it('assembles messages split across chunks at any byte, CRLF or LF, several per chunk', async () => {
     const { input, transport, messages } = harness();
     await transport.start();
-    const stream = Buffer.from(`${ping(1)}\r\n${ping(2)}\n\n${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'x', params: { text: 'héllo ✓' } })}\n`);
+    const stream = Buffer.from(
+      `${ping(1)}\r\n${ping(2)}\n\n${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'x', params: { text: 'héllo ✓' } })}\n`,
+    );
     for (let i = 0; i < stream.length; i += 7) input.write(stream.subarray(i, i + 7));
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(messages.map((m) => (m as { id: number }).id), [1, 2, 3]);
-    assert.equal((messages[2] as unknown as { params: { text: string } }).params.text, 'héllo ✓', 'a multi-byte character split between chunks survives');
+    assert.deepEqual(
+      messages.map((m) => (m as { id: number }).id),
+      [1, 2, 3],
+    );
+    assert.equal(
+      (messages[2] as unknown as { params: { text: string } }).params.text,
+      'héllo ✓',
+      'a multi-byte character split between chunks survives',
+    );
   });
 
   it('skips a line that is not JSON, not JSON-RPC, or too long, reports it, and reads on', async () => {
@@ -37,7 +46,10 @@ describe('LineTransport', () => {
     input.write(`{"jsonrpc":"2.0","id":9,"method":"${'x'.repeat(100)}`);
     input.write(`${'y'.repeat(100)}"}\n${ping(4)}\n`);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(messages.map((m) => (m as { id: number }).id), [4]);
+    assert.deepEqual(
+      messages.map((m) => (m as { id: number }).id),
+      [4],
+    );
     assert.equal(errors.length, 3);
     assert.match(errors[0], /not a JSON-RPC message/);
     assert.match(errors[2], /over 0 MB|over \d+ MB/);

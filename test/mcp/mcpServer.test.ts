@@ -23,7 +23,13 @@ describe('headroom mcp (the built bundle, over stdio, with the SDK client)', () 
 
   it('lists its tools with schemas and descriptions a model can act on', async () => {
     const { tools } = await mcp.client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['headroom_compress', 'headroom_retrieve', 'headroom_share', 'headroom_shared', 'headroom_stats']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), [
+      'headroom_compress',
+      'headroom_retrieve',
+      'headroom_share',
+      'headroom_shared',
+      'headroom_stats',
+    ]);
     for (const tool of tools) {
       assert.ok((tool.description ?? '').length > 80, `${tool.name} explains itself`);
       assert.equal(tool.inputSchema.type, 'object');
@@ -31,7 +37,9 @@ describe('headroom mcp (the built bundle, over stdio, with the SDK client)', () 
     const byName = new Map(tools.map((t) => [t.name, t]));
     const compress = byName.get('headroom_compress')!;
     assert.deepEqual(compress.inputSchema.required, ['content']);
-    assert.deepEqual((compress.inputSchema.properties as Record<string, { enum?: string[] }>).kind.enum, [...CONTENT_KINDS]);
+    assert.deepEqual((compress.inputSchema.properties as Record<string, { enum?: string[] }>).kind.enum, [
+      ...CONTENT_KINDS,
+    ]);
     assert.ok(compress.outputSchema, 'compress declares its structured output');
     const retrieve = byName.get('headroom_retrieve')!;
     assert.deepEqual(retrieve.inputSchema.required, ['hash']);
@@ -44,7 +52,14 @@ describe('headroom mcp (the built bundle, over stdio, with the SDK client)', () 
     const log = bglLog().text;
     const result = await mcp.call('headroom_compress', { content: log, query: 'data TLB error' });
     assert.notEqual(result.isError, true, textOf(result));
-    const figures = result.structuredContent as { hash: string; kind: string; compressed: boolean; tokensBefore: number; tokensAfter: number; markerHashes: string[] };
+    const figures = result.structuredContent as {
+      hash: string;
+      kind: string;
+      compressed: boolean;
+      tokensBefore: number;
+      tokensAfter: number;
+      markerHashes: string[];
+    };
     assert.equal(figures.kind, 'log');
     assert.equal(figures.compressed, true);
     assert.ok(figures.tokensAfter < figures.tokensBefore / 4, `${figures.tokensBefore} → ${figures.tokensAfter}`);
@@ -58,7 +73,11 @@ describe('headroom mcp (the built bundle, over stdio, with the SDK client)', () 
     assert.match(header, /^\[headroom: original [0-9a-f]+: lines 1–2000, 2000 lines in all\]$/);
     assert.equal(lines.join('\n'), log);
 
-    const part = await mcp.call('headroom_retrieve', { hash: figures.hash, query: 'data TLB error interrupt', limit: 2 });
+    const part = await mcp.call('headroom_retrieve', {
+      hash: figures.hash,
+      query: 'data TLB error interrupt',
+      limit: 2,
+    });
     const partLines = textOf(part).split('\n').slice(1);
     assert.equal(partLines.length, 2);
     for (const line of partLines) assert.match(line, /data TLB error interrupt/);
@@ -72,7 +91,12 @@ describe('headroom mcp (the built bundle, over stdio, with the SDK client)', () 
     const notHex = await mcp.call('headroom_retrieve', { hash: 'not a hash' });
     assert.equal(notHex.isError, true);
     assert.match(textOf(notHex), /is not a Headroom hash/);
-    for (const [name, args] of [['headroom_retrieve', {}], ['headroom_retrieve', { hash: 'abc', offset: -1 }], ['headroom_compress', { content: 42 }], ['headroom_compress', { content: 'x', kind: 'poetry' }]] as const) {
+    for (const [name, args] of [
+      ['headroom_retrieve', {}],
+      ['headroom_retrieve', { hash: 'abc', offset: -1 }],
+      ['headroom_compress', { content: 42 }],
+      ['headroom_compress', { content: 'x', kind: 'poetry' }],
+    ] as const) {
       const bad = await mcp.call(name, args);
       assert.equal(bad.isError, true, `${name} ${JSON.stringify(args)}`);
       assert.match(textOf(bad), /Input validation error/);
@@ -87,13 +111,22 @@ describe('headroom mcp (the built bundle, over stdio, with the SDK client)', () 
   it('reports savings from the store when no proxy runs, counting its own compressions', async () => {
     await mcp.call('headroom_compress', { content: bigJson() });
     const stats = await mcp.call('headroom_stats');
-    const report = stats.structuredContent as { source: string; compression: boolean | null; allTime: { compressedItems: number; tokensSaved: number }; byKind: Array<{ key: string }>; byTool: Array<{ key: string }> };
+    const report = stats.structuredContent as {
+      source: string;
+      compression: boolean | null;
+      allTime: { compressedItems: number; tokensSaved: number };
+      byKind: Array<{ key: string }>;
+      byTool: Array<{ key: string }>;
+    };
     assert.equal(report.source, 'store');
     assert.equal(report.compression, null);
     assert.ok(report.allTime.compressedItems >= 2, `items ${report.allTime.compressedItems}`);
     assert.ok(report.allTime.tokensSaved > 0);
     assert.deepEqual(report.byKind.map((k) => k.key).sort(), ['json', 'log']);
-    assert.deepEqual(report.byTool.map((k) => k.key), ['mcp']);
+    assert.deepEqual(
+      report.byTool.map((k) => k.key),
+      ['mcp'],
+    );
     assert.match(textOf(stats), /no proxy running/);
     assert.match(textOf(stats), /Tokens saved: /);
   });
@@ -133,21 +166,39 @@ describe('headroom mcp: raw protocol abuse', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const send = (value: unknown) => child.stdin.write(`${JSON.stringify(value)}\n`);
     const answered = async (id: number) => {
-      for (let i = 0; i < 200 && !stdout.split('\n').some((l) => l.includes(`"id":${id}`)); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && !stdout.split('\n').some((l) => l.includes(`"id":${id}`)); i++)
+        await new Promise((r) => setTimeout(r, 50));
       const line = stdout.split('\n').find((l) => l.includes(`"id":${id}`));
       assert.ok(line, `an answer to request ${id}; stderr: ${stderr}`);
       return JSON.parse(line) as { result?: { content?: Array<{ text: string }>; isError?: boolean }; error?: unknown };
     };
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
     await answered(1);
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     child.stdin.write('this is not json\n');
-    child.stdin.write('{"jsonrpc":"2.0","id":')
+    child.stdin.write('{"jsonrpc":"2.0","id":');
     child.stdin.write('\n');
-    child.stdin.write(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"headroom_compress","arguments":{"content":"bytes '), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(' end"}}}\n')]));
+    child.stdin.write(
+      Buffer.concat([
+        Buffer.from(
+          '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"headroom_compress","arguments":{"content":"bytes ',
+        ),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+        Buffer.from(' end"}}}\n'),
+      ]),
+    );
     send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
     const nonUtf8 = await answered(2);
-    assert.match(nonUtf8.result?.content?.[0].text ?? '', /^bytes \uFFFD+\( end$/, 'invalid bytes arrive as replacement characters');
+    assert.match(
+      nonUtf8.result?.content?.[0].text ?? '',
+      /^bytes \uFFFD+\( end$/,
+      'invalid bytes arrive as replacement characters',
+    );
     const listed = await answered(3);
     assert.ok(listed.result, 'still serving after the malformed lines');
     assert.match(stderr, /not valid JSON|Unexpected token/);
@@ -169,10 +220,14 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' },
         body: JSON.stringify({
-          model: 'claude-sonnet-4-5', max_tokens: 100,
+          model: 'claude-sonnet-4-5',
+          max_tokens: 100,
           messages: [
             { role: 'user', content: 'Why did the node fail?' },
-            { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'cat bgl.log' } }] },
+            {
+              role: 'assistant',
+              content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'cat bgl.log' } }],
+            },
             { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: log }] },
           ],
         }),
@@ -191,8 +246,14 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
       const original = await fetch(`${proxy.url}/headroom/items/${jsonHash}`);
       assert.equal(original.status, 200);
       assert.equal(await original.text(), bigJson(), 'the proxy has what the MCP server compressed');
-      const listed = (await (await fetch(`${proxy.url}/headroom/items?tool=mcp`)).json()) as { items: Array<{ hash: string }> };
-      assert.deepEqual(listed.items.map((i) => i.hash), [jsonHash], 'and lists it in the panel\'s items');
+      const listed = (await (await fetch(`${proxy.url}/headroom/items?tool=mcp`)).json()) as {
+        items: Array<{ hash: string }>;
+      };
+      assert.deepEqual(
+        listed.items.map((i) => i.hash),
+        [jsonHash],
+        "and lists it in the panel's items",
+      );
 
       const stats = await mcp.call('headroom_stats');
       const report = stats.structuredContent as { source: string; compression: boolean; allTime: { requests: number } };
@@ -206,12 +267,14 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
     }
   });
 
-  it('never holds the store between calls: a proxy can start while the MCP server runs, and two servers never lose each other\'s writes', async () => {
+  it("never holds the store between calls: a proxy can start while the MCP server runs, and two servers never lose each other's writes", async () => {
     const store = join(tempDir(), 'two.sqlite');
     const [a, b] = await Promise.all([connectMcp(store, 'agent-a'), connectMcp(store, 'agent-b')]);
     try {
       const outputs = Array.from({ length: 6 }, (_, i) => `${bglLog().text}\nrun ${i}`);
-      const results = await Promise.all(outputs.map((content, i) => (i % 2 ? a : b).call('headroom_compress', { content })));
+      const results = await Promise.all(
+        outputs.map((content, i) => (i % 2 ? a : b).call('headroom_compress', { content })),
+      );
       const hashes = results.map((r) => {
         assert.notEqual(r.isError, true, textOf(r));
         return (r.structuredContent as { hash: string }).hash;
@@ -219,7 +282,11 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
       for (const [i, hash] of hashes.entries()) {
         const back = await (i % 2 ? b : a).call('headroom_retrieve', { hash, limit: 100_000 });
         assert.notEqual(back.isError, true, `output ${i}: ${textOf(back)}`);
-        assert.equal(textOf(back).split('\n').slice(1).join('\n'), outputs[i], `output ${i}, written by one process, read by the other`);
+        assert.equal(
+          textOf(back).split('\n').slice(1).join('\n'),
+          outputs[i],
+          `output ${i}, written by one process, read by the other`,
+        );
       }
       const proxy = await startCliProxy(['--store', store]);
       assert.ok(existsSync(`${store}.proxy.json`));

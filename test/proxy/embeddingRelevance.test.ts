@@ -17,7 +17,14 @@ describe('the proxy with an embedding model', () => {
   const { dir, modelDir } = tinyEmbeddingModelFixture();
 
   it('starts on BM25, switches to the hybrid once the model has loaded in its worker, and compresses with it', async () => {
-    const proxy = await startCliProxy(['--store', join(dir, 'hybrid.sqlite'), '--embedding-model', modelDir, '--embedding-budget-ms', '2000']);
+    const proxy = await startCliProxy([
+      '--store',
+      join(dir, 'hybrid.sqlite'),
+      '--embedding-model',
+      modelDir,
+      '--embedding-budget-ms',
+      '2000',
+    ]);
     try {
       const client = new LoopbackClient(proxy.url);
       assert.deepEqual(await settledRelevance(client), { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 2_000 });
@@ -30,10 +37,17 @@ describe('the proxy with an embedding model', () => {
   });
 
   it('says why relevance is BM25 alone: no model, or a folder without one', async () => {
-    const none = await startCliProxy(['--store', join(dir, 'none.sqlite')], { HEADROOM_HOME: join(dir, 'nothing-fetched') });
-    const missing = await startCliProxy(['--store', join(dir, 'missing.sqlite')], { HEADROOM_EMBEDDING_MODEL: join(dir, 'no-model-here') });
+    const none = await startCliProxy(['--store', join(dir, 'none.sqlite')], {
+      HEADROOM_HOME: join(dir, 'nothing-fetched'),
+    });
+    const missing = await startCliProxy(['--store', join(dir, 'missing.sqlite')], {
+      HEADROOM_EMBEDDING_MODEL: join(dir, 'no-model-here'),
+    });
     try {
-      assert.deepEqual((await new LoopbackClient(none.url).stats()).relevance, { mode: 'bm25', reason: 'no embedding model is configured' });
+      assert.deepEqual((await new LoopbackClient(none.url).stats()).relevance, {
+        mode: 'bm25',
+        reason: 'no embedding model is configured',
+      });
       const reason = await settledRelevance(new LoopbackClient(missing.url));
       assert.equal(reason.mode, 'bm25');
       assert.match(reason.mode === 'bm25' ? reason.reason : '', /No embedding model in .*no-model-here/);
@@ -52,36 +66,75 @@ describe('the shipped bundles with fetched embeddings, outside any node_modules 
   before(() => {
     mkdirSync(installed, { recursive: true });
     const shipped = readdirSync(join(CLI, '..')).filter((file) => /^cli.*\.mjs$/.test(file));
-    for (const file of [...shipped, 'embeddingWorker.js', 'sql-wasm.wasm']) copyFileSync(join(CLI, '..', file), join(installed, file));
+    for (const file of [...shipped, 'embeddingWorker.js', 'sql-wasm.wasm'])
+      copyFileSync(join(CLI, '..', file), join(installed, file));
     cpSync(join(CLI, '..', 'tree-sitter'), join(installed, 'tree-sitter'), { recursive: true });
   });
 
   it('`headroom embeddings fetch` fetches the model and runtime, and a proxy started without options ranks by meaning with them', async () => {
-    const fetched = await promisify(execFile)(process.execPath, [cli, 'embeddings', 'fetch', '--model-host', server.modelHost, '--npm-registry', server.registry], { env: { ...process.env, HEADROOM_HOME: home } });
+    const fetched = await promisify(execFile)(
+      process.execPath,
+      [cli, 'embeddings', 'fetch', '--model-host', server.modelHost, '--npm-registry', server.registry],
+      { env: { ...process.env, HEADROOM_HOME: home } },
+    );
     const paths = embeddingAssetPaths(join(home, 'embeddings'));
-    assert.equal(fetched.stdout, `model    ${paths.modelDir}\nruntime  ${paths.runtimeDir}\nheadroom proxy uses them when started without --embedding-model.\n`);
-    assert.match(fetched.stderr, /fetching onnxruntime-node 1\.30\.0: .* MB\n(.*\n)*fetching Xenova\/all-MiniLM-L6-v2 onnx\/model_quantized\.onnx: /);
+    assert.equal(
+      fetched.stdout,
+      `model    ${paths.modelDir}\nruntime  ${paths.runtimeDir}\nheadroom proxy uses them when started without --embedding-model.\n`,
+    );
+    assert.match(
+      fetched.stderr,
+      /fetching onnxruntime-node 1\.30\.0: .* MB\n(.*\n)*fetching Xenova\/all-MiniLM-L6-v2 onnx\/model_quantized\.onnx: /,
+    );
     const proxy = await startCliProxy(['--store', join(dir, 'fetched.sqlite')], { HEADROOM_HOME: home }, cli);
-    const off = await startCliProxy(['--store', join(dir, 'off.sqlite'), '--no-embeddings'], { HEADROOM_HOME: home }, cli);
+    const off = await startCliProxy(
+      ['--store', join(dir, 'off.sqlite'), '--no-embeddings'],
+      { HEADROOM_HOME: home },
+      cli,
+    );
     try {
-      assert.deepEqual(await settledRelevance(new LoopbackClient(proxy.url)), { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 100 });
-      assert.deepEqual((await new LoopbackClient(off.url).stats()).relevance, { mode: 'bm25', reason: 'no embedding model is configured' }, '--no-embeddings leaves the fetched model alone');
+      assert.deepEqual(await settledRelevance(new LoopbackClient(proxy.url)), {
+        mode: 'hybrid',
+        embeddingWeight: 0.5,
+        budgetMs: 100,
+      });
+      assert.deepEqual(
+        (await new LoopbackClient(off.url).stats()).relevance,
+        { mode: 'bm25', reason: 'no embedding model is configured' },
+        '--no-embeddings leaves the fetched model alone',
+      );
     } finally {
       assert.equal(await proxy.stop(), 0);
       await off.stop();
     }
-    const contradiction = await promisify(execFile)(process.execPath, [cli, 'proxy', '--no-embeddings', '--embedding-model', paths.modelDir]).catch((error: { code: number; stderr: string }) => error);
+    const contradiction = await promisify(execFile)(process.execPath, [
+      cli,
+      'proxy',
+      '--no-embeddings',
+      '--embedding-model',
+      paths.modelDir,
+    ]).catch((error: { code: number; stderr: string }) => error);
     assert.equal((contradiction as { code: number }).code, 2);
-    assert.match((contradiction as { stderr: string }).stderr, /--no-embeddings and --embedding-model contradict each other/);
+    assert.match(
+      (contradiction as { stderr: string }).stderr,
+      /--no-embeddings and --embedding-model contradict each other/,
+    );
   });
 
   it('without the runtime, says relevance is BM25 alone because onnxruntime-node is not installed', async () => {
     const { modelDir } = embeddingAssetPaths(join(home, 'embeddings'));
-    const proxy = await startCliProxy(['--store', join(dir, 'no-runtime.sqlite'), '--embedding-model', modelDir], { HEADROOM_HOME: join(dir, 'empty') }, cli);
+    const proxy = await startCliProxy(
+      ['--store', join(dir, 'no-runtime.sqlite'), '--embedding-model', modelDir],
+      { HEADROOM_HOME: join(dir, 'empty') },
+      cli,
+    );
     try {
       const relevance = await settledRelevance(new LoopbackClient(proxy.url));
       assert.equal(relevance.mode, 'bm25');
-      assert.match(relevance.mode === 'bm25' ? relevance.reason : '', /^the ONNX runtime \(onnxruntime-node\) is not installed; `headroom embeddings fetch` or the extension fetches it$/);
+      assert.match(
+        relevance.mode === 'bm25' ? relevance.reason : '',
+        /^the ONNX runtime \(onnxruntime-node\) is not installed; `headroom embeddings fetch` or the extension fetches it$/,
+      );
     } finally {
       await proxy.stop();
     }

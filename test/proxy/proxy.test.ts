@@ -13,7 +13,12 @@ import { bigJson, bigLog } from '../helpers/toolOutputs';
 import { zstdRawFrame } from '../helpers/zstdFrame';
 
 const API_KEY = 'sk-ant-test-SECRET-0123456789';
-const anthropicHeaders = { 'content-type': 'application/json', 'x-api-key': API_KEY, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'context-management-2025-06-27' };
+const anthropicHeaders = {
+  'content-type': 'application/json',
+  'x-api-key': API_KEY,
+  'anthropic-version': '2023-06-01',
+  'anthropic-beta': 'context-management-2025-06-27',
+};
 
 function anthropicBody(stream: boolean, toolOutput = bigLog()): string {
   return JSON.stringify({
@@ -24,8 +29,16 @@ function anthropicBody(stream: boolean, toolOutput = bigLog()): string {
     metadata: { user_id: '{"session_id":"abc"}' },
     messages: [
       { role: 'user', content: 'Why did the nodes fail?' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'cat bgl.log' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: toolOutput, cache_control: { type: 'ephemeral' } }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'cat bgl.log' } }],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: toolOutput, cache_control: { type: 'ephemeral' } },
+        ],
+      },
     ],
   });
 }
@@ -42,7 +55,9 @@ describe('proxy: Anthropic Messages', () => {
     assert.equal(seen.url, '/v1/messages?beta=true');
     assert.equal(seen.headers['x-api-key'], API_KEY);
     assert.equal(seen.headers['anthropic-beta'], anthropicHeaders['anthropic-beta']);
-    const sent = JSON.parse(seen.body.toString()) as Record<string, unknown> & { messages: Array<{ content: unknown }> };
+    const sent = JSON.parse(seen.body.toString()) as Record<string, unknown> & {
+      messages: Array<{ content: unknown }>;
+    };
     const original = JSON.parse(body) as typeof sent;
     assert.ok(seen.body.length < body.length / 4, `${body.length} → ${seen.body.length} bytes`);
     assert.deepEqual(sent.system, original.system);
@@ -54,7 +69,10 @@ describe('proxy: Anthropic Messages', () => {
   });
 
   it('streams the answer through byte for byte, as it arrives', async () => {
-    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...anthropicHeaders, 'x-fake-delay-ms': '5' }, body: anthropicBody(true) });
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, {
+      headers: { ...anthropicHeaders, 'x-fake-delay-ms': '5' },
+      body: anthropicBody(true),
+    });
     assert.equal(answer.status, 200);
     assert.match(String(answer.headers['content-type']), /text\/event-stream/);
     const index = h.upstream.requests.length - 1;
@@ -64,24 +82,39 @@ describe('proxy: Anthropic Messages', () => {
   });
 
   it('passes a request through byte-identically when compression is off', async () => {
-    const off = await httpRequest(`${h.proxy.url}/headroom/toggle`, { headers: { 'content-type': 'application/json' }, body: '{"enabled":false}' });
+    const off = await httpRequest(`${h.proxy.url}/headroom/toggle`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{"enabled":false}',
+    });
     assert.deepEqual(JSON.parse(off.body.toString()), { compression: false });
     const body = anthropicBody(false);
     await httpRequest(`${h.proxy.url}/v1/messages`, { headers: anthropicHeaders, body });
     assert.ok(h.upstream.requests.at(-1)!.body.equals(Buffer.from(body)));
-    await httpRequest(`${h.proxy.url}/headroom/toggle`, { headers: { 'content-type': 'application/json' }, body: '{"enabled":true}' });
+    await httpRequest(`${h.proxy.url}/headroom/toggle`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{"enabled":true}',
+    });
   });
 
   it('forwards malformed JSON unchanged, so the upstream answers as it would', async () => {
-    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: anthropicHeaders, body: '{"messages": [' });
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, {
+      headers: anthropicHeaders,
+      body: '{"messages": [',
+    });
     assert.equal(answer.status, 400);
     assert.equal(h.upstream.requests.at(-1)!.body.toString(), '{"messages": [');
   });
 
   it('decodes gzip and zstd bodies, compresses them and sends them plain', async () => {
-    for (const [encoding, encode] of [['gzip', gzipSync], ['zstd', zstdRawFrame]] as const) {
+    for (const [encoding, encode] of [
+      ['gzip', gzipSync],
+      ['zstd', zstdRawFrame],
+    ] as const) {
       const body = encode(Buffer.from(anthropicBody(false)));
-      const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...anthropicHeaders, 'content-encoding': encoding }, body });
+      const answer = await httpRequest(`${h.proxy.url}/v1/messages`, {
+        headers: { ...anthropicHeaders, 'content-encoding': encoding },
+        body,
+      });
       assert.equal(answer.status, 200, encoding);
       const seen = h.upstream.requests.at(-1)!;
       assert.equal(seen.headers['content-encoding'], undefined, encoding);
@@ -91,7 +124,10 @@ describe('proxy: Anthropic Messages', () => {
 
   it('returns upstream errors verbatim, rate-limit headers included', async () => {
     for (const status of [429, 529, 500]) {
-      const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: { ...anthropicHeaders, 'x-fake-status': String(status) }, body: anthropicBody(true) });
+      const answer = await httpRequest(`${h.proxy.url}/v1/messages`, {
+        headers: { ...anthropicHeaders, 'x-fake-status': String(status) },
+        body: anthropicBody(true),
+      });
       assert.equal(answer.status, status);
       assert.equal(answer.headers['retry-after'], '17');
       assert.equal(answer.headers['x-request-id'], 'req_fake_error');
@@ -100,10 +136,17 @@ describe('proxy: Anthropic Messages', () => {
   });
 
   it('counts the compressed request for count_tokens, without the retrieve tool, and passes other paths through', async () => {
-    await httpRequest(`${h.proxy.url}/v1/messages/count_tokens`, { headers: anthropicHeaders, body: anthropicBody(false) });
+    await httpRequest(`${h.proxy.url}/v1/messages/count_tokens`, {
+      headers: anthropicHeaders,
+      body: anthropicBody(false),
+    });
     const counted = h.upstream.requests.at(-1)!.body.toString();
     assert.match(counted, /retrieve hash=/);
-    assert.doesNotMatch(counted, /headroom_retrieve/, 'Claude Code asks what its own request costs: a tool it did not send is not part of that');
+    assert.doesNotMatch(
+      counted,
+      /headroom_retrieve/,
+      'Claude Code asks what its own request costs: a tool it did not send is not part of that',
+    );
     const models = await httpRequest(`${h.proxy.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } });
     assert.equal(models.status, 200);
     assert.equal(h.upstream.requests.at(-1)!.url, '/v1/models');
@@ -112,12 +155,16 @@ describe('proxy: Anthropic Messages', () => {
   it('aborts the upstream request when the client goes away mid-stream', async () => {
     const before = h.upstream.requests.length;
     await new Promise<void>((resolve) => {
-      const req = request(`${h.proxy.url}/v1/messages`, { method: 'POST', headers: { ...anthropicHeaders, 'x-fake-delay-ms': '50' } }, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
+      const req = request(
+        `${h.proxy.url}/v1/messages`,
+        { method: 'POST', headers: { ...anthropicHeaders, 'x-fake-delay-ms': '50' } },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
       req.on('error', () => undefined);
       req.end(anthropicBody(true));
     });
@@ -127,7 +174,9 @@ describe('proxy: Anthropic Messages', () => {
   });
 
   it('serves its stats and the originals it stored, and never writes the API key anywhere', async () => {
-    const stats = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as { session: { compressedRequests: number; tokensSaved: number } };
+    const stats = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as {
+      session: { compressedRequests: number; tokensSaved: number };
+    };
     assert.ok(stats.session.compressedRequests >= 3);
     assert.ok(stats.session.tokensSaved > 0);
     const compressed = h.upstream.requests.find((r) => /retrieve hash=([0-9a-f]{24})/.test(r.body.toString()))!;
@@ -138,7 +187,8 @@ describe('proxy: Anthropic Messages', () => {
     await h.store.flush();
     const dir = dirname(h.storeFile!);
     assert.ok(readdirSync(dir).length > 0);
-    for (const file of readdirSync(dir)) assert.ok(!readFileSync(join(dir, file)).includes(API_KEY), `API key found in ${file}`);
+    for (const file of readdirSync(dir))
+      assert.ok(!readFileSync(join(dir, file)).includes(API_KEY), `API key found in ${file}`);
     assert.ok(!JSON.stringify(stats).includes(API_KEY));
   });
 });
@@ -148,14 +198,22 @@ describe('proxy: OpenAI Chat Completions and Responses', () => {
 
   it('compresses tool messages in chat completions and streams the answer', async () => {
     const body = JSON.stringify({
-      model: 'gpt-5', stream: true,
+      model: 'gpt-5',
+      stream: true,
       messages: [
         { role: 'user', content: 'What is in the records?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'query_db', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'query_db', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: bigJson() },
       ],
     });
-    const answer = await httpRequest(`${h.proxy.url}/v1/chat/completions`, { headers: { 'content-type': 'application/json', authorization: 'Bearer sk-openai-test' }, body });
+    const answer = await httpRequest(`${h.proxy.url}/v1/chat/completions`, {
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-openai-test' },
+      body,
+    });
     assert.equal(answer.status, 200);
     assert.ok(answer.body.toString().endsWith('data: [DONE]\n\n'));
     const seen = h.upstream.requests.at(-1)!;
@@ -167,23 +225,35 @@ describe('proxy: OpenAI Chat Completions and Responses', () => {
 
   it('compresses function_call_output items in responses', async () => {
     const body = JSON.stringify({
-      model: 'gpt-5', input: [
+      model: 'gpt-5',
+      input: [
         { role: 'user', content: [{ type: 'input_text', text: 'Why did it fail?' }] },
         { type: 'function_call', call_id: 'fc_1', name: 'shell', arguments: '{}' },
         { type: 'function_call_output', call_id: 'fc_1', output: bigLog() },
       ],
     });
-    const answer = await httpRequest(`${h.proxy.url}/v1/responses`, { headers: { 'content-type': 'application/json' }, body });
+    const answer = await httpRequest(`${h.proxy.url}/v1/responses`, {
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     assert.equal(answer.status, 200);
     assert.match(h.upstream.requests.at(-1)!.body.toString(), /retrieve hash=/);
   });
 
   it('answers 200 concurrent streaming requests with complete, uncrossed streams', async () => {
     const start = h.upstream.requests.length;
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => httpRequest(`${h.proxy.url}/v1/chat/completions`, {
-      headers: { 'content-type': 'application/json', 'x-client': String(i) },
-      body: JSON.stringify({ model: 'gpt-5', stream: true, messages: [{ role: 'user', content: `question ${i}` }] }),
-    })));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        httpRequest(`${h.proxy.url}/v1/chat/completions`, {
+          headers: { 'content-type': 'application/json', 'x-client': String(i) },
+          body: JSON.stringify({
+            model: 'gpt-5',
+            stream: true,
+            messages: [{ role: 'user', content: `question ${i}` }],
+          }),
+        }),
+      ),
+    );
     for (const [i, answer] of answers.entries()) {
       const index = h.upstream.requests.findIndex((r, k) => k >= start && r.headers['x-client'] === String(i));
       assert.equal(answer.status, 200);
@@ -218,22 +288,32 @@ describe('proxy: security and bad input', () => {
   });
 
   it('answers 502 with the reason when the upstream cannot be reached', async () => {
-    const dead = await startProxy({ port: 0, store: h.store, config: { ...h.proxy.state.config, anthropicUpstream: 'http://127.0.0.1:9' } });
-    const answer = await httpRequest(`${dead.url}/v1/messages`, { headers: anthropicHeaders, body: anthropicBody(false) });
+    const dead = await startProxy({
+      port: 0,
+      store: h.store,
+      config: { ...h.proxy.state.config, anthropicUpstream: 'http://127.0.0.1:9' },
+    });
+    const answer = await httpRequest(`${dead.url}/v1/messages`, {
+      headers: anthropicHeaders,
+      body: anthropicBody(false),
+    });
     await dead.close(100);
     assert.equal(answer.status, 502);
     assert.match(answer.body.toString(), /could not reach the upstream http:\/\/127\.0\.0\.1:9/);
   });
 
   it('says clearly when its port is taken', async () => {
-    await assert.rejects(startProxy({ port: h.proxy.port, store: h.store, config: h.proxy.state.config }), (error: unknown) => {
-      assert.ok(error instanceof PortInUse);
-      assert.match((error as Error).message, new RegExp(`Port ${h.proxy.port} .* already in use`));
-      return true;
-    });
+    await assert.rejects(
+      startProxy({ port: h.proxy.port, store: h.store, config: h.proxy.state.config }),
+      (error: unknown) => {
+        assert.ok(error instanceof PortInUse);
+        assert.match((error as Error).message, new RegExp(`Port ${h.proxy.port} .* already in use`));
+        return true;
+      },
+    );
   });
 
-  it('answers Claude Code\'s HEAD / probe', async () => {
+  it("answers Claude Code's HEAD / probe", async () => {
     const answer = await httpRequest(`${h.proxy.url}/`, { method: 'HEAD' });
     assert.equal(answer.status, 200);
   });
@@ -247,7 +327,11 @@ describe('proxy: content it does not know', () => {
       { type: 'thinking', thinking: 'Let me think.', signature: 'sig-abc' },
       { type: 'redacted_thinking', data: 'opaque==' },
       { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'loghub' } },
-      { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'https://example.com', title: 'x', encrypted_content: 'enc' }] },
+      {
+        type: 'web_search_tool_result',
+        tool_use_id: 'srvtoolu_1',
+        content: [{ type: 'web_search_result', url: 'https://example.com', title: 'x', encrypted_content: 'enc' }],
+      },
       { type: 'tool_use', id: 'toolu_9', name: 'ToolSearch', input: { query: 'notebook' } },
     ];
     const userBlocks = [
@@ -257,14 +341,28 @@ describe('proxy: content it does not know', () => {
       { type: 'future_block_type', payload: { nested: [1, 2, 3] } },
     ];
     const body = {
-      model: 'claude-sonnet-4-5', max_tokens: 64, thinking: { type: 'enabled', budget_tokens: 1024 }, context_management: { edits: [] }, output_config: { effort: 'high' },
-      messages: [{ role: 'user', content: 'search' }, { role: 'assistant', content: foreign }, { role: 'user', content: [...userBlocks, { type: 'text', text: bigLog() }] }],
+      model: 'claude-sonnet-4-5',
+      max_tokens: 64,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      context_management: { edits: [] },
+      output_config: { effort: 'high' },
+      messages: [
+        { role: 'user', content: 'search' },
+        { role: 'assistant', content: foreign },
+        { role: 'user', content: [...userBlocks, { type: 'text', text: bigLog() }] },
+      ],
     };
-    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, { headers: anthropicHeaders, body: JSON.stringify(body) });
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, {
+      headers: anthropicHeaders,
+      body: JSON.stringify(body),
+    });
     assert.equal(answer.status, 200);
     const sent = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as typeof body;
     assert.deepEqual(sent.messages, body.messages, 'user text is never compressed; every block arrives as sent');
-    assert.deepEqual([sent.thinking, sent.context_management, sent.output_config], [body.thinking, body.context_management, body.output_config]);
+    assert.deepEqual(
+      [sent.thinking, sent.context_management, sent.output_config],
+      [body.thinking, body.context_management, body.output_config],
+    );
   });
 });
 
@@ -272,18 +370,29 @@ describe('proxy: fail-open and shutdown', () => {
   const h = proxyHarness();
 
   it('forwards the original bytes when compression runs out of time', async () => {
-    const hurried = await startProxy({ port: 0, store: h.store, config: { ...h.proxy.state.config, compressionBudgetMs: 0 } });
+    const hurried = await startProxy({
+      port: 0,
+      store: h.store,
+      config: { ...h.proxy.state.config, compressionBudgetMs: 0 },
+    });
     const body = anthropicBody(false);
     const answer = await httpRequest(`${hurried.url}/v1/messages`, { headers: anthropicHeaders, body });
     await hurried.close(100);
     assert.equal(answer.status, 200);
     const sent = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { messages: unknown[] };
-    assert.deepEqual(sent.messages, (JSON.parse(body) as { messages: unknown[] }).messages, 'the conversation went upstream as it came');
+    assert.deepEqual(
+      sent.messages,
+      (JSON.parse(body) as { messages: unknown[] }).messages,
+      'the conversation went upstream as it came',
+    );
   });
 
   it('lets an in-flight stream finish when it shuts down, and refuses new connections', async () => {
     const closing = await startProxy({ port: 0, store: h.store, config: h.proxy.state.config });
-    const inFlight = httpRequest(`${closing.url}/v1/messages`, { headers: { ...anthropicHeaders, 'x-fake-delay-ms': '40' }, body: anthropicBody(true) });
+    const inFlight = httpRequest(`${closing.url}/v1/messages`, {
+      headers: { ...anthropicHeaders, 'x-fake-delay-ms': '40' },
+      body: anthropicBody(true),
+    });
     await new Promise((resolve) => setTimeout(resolve, 60));
     const closed = closing.close(5_000);
     const answer = await inFlight;
@@ -297,10 +406,17 @@ describe('proxy: fail-open and shutdown', () => {
 describe('proxy: failure log', () => {
   const h = proxyHarness();
 
-  it('logs a failure as it happens, without the request\'s secrets', async () => {
+  it("logs a failure as it happens, without the request's secrets", async () => {
     const lines: string[] = [];
-    const logged = await startProxy({ port: 0, store: h.store, config: { ...h.proxy.state.config, log: (line) => lines.push(line) } });
-    const answer = await httpRequest(`${logged.url}/v1/messages`, { headers: { ...anthropicHeaders, 'content-encoding': 'compress' }, body: anthropicBody(false) });
+    const logged = await startProxy({
+      port: 0,
+      store: h.store,
+      config: { ...h.proxy.state.config, log: (line) => lines.push(line) },
+    });
+    const answer = await httpRequest(`${logged.url}/v1/messages`, {
+      headers: { ...anthropicHeaders, 'content-encoding': 'compress' },
+      body: anthropicBody(false),
+    });
     await logged.close(100);
     assert.equal(answer.status, 200);
     const seen = h.upstream.requests.at(-1)!;
@@ -316,22 +432,33 @@ describe('proxy: Codex-shaped requests', () => {
   const h = proxyHarness();
 
   it('sends two turns with different timestamps upstream with byte-identical prefixes', async () => {
-    const turn = (time: string) => JSON.stringify({
-      model: 'gpt-5-codex', stream: false, store: false,
-      instructions: `You are Codex. Current time ${time}.`,
-      input: [
-        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Why did the nodes fail?' }] },
-        { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{"cmd":"cat bgl.log"}' },
-        { type: 'function_call_output', call_id: 'c1', output: bigLog() },
-      ],
-    });
+    const turn = (time: string) =>
+      JSON.stringify({
+        model: 'gpt-5-codex',
+        stream: false,
+        store: false,
+        instructions: `You are Codex. Current time ${time}.`,
+        input: [
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Why did the nodes fail?' }] },
+          { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{"cmd":"cat bgl.log"}' },
+          { type: 'function_call_output', call_id: 'c1', output: bigLog() },
+        ],
+      });
     for (const time of ['2026-11-24T09:00:01Z', '2026-11-24T09:04:59Z']) {
-      const answer = await httpRequest(`${h.proxy.url}/v1/responses`, { headers: { 'content-type': 'application/json', authorization: 'Bearer sk-codex' }, body: turn(time) });
+      const answer = await httpRequest(`${h.proxy.url}/v1/responses`, {
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-codex' },
+        body: turn(time),
+      });
       assert.equal(answer.status, 200);
     }
-    const [first, second] = h.upstream.requests.slice(-2).map((r) => JSON.parse(r.body.toString()) as { instructions: string; input: unknown[]; tools: unknown[] });
+    const [first, second] = h.upstream.requests
+      .slice(-2)
+      .map((r) => JSON.parse(r.body.toString()) as { instructions: string; input: unknown[]; tools: unknown[] });
     assert.equal(first.instructions, second.instructions);
-    assert.equal(JSON.stringify([first.tools, first.input.slice(0, -1)]), JSON.stringify([second.tools, second.input.slice(0, -1)]));
+    assert.equal(
+      JSON.stringify([first.tools, first.input.slice(0, -1)]),
+      JSON.stringify([second.tools, second.input.slice(0, -1)]),
+    );
     assert.match(JSON.stringify(first.input[2]), /retrieve hash=/, 'the tool output was compressed too');
     assert.match(JSON.stringify(second.input.at(-1)), /2026-11-24T09:04:59Z/);
   });
@@ -341,9 +468,20 @@ describe('proxy: a long-running store', () => {
   it('drops expired originals while it runs', async () => {
     const store = await CcrStore.open({ ttlMs: 40 });
     store.putOriginal({ hash: 'a'.repeat(24), content: 'old tool output', kind: 'log' });
-    const proxy = await startProxy({ port: 0, store, config: { anthropicUpstream: 'http://127.0.0.1:9', openaiUpstream: 'http://127.0.0.1:9', compressionBudgetMs: 100, bodyLimit: 1024, pruneIntervalMs: 20 } });
+    const proxy = await startProxy({
+      port: 0,
+      store,
+      config: {
+        anthropicUpstream: 'http://127.0.0.1:9',
+        openaiUpstream: 'http://127.0.0.1:9',
+        compressionBudgetMs: 100,
+        bodyLimit: 1024,
+        pruneIntervalMs: 20,
+      },
+    });
     const deadline = Date.now() + 2_000;
-    while (store.summary().originals > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (store.summary().originals > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await proxy.close(100);
     assert.equal(store.summary().originals, 0);
     const outcome = await store.retrieve('a'.repeat(24));

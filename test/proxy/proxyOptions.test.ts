@@ -3,13 +3,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseArgs } from 'node:util';
-import { optionsHelp, parseArgsOptions, PROXY_OPTIONS, proxyArguments, readProxyOptions, settingOptions, type ProxyOptionValues } from '../../src/proxy/proxyOptions';
+import {
+  optionsHelp,
+  parseArgsOptions,
+  PROXY_OPTIONS,
+  proxyArguments,
+  readProxyOptions,
+  settingOptions,
+  type ProxyOptionValues,
+} from '../../src/proxy/proxyOptions';
 import { REPO_ROOT } from '../helpers/corpora';
 
-const contributed = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } })
-  .contributes.configuration.properties;
+const contributed = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: unknown }> } };
+  }
+).contributes.configuration.properties;
 
-const read = (args: string[], env: NodeJS.ProcessEnv = {}) => readProxyOptions(parseArgs({ args, options: parseArgsOptions(), strict: true }).values, env);
+const read = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  readProxyOptions(parseArgs({ args, options: parseArgsOptions(), strict: true }).values, env);
 
 describe('the proxy options table', () => {
   it('is what package.json contributes: each setting it names exists with the same default', () => {
@@ -36,7 +48,10 @@ describe('the proxy options table', () => {
   it('rejects bad values with the flag and what it takes, whether from a flag or the environment', () => {
     assert.throws(() => read(['--port', '70000']), /--port must be from 0 to 65535, not 70000/);
     assert.throws(() => read([], { HEADROOM_MIN_TOKENS: 'many' }), /--min-tokens takes a whole number, not "many"/);
-    assert.throws(() => read(['--aggressiveness', 'wild']), /--aggressiveness must be one of conservative, balanced, aggressive, not "wild"/);
+    assert.throws(
+      () => read(['--aggressiveness', 'wild']),
+      /--aggressiveness must be one of conservative, balanced, aggressive, not "wild"/,
+    );
     assert.throws(() => read(['--anthropic-upstream', 'ftp://x']), /--anthropic-upstream must be an http\(s\) URL/);
     assert.throws(() => read(['--ttl-days', '0']), /--ttl-days must be from 1/);
     assert.throws(() => read(['--history-keep-turns', '0']), /--history-keep-turns must be from 1/);
@@ -44,13 +59,24 @@ describe('the proxy options table', () => {
     assert.throws(() => read(['--no-embeddings', '--embedding-model', '/m']), /contradict/);
   });
 
-  it('launches a proxy with exactly the values it was given (the supervisor\'s arguments read back the same)', () => {
+  it("launches a proxy with exactly the values it was given (the supervisor's arguments read back the same)", () => {
     const values: Partial<ProxyOptionValues> = {
-      port: 0, store: '/tmp/a b/store.sqlite', anthropicUpstream: 'http://127.0.0.1:9', compression: false, minTokens: 0, aggressiveness: 'conservative',
-      ttlDays: 3, historyTokens: 0, historyKeepTurns: 2, embeddingModel: '/models/m', embeddingWeight: 0.25, embeddingBudgetMs: 0,
+      port: 0,
+      store: '/tmp/a b/store.sqlite',
+      anthropicUpstream: 'http://127.0.0.1:9',
+      compression: false,
+      minTokens: 0,
+      aggressiveness: 'conservative',
+      ttlDays: 3,
+      historyTokens: 0,
+      historyKeepTurns: 2,
+      embeddingModel: '/models/m',
+      embeddingWeight: 0.25,
+      embeddingBudgetMs: 0,
     };
     const back = read(proxyArguments(values));
-    for (const [key, value] of Object.entries(values)) assert.deepEqual(back[key as keyof ProxyOptionValues], value, key);
+    for (const [key, value] of Object.entries(values))
+      assert.deepEqual(back[key as keyof ProxyOptionValues], value, key);
     assert.deepEqual(proxyArguments({ noEmbeddings: true }), ['--no-embeddings']);
     assert.deepEqual(proxyArguments({ noEmbeddings: false }), []);
   });

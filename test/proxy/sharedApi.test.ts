@@ -21,8 +21,15 @@ describe('shared context over the loopback API', () => {
 
   it('answers a bad put with 400 and the reason', async () => {
     const client = new LoopbackClient(harness.proxy.url);
-    await assert.rejects(client.share({ key: 'k', content: '', agent: 'a' }), (e: unknown) => e instanceof LoopbackError && e.status === 400 && /content is empty/.test(e.message));
-    const response = await fetch(`${harness.proxy.url}/headroom/shared/k`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"content": 5}' });
+    await assert.rejects(
+      client.share({ key: 'k', content: '', agent: 'a' }),
+      (e: unknown) => e instanceof LoopbackError && e.status === 400 && /content is empty/.test(e.message),
+    );
+    const response = await fetch(`${harness.proxy.url}/headroom/shared/k`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"content": 5}',
+    });
     assert.equal(response.status, 400);
   });
 });

@@ -11,10 +11,25 @@ type Outcome = { kind: 'complete'; status: number; body: string } | { kind: 'cut
  * mid-stream; otherwise it resolves when the answer ends or the connection is cut, and a
  * watchdog fails the test if neither happens.
  */
-function send(url: string, agent: Agent, i: number, options: { stream: boolean; openai: boolean; reset: boolean; abortAfterFirstByte: boolean }): Promise<Outcome> {
+function send(
+  url: string,
+  agent: Agent,
+  i: number,
+  options: { stream: boolean; openai: boolean; reset: boolean; abortAfterFirstByte: boolean },
+): Promise<Outcome> {
   const path = options.openai ? '/v1/chat/completions' : '/v1/messages';
-  const body = JSON.stringify({ model: 'm', max_tokens: 8, stream: options.stream, messages: [{ role: 'user', content: `soak ${i}` }] });
-  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'anthropic-version': options.openai ? '' : '2023-06-01', 'x-soak': i, 'content-length': Buffer.byteLength(body) };
+  const body = JSON.stringify({
+    model: 'm',
+    max_tokens: 8,
+    stream: options.stream,
+    messages: [{ role: 'user', content: `soak ${i}` }],
+  });
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'anthropic-version': options.openai ? '' : '2023-06-01',
+    'x-soak': i,
+    'content-length': Buffer.byteLength(body),
+  };
   if (options.openai) delete headers['anthropic-version'];
   if (options.reset) {
     headers['x-fake-reset-after'] = 600;
@@ -35,7 +50,9 @@ function send(url: string, agent: Agent, i: number, options: { stream: boolean; 
         }
       });
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done({ kind: 'complete', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        done({ kind: 'complete', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+      );
       res.on('error', () => done({ kind: 'cut' }));
       res.on('aborted', () => done({ kind: 'cut' }));
     });
@@ -58,7 +75,9 @@ describe('proxy soak', () => {
     const outcomes: Outcome[] = [];
     for (let i = 0; i < 500; i++) outcomes.push(await send(h.proxy.url, agent, i, plan[i]));
     for (let start = 500; start < plan.length; start += 50) {
-      outcomes.push(...(await Promise.all(plan.slice(start, start + 50).map((p, k) => send(h.proxy.url, agent, start + k, p)))));
+      outcomes.push(
+        ...(await Promise.all(plan.slice(start, start + 50).map((p, k) => send(h.proxy.url, agent, start + k, p)))),
+      );
     }
 
     const upstreamIndex = new Map(h.upstream.requests.map((r, k) => [Number(r.headers['x-soak']), k]));
@@ -67,10 +86,16 @@ describe('proxy soak', () => {
     outcomes.forEach((outcome, i) => {
       if (plan[i].abortAfterFirstByte) return assert.equal(outcome.kind, 'aborted');
       if (plan[i].reset) {
-        const honest = outcome.kind === 'cut' || (outcome.kind === 'complete' && (outcome.status >= 500 || /event: error|"error"/.test(outcome.body.slice(-400))));
+        const honest =
+          outcome.kind === 'cut' ||
+          (outcome.kind === 'complete' &&
+            (outcome.status >= 500 || /event: error|"error"/.test(outcome.body.slice(-400))));
         if (outcome.kind === 'complete' && outcome.status >= 500) resetEndings.beforeAnswer++;
         else resetEndings.midStream++;
-        return assert.ok(honest, `request ${i}: an upstream reset must end in an error or a cut connection, not look like a complete answer`);
+        return assert.ok(
+          honest,
+          `request ${i}: an upstream reset must end in an error or a cut connection, not look like a complete answer`,
+        );
       }
       assert.equal(outcome.kind, 'complete', `request ${i}`);
       if (outcome.kind !== 'complete') return;
@@ -81,7 +106,10 @@ describe('proxy soak', () => {
       else assert.match(outcome.body, new RegExp(`answer number ${k} from`), `answer ${i} is its own`);
     });
     assert.ok(complete >= 1_900, `${complete} complete answers`);
-    assert.ok(resetEndings.beforeAnswer > 0 && resetEndings.midStream > 0, `resets before the answer and mid-stream both exercised: ${JSON.stringify(resetEndings)}`);
+    assert.ok(
+      resetEndings.beforeAnswer > 0 && resetEndings.midStream > 0,
+      `resets before the answer and mid-stream both exercised: ${JSON.stringify(resetEndings)}`,
+    );
     const health = await httpRequest(`${h.proxy.url}/headroom/health`);
     assert.equal(health.status, 200);
     agent.destroy();

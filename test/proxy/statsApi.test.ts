@@ -5,11 +5,17 @@ import { httpRequest } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { bigJson, bigLog } from '../helpers/toolOutputs';
 
-const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-stats-test', 'anthropic-version': '2023-06-01' };
+const headers = {
+  'content-type': 'application/json',
+  'x-api-key': 'sk-ant-stats-test',
+  'anthropic-version': '2023-06-01',
+};
 
 function body(stream: boolean, output: string): string {
   return JSON.stringify({
-    model: 'claude-sonnet-4-5-20250929', max_tokens: 64, stream,
+    model: 'claude-sonnet-4-5-20250929',
+    max_tokens: 64,
+    stream,
     messages: [
       { role: 'user', content: 'What failed?' },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] },
@@ -19,7 +25,14 @@ function body(stream: boolean, output: string): string {
 }
 
 interface Stats {
-  allTime: { requests: number; compressedItems: number; tokensSaved: number; dollarsSaved: number; cacheHitRate: number | null; pricesAsOf: string };
+  allTime: {
+    requests: number;
+    compressedItems: number;
+    tokensSaved: number;
+    dollarsSaved: number;
+    cacheHitRate: number | null;
+    pricesAsOf: string;
+  };
   series: { bucket: string; points: Array<{ tokensSaved: number; requests: number }> };
   byKind: Array<{ key: string; tokensSaved: number }>;
   byTool: Array<{ key: string }>;
@@ -64,24 +77,40 @@ describe('proxy: stats, items and live events', () => {
     assert.equal(stats.allTime.cacheHitRate, 0, 'the fake upstream reports no cache reads');
     assert.equal(stats.allTime.pricesAsOf, '@pydantic/genai-prices');
     assert.equal(stats.series.bucket, 'hour');
-    assert.equal(stats.series.points.reduce((sum, p) => sum + p.tokensSaved, 0), stats.allTime.tokensSaved);
+    assert.equal(
+      stats.series.points.reduce((sum, p) => sum + p.tokensSaved, 0),
+      stats.allTime.tokensSaved,
+    );
     assert.deepEqual(stats.byKind.map((k) => k.key).sort(), ['json', 'log']);
-    assert.deepEqual(stats.byTool.map((t) => t.key), ['Bash']);
+    assert.deepEqual(
+      stats.byTool.map((t) => t.key),
+      ['Bash'],
+    );
     const daily = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats?bucket=day`)).body.toString()) as Stats;
     assert.equal(daily.series.bucket, 'day');
   });
 
   it('lists compressed items, newest first, with search and paging, and serves their originals', async () => {
-    const all = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/items`)).body.toString()) as { total: number; items: Array<{ hash: string; kind: string; preview: string; tool: string }> };
+    const all = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/items`)).body.toString()) as {
+      total: number;
+      items: Array<{ hash: string; kind: string; preview: string; tool: string }>;
+    };
     assert.ok(all.total >= 2);
     assert.equal(all.items[0].kind, 'json', 'newest first');
     assert.equal(all.items[0].tool, 'Bash');
-    const logs = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/items?kind=log&limit=1`)).body.toString()) as typeof all;
+    const logs = JSON.parse(
+      (await httpRequest(`${h.proxy.url}/headroom/items?kind=log&limit=1`)).body.toString(),
+    ) as typeof all;
     assert.equal(logs.items.length, 1);
     assert.equal(logs.items[0].kind, 'log');
     assert.ok(bigLog().startsWith(logs.items[0].preview));
-    const searched = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/items?search=${encodeURIComponent('"region"')}`)).body.toString()) as typeof all;
-    assert.deepEqual(searched.items.map((i) => i.kind), ['json']);
+    const searched = JSON.parse(
+      (await httpRequest(`${h.proxy.url}/headroom/items?search=${encodeURIComponent('"region"')}`)).body.toString(),
+    ) as typeof all;
+    assert.deepEqual(
+      searched.items.map((i) => i.kind),
+      ['json'],
+    );
     const original = await httpRequest(`${h.proxy.url}/headroom/items/${logs.items[0].hash}`);
     assert.equal(original.body.toString(), bigLog());
   });

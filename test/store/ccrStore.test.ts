@@ -19,7 +19,11 @@ describe('CCR store (sql.js on disk)', () => {
     const first = await compressText(log, { store });
     await store.close();
     assert.ok(existsSync(file));
-    assert.deepEqual(readdirSync(join(file, '..')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
+    assert.deepEqual(
+      readdirSync(join(file, '..')).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temporary file left behind',
+    );
     assert.equal(readFileSync(file).subarray(0, 15).toString(), 'SQLite format 3');
 
     const reopened = await CcrStore.open({ file });
@@ -62,14 +66,26 @@ describe('CCR store (sql.js on disk)', () => {
     const store = await CcrStore.open({ ttlMs: 1_000, now: () => now });
     const hash = 'c'.repeat(24);
     store.putOriginal(original(hash, 'kept content'));
-    store.putCompression(`${hash}:v`, { compressed: true, text: `x [headroom: y · retrieve hash=${hash}]`, kind: 'log', tokensBefore: 9, tokensAfter: 3, transforms: [], markerHashes: [hash] });
-    const accessed = () => Number(store.db.exec(`SELECT accessed_at FROM compressions WHERE key = '${hash}:v'`)[0].values[0][0]);
+    store.putCompression(`${hash}:v`, {
+      compressed: true,
+      text: `x [headroom: y · retrieve hash=${hash}]`,
+      kind: 'log',
+      tokensBefore: 9,
+      tokensAfter: 3,
+      transforms: [],
+      markerHashes: [hash],
+    });
+    const accessed = () =>
+      Number(store.db.exec(`SELECT accessed_at FROM compressions WHERE key = '${hash}:v'`)[0].values[0][0]);
     now += 5;
     assert.ok(store.getCompression(`${hash}:v`));
     assert.equal(accessed(), 1_000_000, 'a read soon after is not a write');
     for (let step = 0; step < 4; step++) {
       now += 600;
-      assert.ok(store.getCompression(`${hash}:v`), `replayed at +${now - 1_000_000} ms, past the 1,000 ms TTL of the first write`);
+      assert.ok(
+        store.getCompression(`${hash}:v`),
+        `replayed at +${now - 1_000_000} ms, past the 1,000 ms TTL of the first write`,
+      );
     }
     assert.ok(accessed() > 1_000_000);
     assert.equal((await store.retrieve(hash)).ok, true, 'the original its marker names stayed with it');
@@ -96,10 +112,16 @@ describe('CCR store (sql.js on disk)', () => {
     const byQuery = await store.retrieve(hash, { query: 'user-zebra-42' });
     assert.ok(byQuery.ok);
     const matched = JSON.parse(byQuery.part.content) as Array<{ id: number }>;
-    assert.deepEqual(matched.map((r) => r.id), [needles.query]);
+    assert.deepEqual(
+      matched.map((r) => r.id),
+      [needles.query],
+    );
     const page = await store.retrieve(hash, { offset: 10, limit: 5 });
     assert.ok(page.ok);
-    assert.deepEqual((JSON.parse(page.part.content) as Array<{ id: number }>).map((r) => r.id), [10, 11, 12, 13, 14]);
+    assert.deepEqual(
+      (JSON.parse(page.part.content) as Array<{ id: number }>).map((r) => r.id),
+      [10, 11, 12, 13, 14],
+    );
     assert.equal(page.part.total, 300);
     const logHash = (await compressText(bigLog(), { store })).hash;
     const lines = await store.retrieve(logHash, { query: 'data TLB error interrupt', limit: 3 });

@@ -12,8 +12,16 @@ describe('store lock', () => {
     const file = join(tempDir(), 'store.sqlite');
     const first = await CcrStore.open({ file });
     assert.equal(readFileSync(`${file}.lock`, 'utf8'), String(process.pid));
-    assert.deepEqual(readdirSync(dirname(file)).filter((name) => name.includes('.lock')), ['store.sqlite.lock'], 'nothing is left beside the lock');
-    await assert.rejects(CcrStore.open({ file }), (error: unknown) => error instanceof StoreLocked && /in use by another process \(pid \d+\)/.test((error as Error).message));
+    assert.deepEqual(
+      readdirSync(dirname(file)).filter((name) => name.includes('.lock')),
+      ['store.sqlite.lock'],
+      'nothing is left beside the lock',
+    );
+    await assert.rejects(
+      CcrStore.open({ file }),
+      (error: unknown) =>
+        error instanceof StoreLocked && /in use by another process \(pid \d+\)/.test((error as Error).message),
+    );
     await first.close();
     assert.equal(existsSync(`${file}.lock`), false);
     const second = await CcrStore.open({ file });
@@ -42,19 +50,31 @@ describe('store lock', () => {
   it('keeps two processes taking turns on one store apart, a lock released mid-acquire included', async () => {
     const file = join(tempDir(), 'store.sqlite');
     const results = await takeTurns(file, { processes: 2, turns: 1000 });
-    assert.deepEqual(results.exits, [{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
-    assert.equal(results.count, 2000, 'every turn saw the other\'s writes');
+    assert.deepEqual(results.exits, [
+      { code: 0, stderr: '' },
+      { code: 0, stderr: '' },
+    ]);
+    assert.equal(results.count, 2000, "every turn saw the other's writes");
   });
 
   it('lets one process at a time take over a lock left by a process that no longer runs', async () => {
     for (let round = 0; round < 3; round++) {
       const file = join(tempDir(), 'store.sqlite');
-      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+        encoding: 'utf8',
+      });
       writeFileSync(`${file}.lock`, dead.stdout);
       const results = await takeTurns(file, { processes: 8, turns: 1, holdMs: 30 });
-      assert.ok(results.exits.every((exit) => exit.code === 0), JSON.stringify(results.exits));
+      assert.ok(
+        results.exits.every((exit) => exit.code === 0),
+        JSON.stringify(results.exits),
+      );
       assert.equal(results.count, 8, `round ${round}: two processes held the store at once`);
-      assert.deepEqual(readdirSync(dirname(file)).filter((name) => name.includes('.lock')), [], 'no lock, takeover or pending file left');
+      assert.deepEqual(
+        readdirSync(dirname(file)).filter((name) => name.includes('.lock')),
+        [],
+        'no lock, takeover or pending file left',
+      );
     }
   });
 });
@@ -64,7 +84,10 @@ describe('store lock', () => {
  * holding it, add one to a counter file (read, hold `holdMs`, write): a lost increment means
  * two held the lock at once.
  */
-async function takeTurns(file: string, options: { processes: number; turns: number; holdMs?: number }): Promise<{ exits: Array<{ code: number | null; stderr: string }>; count: number }> {
+async function takeTurns(
+  file: string,
+  options: { processes: number; turns: number; holdMs?: number },
+): Promise<{ exits: Array<{ code: number | null; stderr: string }>; count: number }> {
   const counter = `${file}.count`;
   writeFileSync(counter, '0');
   const startAt = Date.now() + 300;

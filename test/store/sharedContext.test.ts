@@ -29,9 +29,18 @@ describe('SharedContext', () => {
     now = 2_000;
     const again = await shared.put('rows', bigJson(), { agent: 'codex' });
     assert.equal(again.deduplicated, true);
-    assert.deepEqual(again.provenance, [{ agent: 'claude-code', key: 'records', at: 1_000 }, { agent: 'codex', key: 'rows', at: 2_000 }]);
+    assert.deepEqual(again.provenance, [
+      { agent: 'claude-code', key: 'records', at: 1_000 },
+      { agent: 'codex', key: 'rows', at: 2_000 },
+    ]);
     assert.deepEqual(shared.get('records')?.provenance, again.provenance, 'both keys name the same content');
-    assert.deepEqual(shared.list().map((e) => [e.key, e.agents]), [['rows', ['claude-code', 'codex']], ['records', ['claude-code', 'codex']]]);
+    assert.deepEqual(
+      shared.list().map((e) => [e.key, e.agents]),
+      [
+        ['rows', ['claude-code', 'codex']],
+        ['records', ['claude-code', 'codex']],
+      ],
+    );
 
     now = 3_000;
     const replaced = await shared.put('rows', bglLog().text, { agent: 'codex' });
@@ -55,7 +64,10 @@ describe('SharedContext', () => {
   it('refuses an empty content, an empty key or agent, with messages that say what to change', async () => {
     const store = await CcrStore.open();
     const shared = new SharedContext(store);
-    await assert.rejects(shared.put('k', '', { agent: 'a' }), (e: unknown) => e instanceof InvalidShare && /content is empty/.test((e as Error).message));
+    await assert.rejects(
+      shared.put('k', '', { agent: 'a' }),
+      (e: unknown) => e instanceof InvalidShare && /content is empty/.test((e as Error).message),
+    );
     await assert.rejects(shared.put(' ', 'x', { agent: 'a' }), /key must be a name of 1 to 200 characters/);
     await assert.rejects(shared.put('k', 'x', { agent: '' }), /agent must be a name/);
     assert.throws(() => shared.get('x'.repeat(201)), InvalidShare);

@@ -5,14 +5,32 @@ import { StatsStore } from '../../src/store/statsStore';
 import type { ItemRecord, RequestRecord } from '../../src/store/records';
 
 const request = (at: number, overrides: Partial<RequestRecord> = {}): RequestRecord => ({
-  at, provider: 'anthropic', model: 'claude-sonnet-4-5', path: '/v1/messages', status: 200, tokensBefore: 5_000, tokensAfter: 500, latencyMs: 3, retrievals: 0, inputTokens: 100, ...overrides,
+  at,
+  provider: 'anthropic',
+  model: 'claude-sonnet-4-5',
+  path: '/v1/messages',
+  status: 200,
+  tokensBefore: 5_000,
+  tokensAfter: 500,
+  latencyMs: 3,
+  retrievals: 0,
+  inputTokens: 100,
+  ...overrides,
 });
-const item: ItemRecord = { hash: 'a'.repeat(24), tool: 'Bash', kind: 'log', tokensBefore: 5_000, tokensAfter: 500, preview: 'INFO …' };
+const item: ItemRecord = {
+  hash: 'a'.repeat(24),
+  tool: 'Bash',
+  kind: 'log',
+  tokensBefore: 5_000,
+  tokensAfter: 500,
+  preview: 'INFO …',
+};
 
 describe('the stats store', () => {
   it('lists each distinct compressed output once, however many requests re-sent it', async () => {
     const stats = new StatsStore(await SqliteFile.open());
-    for (const at of [1_000, 2_000, 3_000]) stats.record(request(at, { savings: { gross: 0.02, retrieveTool: 0.001, retrieval: 0, net: 0.019 } }), [item]);
+    for (const at of [1_000, 2_000, 3_000])
+      stats.record(request(at, { savings: { gross: 0.02, retrieveTool: 0.001, retrieval: 0, net: 0.019 } }), [item]);
     const listed = stats.items();
     assert.equal(listed.total, 1);
     assert.equal(listed.items[0].sends, 3);
@@ -37,16 +55,30 @@ describe('the stats store', () => {
 
   it('brings a store of the earlier schema over: one row per distinct item, the new columns added', async () => {
     const file = await SqliteFile.open();
-    file.db.exec(`CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT, path TEXT NOT NULL,
+    file.db
+      .exec(`CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT, path TEXT NOT NULL,
       status INTEGER NOT NULL, tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL, input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER,
       cache_write_tokens INTEGER, latency_ms INTEGER NOT NULL, retrievals INTEGER NOT NULL, failure TEXT, dollars_saved REAL NOT NULL);
       CREATE TABLE items (request_id INTEGER NOT NULL, at INTEGER NOT NULL, hash TEXT NOT NULL, tool TEXT, kind TEXT NOT NULL, tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL, preview TEXT NOT NULL);`);
     const now = Date.now();
-    file.db.run(`INSERT INTO requests (at, provider, path, status, tokens_before, tokens_after, latency_ms, retrievals, dollars_saved) VALUES (?, 'anthropic', '/v1/messages', 200, 10, 1, 1, 0, 0.5)`, [now]);
-    for (const at of [now, now + 1]) file.db.run(`INSERT INTO items VALUES (1, ?, 'h1', 'Bash', 'log', 10, 1, 'p')`, [at]);
+    file.db.run(
+      `INSERT INTO requests (at, provider, path, status, tokens_before, tokens_after, latency_ms, retrievals, dollars_saved) VALUES (?, 'anthropic', '/v1/messages', 200, 10, 1, 1, 0, 0.5)`,
+      [now],
+    );
+    for (const at of [now, now + 1])
+      file.db.run(`INSERT INTO items VALUES (1, ?, 'h1', 'Bash', 'log', 10, 1, 'p')`, [at]);
     file.db.run(`INSERT INTO items VALUES (1, ?, 'h2', 'Read', 'code', 20, 2, 'q')`, [now]);
     const stats = new StatsStore(file);
-    assert.deepEqual(stats.items().items.map((i) => [i.hash, i.sends]).sort(), [['h1', 2], ['h2', 1]]);
+    assert.deepEqual(
+      stats
+        .items()
+        .items.map((i) => [i.hash, i.sends])
+        .sort(),
+      [
+        ['h1', 2],
+        ['h2', 1],
+      ],
+    );
     assert.equal(stats.summary().dollarsSaved, 0.5);
     assert.equal(file.db.exec("SELECT COUNT(*) FROM sqlite_master WHERE name = 'items'")[0].values[0][0], 0);
   });

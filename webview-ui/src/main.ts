@@ -56,10 +56,13 @@ function showProxy(proxy: ProxyView): void {
   status.className = `status ${proxy.state}`;
   toggle.hidden = proxy.state !== 'running';
   if (proxy.state === 'running') {
-    status.textContent = proxy.compression ? `Compressing · proxy on ${proxy.url}` : `Compression off: requests pass through unchanged · proxy on ${proxy.url}`;
+    status.textContent = proxy.compression
+      ? `Compressing · proxy on ${proxy.url}`
+      : `Compression off: requests pass through unchanged · proxy on ${proxy.url}`;
     toggle.textContent = proxy.compression ? 'Turn compression off' : 'Turn compression on';
   } else {
-    status.textContent = proxy.state === 'starting' ? 'Starting the proxy…' : `The proxy is not running: ${proxy.error}`;
+    status.textContent =
+      proxy.state === 'starting' ? 'Starting the proxy…' : `The proxy is not running: ${proxy.error}`;
   }
 }
 
@@ -69,7 +72,13 @@ function showStats(stats: StatsResponse): void {
   lastStats = stats;
   tileRow.replaceChildren(
     ...tiles(stats).map((tile) =>
-      element('div', { className: 'tile', id: `tile-${tile.id}` }, element('span', { className: 'label' }, tile.label), element('span', { className: 'value' }, tile.value), element('span', { className: 'detail' }, tile.detail)),
+      element(
+        'div',
+        { className: 'tile', id: `tile-${tile.id}` },
+        element('span', { className: 'label' }, tile.label),
+        element('span', { className: 'value' }, tile.value),
+        element('span', { className: 'detail' }, tile.detail),
+      ),
     ),
   );
   toggle.textContent = stats.compression ? 'Turn compression off' : 'Turn compression on';
@@ -103,7 +112,10 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 });
 
 // Canvas colours are read from the theme when drawn, so a theme change redraws the charts.
-new MutationObserver(() => lastStats && charts.update(lastStats)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(() => lastStats && charts.update(lastStats)).observe(document.body, {
+  attributes: true,
+  attributeFilter: ['class'],
+});
 
 post({ type: 'ready' });
 if (persisted.bucket !== 'hour') post({ type: 'bucket', bucket: persisted.bucket });

@@ -12,23 +12,46 @@ export interface Tile {
 export function tiles(stats: StatsResponse): Tile[] {
   const { allTime, session } = stats;
   return [
-    { id: 'tokens-saved', label: 'Tokens saved', value: formatTokens(allTime.tokensSaved), detail: `${formatTokens(session.tokensSaved)} this session` },
-    { id: 'dollars-saved', label: 'Saved on the bill', value: formatDollars(allTime.dollarsSaved), detail: dollarsDetail(allTime) },
-    { id: 'compression', label: 'Compression', value: formatPercent(allTime.compression), detail: `${formatTokens(allTime.tokensBefore)} → ${formatTokens(allTime.tokensAfter)} tool-output tokens` },
+    {
+      id: 'tokens-saved',
+      label: 'Tokens saved',
+      value: formatTokens(allTime.tokensSaved),
+      detail: `${formatTokens(session.tokensSaved)} this session`,
+    },
+    {
+      id: 'dollars-saved',
+      label: 'Saved on the bill',
+      value: formatDollars(allTime.dollarsSaved),
+      detail: dollarsDetail(allTime),
+    },
+    {
+      id: 'compression',
+      label: 'Compression',
+      value: formatPercent(allTime.compression),
+      detail: `${formatTokens(allTime.tokensBefore)} → ${formatTokens(allTime.tokensAfter)} tool-output tokens`,
+    },
     {
       id: 'cache-hit-rate',
       label: 'Prompt-cache hit rate',
       value: allTime.cacheHitRate === null ? '—' : formatPercent(allTime.cacheHitRate),
       detail: allTime.cacheHitRate === null ? 'no provider report yet' : 'of input read from the provider cache',
     },
-    { id: 'retrievals', label: 'Retrievals', value: String(allTime.retrievals), detail: `${allTime.compressedItems} distinct ${allTime.compressedItems === 1 ? 'output' : 'outputs'} compressed` },
+    {
+      id: 'retrievals',
+      label: 'Retrievals',
+      value: String(allTime.retrievals),
+      detail: `${allTime.compressedItems} distinct ${allTime.compressedItems === 1 ? 'output' : 'outputs'} compressed`,
+    },
   ];
 }
 
 /** What the net figure is made of, and what it leaves out, in words. */
 function dollarsDetail(allTime: StatsResponse['allTime']): string {
   const costs = `${formatDollars(allTime.dollarsGross)} saved, less ${formatDollars(allTime.retrieveToolDollars)} for the retrieve tool and ${formatDollars(allTime.retrievalDollars)} for retrievals`;
-  const unpriced = allTime.unpricedRequests > 0 ? `; ${allTime.unpricedRequests} ${allTime.unpricedRequests === 1 ? 'request' : 'requests'} to models with no known price not counted` : '';
+  const unpriced =
+    allTime.unpricedRequests > 0
+      ? `; ${allTime.unpricedRequests} ${allTime.unpricedRequests === 1 ? 'request' : 'requests'} to models with no known price not counted`
+      : '';
   return `${costs}, with the prompt cache counted, at list prices (${allTime.pricesAsOf})${unpriced}. Token counts are estimates.`;
 }
 
@@ -39,12 +62,22 @@ export interface Timeline {
 }
 
 /** One bar per hour (last 24 h) or day (last 30 days), with empty buckets filled so time reads evenly. */
-export function timeline(points: StatsResponse['series']['points'], bucket: SeriesBucket, now: number, timeZone?: string): Timeline {
+export function timeline(
+  points: StatsResponse['series']['points'],
+  bucket: SeriesBucket,
+  now: number,
+  timeZone?: string,
+): Timeline {
   const size = bucket === 'hour' ? 3_600_000 : 86_400_000;
   const count = bucket === 'hour' ? 24 : 30;
   const last = Math.floor(now / size) * size;
   const byStart = new Map(points.map((point) => [point.start, point]));
-  const format = new Intl.DateTimeFormat('en-US', bucket === 'hour' ? { hour: '2-digit', minute: '2-digit', hour12: false, timeZone } : { month: 'short', day: 'numeric', timeZone });
+  const format = new Intl.DateTimeFormat(
+    'en-US',
+    bucket === 'hour'
+      ? { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }
+      : { month: 'short', day: 'numeric', timeZone },
+  );
   const result: Timeline = { labels: [], sent: [], saved: [] };
   for (let start = last - (count - 1) * size; start <= last; start += size) {
     const point = byStart.get(start);

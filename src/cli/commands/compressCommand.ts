@@ -30,15 +30,26 @@ With --stats, one JSON line of figures goes to stderr.`,
     });
     const kind = values.kind === undefined ? undefined : oneOf(CONTENT_KINDS).parse(values.kind, 'kind');
     const { aggressiveness: aggressivenessOption, minTokens: minTokensOption } = PROXY_OPTIONS;
-    const aggressiveness = values.aggressiveness === undefined ? undefined : aggressivenessOption.value.parse(values.aggressiveness, 'aggressiveness');
-    const minTokens = values['min-tokens'] === undefined ? undefined : minTokensOption.value.parse(values['min-tokens'], 'min-tokens');
+    const aggressiveness =
+      values.aggressiveness === undefined
+        ? undefined
+        : aggressivenessOption.value.parse(values.aggressiveness, 'aggressiveness');
+    const minTokens =
+      values['min-tokens'] === undefined ? undefined : minTokensOption.value.parse(values['min-tokens'], 'min-tokens');
     if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');
 
     const input = (await readAll(io.stdin)).toString('utf8');
     const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
     try {
       const started = performance.now();
-      const result = await access.compress({ content: input, query: values.query, kind, minTokens, aggressiveness, tool: 'cli' });
+      const result = await access.compress({
+        content: input,
+        query: values.query,
+        kind,
+        minTokens,
+        aggressiveness,
+        tool: 'cli',
+      });
       io.stdout.write(result.text);
       if (values.stats) {
         const { text: _text, ...stats } = result;

@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
 import { fetchEmbeddingAssets } from '../../embeddings/assetFetcher';
-import { DEFAULT_MODEL_HOST, DEFAULT_NPM_REGISTRY, EMBEDDING_MODEL, embeddingAssetPaths, isFetched, ONNX_RUNTIME_VERSION } from '../../embeddings/embeddingAssets';
+import {
+  DEFAULT_MODEL_HOST,
+  DEFAULT_NPM_REGISTRY,
+  EMBEDDING_MODEL,
+  embeddingAssetPaths,
+  isFetched,
+  ONNX_RUNTIME_VERSION,
+} from '../../embeddings/embeddingAssets';
 import { formatMegabytes } from '../../shared/format';
 import { defaultEmbeddingsDirectory } from '../../store/paths';
 import { type Command } from '../command';
@@ -23,7 +30,8 @@ ranks by meaning as well as by words. status (the default) says what is there.`,
       allowPositionals: true,
     });
     const action = positionals[0] ?? 'status';
-    if (positionals.length > 1 || (action !== 'status' && action !== 'fetch')) throw new UsageError('the action is status or fetch');
+    if (positionals.length > 1 || (action !== 'status' && action !== 'fetch'))
+      throw new UsageError('the action is status or fetch');
     const dir = values.dir ?? defaultEmbeddingsDirectory(io.env);
     const paths = embeddingAssetPaths(dir);
     if (action === 'fetch') {
@@ -56,8 +64,10 @@ ranks by meaning as well as by words. status (the default) says what is there.`,
     const [model, runtime] = [isFetched(paths.modelDir), isFetched(paths.runtimeDir)];
     io.stdout.write(
       `model    ${paths.modelDir}${model ? '' : ' (not fetched)'}\n` +
-      `runtime  ${paths.runtimeDir}${runtime ? '' : ' (not fetched)'}\n` +
-      (model && runtime ? 'headroom proxy uses them when started without --embedding-model.\n' : 'headroom embeddings fetch downloads them.\n'),
+        `runtime  ${paths.runtimeDir}${runtime ? '' : ' (not fetched)'}\n` +
+        (model && runtime
+          ? 'headroom proxy uses them when started without --embedding-model.\n'
+          : 'headroom embeddings fetch downloads them.\n'),
     );
     return 0;
   },

@@ -45,12 +45,23 @@ keeps every command and path, and without an answer the corrections stay as foun
       },
       strict: true,
     });
-    if (!AGENTS.includes(values.agent as LearnAgent)) throw new UsageError(`--agent must be one of ${AGENTS.join(', ')}, not "${values.agent}"`);
+    if (!AGENTS.includes(values.agent as LearnAgent))
+      throw new UsageError(`--agent must be one of ${AGENTS.join(', ')}, not "${values.agent}"`);
     if (values.json && values.apply) throw new UsageError('--json shows the plan; apply it with --apply alone');
     const home = io.env.HOME ?? homedir();
     const apiKey = io.env.ANTHROPIC_API_KEY;
-    if (values.refine && !apiKey) throw new UsageError('--refine asks a model through the Anthropic API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a gateway or the Headroom proxy)');
-    const refine = values.refine && apiKey ? anthropicRefiner({ baseUrl: io.env.ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_UPSTREAM, apiKey, model: values.model }) : undefined;
+    if (values.refine && !apiKey)
+      throw new UsageError(
+        '--refine asks a model through the Anthropic API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a gateway or the Headroom proxy)',
+      );
+    const refine =
+      values.refine && apiKey
+        ? anthropicRefiner({
+            baseUrl: io.env.ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_UPSTREAM,
+            apiKey,
+            model: values.model,
+          })
+        : undefined;
     const report = await planLearn({
       workspace: values.workspace ?? process.cwd(),
       agent: values.agent as LearnAgent,
@@ -66,13 +77,18 @@ keeps every command and path, and without an answer the corrections stay as foun
       out(JSON.stringify(report));
       return 0;
     }
-    out(`Read ${report.transcripts} transcript(s): ${report.calls} tool calls, ${report.failures} failed, ${report.findings.length} correction(s)${report.skippedLines ? `; ${report.skippedLines} line(s) that were not JSON skipped` : ''}.`);
+    out(
+      `Read ${report.transcripts} transcript(s): ${report.calls} tool calls, ${report.failures} failed, ${report.findings.length} correction(s)${report.skippedLines ? `; ${report.skippedLines} line(s) that were not JSON skipped` : ''}.`,
+    );
     if (report.findings.length === 0) {
       out('Nothing to learn: no failed call was followed by one that fixed it.');
       return 0;
     }
     out();
-    for (const finding of report.findings) out(`  ${String(finding.occurrences).padStart(3)}×  ~${formatTokens(finding.tokens).padStart(5)} tokens  ${finding.text}`);
+    for (const finding of report.findings)
+      out(
+        `  ${String(finding.occurrences).padStart(3)}×  ~${formatTokens(finding.tokens).padStart(5)} tokens  ${finding.text}`,
+      );
     for (const change of report.changes) {
       out();
       if (change.repaired) out(`${change.file}: ${change.repaired}`);
@@ -83,7 +99,11 @@ keeps every command and path, and without an answer the corrections stay as foun
       return 0;
     }
     const written = applyLearn(report.changes);
-    out(written.length ? `Wrote ${written.join(', ')} (backups: <file>.headroom-backup).` : 'Every file was already up to date.');
+    out(
+      written.length
+        ? `Wrote ${written.join(', ')} (backups: <file>.headroom-backup).`
+        : 'Every file was already up to date.',
+    );
     return 0;
   },
 };

@@ -4,7 +4,12 @@ import { optionsHelp, parseArgsOptions, readProxyOptions, type ProxyOptionValues
 import { DEFAULT_BODY_LIMIT } from '../../proxy/proxyState';
 import { PortInUse, startProxy, type RunningProxy } from '../../proxy/server';
 import { STORE_LOCK_WAIT_MS } from '../../proxy/storeAccess';
-import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED, parseControlMessage, type ProxyReadyMessage } from '../../proxy/supervision';
+import {
+  EXIT_PORT_IN_USE,
+  EXIT_STORE_LOCKED,
+  parseControlMessage,
+  type ProxyReadyMessage,
+} from '../../proxy/supervision';
 import { CcrStore } from '../../store/ccrStore';
 import { StoreLocked } from '../../store/fileLock';
 import { defaultEmbeddingsDirectory, defaultStorePath } from '../../store/paths';
@@ -28,7 +33,10 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
   async run(args, io) {
     const { values: flags } = parseArgs({ args, options: parseArgsOptions(), strict: true });
     const options = readProxyOptions(flags, io.env);
-    const history = options.historyTokens === 0 ? false : { thresholdTokens: options.historyTokens, keepTurns: options.historyKeepTurns };
+    const history =
+      options.historyTokens === 0
+        ? false
+        : { thresholdTokens: options.historyTokens, keepTurns: options.historyKeepTurns };
     const embeddings = embeddingSettings(options, io.env);
     const file = options.store ?? defaultStorePath(io.env);
     // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
@@ -37,7 +45,13 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
     try {
       // Another proxy keeps its store for good: say so at once. Anyone else (the CLI, the MCP server) lets go within a call.
       const lockWaitMs = findRunningProxy(file) ? 0 : STORE_LOCK_WAIT_MS;
-      store = await CcrStore.open({ file, debounceMs: 2_000, ttlMs: options.ttlDays * DAY_MS, lockWaitMs, onWarning: (m) => io.stderr.write(`${m}\n`) });
+      store = await CcrStore.open({
+        file,
+        debounceMs: 2_000,
+        ttlMs: options.ttlDays * DAY_MS,
+        lockWaitMs,
+        onWarning: (m) => io.stderr.write(`${m}\n`),
+      });
     } catch (error) {
       if (!(error instanceof StoreLocked)) throw error;
       io.stderr.write(`headroom proxy: ${error.message}\n`);
@@ -54,7 +68,9 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
           compression: options.compression,
           minTokens: options.minTokens,
           aggressiveness: options.aggressiveness,
-          compressionBudgetMs: 2_000, bodyLimit: DEFAULT_BODY_LIMIT, history,
+          compressionBudgetMs: 2_000,
+          bodyLimit: DEFAULT_BODY_LIMIT,
+          history,
           embeddings,
           log: (line) => io.stderr.write(`${line}\n`),
         },
@@ -66,7 +82,9 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
       return EXIT_PORT_IN_USE;
     }
     writeDiscovery(file, { url: proxy.url, port: proxy.port });
-    io.stdout.write(`Headroom proxy listening on ${proxy.url} (store ${file}${options.compression ? '' : ', compression off'})\n`);
+    io.stdout.write(
+      `Headroom proxy listening on ${proxy.url} (store ${file}${options.compression ? '' : ', compression off'})\n`,
+    );
     process.send?.({ type: 'ready', url: proxy.url, port: proxy.port } satisfies ProxyReadyMessage);
     await new Promise<void>((resolve) => {
       const stop = () => {
@@ -75,7 +93,10 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
         process.off('disconnect', stop);
         if (process.connected) process.disconnect();
         removeDiscovery(file);
-        void proxy.close().then(() => store.close()).then(resolve);
+        void proxy
+          .close()
+          .then(() => store.close())
+          .then(resolve);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
@@ -97,7 +118,8 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
 function embeddingSettings(options: ProxyOptionValues, env: NodeJS.ProcessEnv): EmbeddingSettings | undefined {
   if (options.noEmbeddings) return undefined;
   const tuning = { weight: options.embeddingWeight, budgetMs: options.embeddingBudgetMs };
-  if (options.embeddingModel) return { modelDir: options.embeddingModel, runtimeDir: options.embeddingRuntime, ...tuning };
+  if (options.embeddingModel)
+    return { modelDir: options.embeddingModel, runtimeDir: options.embeddingRuntime, ...tuning };
   const fetched = embeddingAssetPaths(defaultEmbeddingsDirectory(env));
   return isFetched(fetched.modelDir) && isFetched(fetched.runtimeDir) ? { ...fetched, ...tuning } : undefined;
 }

@@ -45,7 +45,9 @@ async function outline(input: string, context: CompressorContext) {
     out.push(...lines.slice(next, body.firstLine));
     const text = lines.slice(body.firstLine, body.lastLine + 1).join('\n');
     const indent = /^\s*/.exec(lines[body.firstLine])?.[0] ?? '';
-    out.push(`${indent}${marker(`lines ${body.firstLine + 1}–${body.lastLine + 1}: body of ${body.symbol}`, context.keepOriginal(text, 'code'))}`);
+    out.push(
+      `${indent}${marker(`lines ${body.firstLine + 1}–${body.lastLine + 1}: body of ${body.symbol}`, context.keepOriginal(text, 'code'))}`,
+    );
     next = body.lastLine + 1;
   }
   out.push(...lines.slice(next));
@@ -53,7 +55,11 @@ async function outline(input: string, context: CompressorContext) {
 }
 
 /** Bodies that stay: named by the later conversation, or among the most relevant to the question. */
-async function keptBodies(bodies: readonly CodeBody[], lines: readonly string[], context: CompressorContext): Promise<Set<number>> {
+async function keptBodies(
+  bodies: readonly CodeBody[],
+  lines: readonly string[],
+  context: CompressorContext,
+): Promise<Set<number>> {
   const kept = new Set<number>();
   bodies.forEach((body, i) => {
     const name = body.symbol.split(/[.:]/).pop() ?? body.symbol;
@@ -61,6 +67,7 @@ async function keptBodies(bodies: readonly CodeBody[], lines: readonly string[],
   });
   const texts = bodies.map((b) => `${b.symbol}\n${lines.slice(b.firstLine, b.lastLine + 1).join('\n')}`);
   const scores = await relevanceScores(context, texts);
-  if (scores) for (const i of topRelevant(scores, Math.max(1, Math.ceil(bodies.length * RELEVANT_BODY_SHARE)), 0.5)) kept.add(i);
+  if (scores)
+    for (const i of topRelevant(scores, Math.max(1, Math.ceil(bodies.length * RELEVANT_BODY_SHARE)), 0.5)) kept.add(i);
   return kept;
 }

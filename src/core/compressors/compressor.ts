@@ -36,7 +36,10 @@ export interface CompressorResult {
 export type Compressor = (input: string, context: CompressorContext) => Promise<CompressorResult | undefined>;
 
 /** Scores chunks against the query, or undefined when there is no query to score against. */
-export async function relevanceScores(context: CompressorContext, chunks: readonly string[]): Promise<number[] | undefined> {
+export async function relevanceScores(
+  context: CompressorContext,
+  chunks: readonly string[],
+): Promise<number[] | undefined> {
   if (!context.query?.trim() || chunks.length === 0) return undefined;
   return context.scorer.score(context.query, chunks);
 }

@@ -3,7 +3,8 @@ import type { Compressor } from './compressor';
 import { splitLines } from './lines';
 
 /** Lockfiles, bundles, maps and other generated files: their diffs are summarised, not shown. */
-const GENERATED_PATH = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock|flake\.lock)$|\.min\.(js|css|mjs)$|\.(map|snap)$|(^|\/)(dist|build|vendor|node_modules|__generated__)\/|\.(pb\.go|generated\.\w+)$|_pb2\.py$/;
+const GENERATED_PATH =
+  /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock|flake\.lock)$|\.min\.(js|css|mjs)$|\.(map|snap)$|(^|\/)(dist|build|vendor|node_modules|__generated__)\/|\.(pb\.go|generated\.\w+)$|_pb2\.py$/;
 const MINIFIED_LINE_LENGTH = 500;
 
 interface FileDiff {
@@ -22,13 +23,20 @@ export const compressDiff: Compressor = async (input, context) => {
   let changed = false;
   for (const file of files) {
     context.checkDeadline();
-    const rendered = isGenerated(file) ? summariseGenerated(file) : trimContext(file.lines, context.tuning.diffContextLines);
+    const rendered = isGenerated(file)
+      ? summariseGenerated(file)
+      : trimContext(file.lines, context.tuning.diffContextLines);
     if (rendered.length !== file.lines.length || rendered.some((line, i) => line !== file.lines[i])) changed = true;
     out.push(...rendered);
   }
   if (!changed) return undefined;
   const { added, removed } = countChanges(files.flatMap((f) => f.lines));
-  out.push(marker(`diff of ${files.length} ${files.length === 1 ? 'file' : 'files'}, +${added} −${removed}; unchanged context and generated files trimmed`, context.inputHash));
+  out.push(
+    marker(
+      `diff of ${files.length} ${files.length === 1 ? 'file' : 'files'}, +${added} −${removed}; unchanged context and generated files trimmed`,
+      context.inputHash,
+    ),
+  );
   return { text: out.join('\n'), transforms: ['diff:context'] };
 };
 
@@ -36,7 +44,12 @@ function splitFiles(lines: string[]): FileDiff[] {
   const files: FileDiff[] = [];
   let current: FileDiff = { path: '', lines: [] };
   lines.forEach((line, i) => {
-    const startsFile = /^diff --(git|combined|cc) /.test(line) || (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ') && !/^diff /.test(lines[i - 1] ?? '') && !/^index /.test(lines[i - 1] ?? ''));
+    const startsFile =
+      /^diff --(git|combined|cc) /.test(line) ||
+      (line.startsWith('--- ') &&
+        lines[i + 1]?.startsWith('+++ ') &&
+        !/^diff /.test(lines[i - 1] ?? '') &&
+        !/^index /.test(lines[i - 1] ?? ''));
     if (startsFile && current.lines.length > 0) {
       files.push(current);
       current = { path: '', lines: [] };

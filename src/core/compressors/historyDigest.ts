@@ -31,7 +31,8 @@ export function historyDigest(input: string, context: CompressorContext): Compre
     }
   }
   const seen = new Set<string>();
-  for (let i = 0; i < lines.length; i++) if (keep[i]) for (const [word] of lines[i].matchAll(IDENTIFIER)) seen.add(word);
+  for (let i = 0; i < lines.length; i++)
+    if (keep[i]) for (const [word] of lines[i].matchAll(IDENTIFIER)) seen.add(word);
   for (let i = 0; i < lines.length; i++) {
     if (i % 4096 === 0) context.checkDeadline();
     if (!keep[i] && namesSomethingNew(lines[i], context, seen)) keep[i] = 1;
@@ -55,7 +56,12 @@ export function historyDigest(input: string, context: CompressorContext): Compre
     i = end;
   }
   if (dropped === 0) return undefined;
-  out.push(marker(`${dropped} of ${lines.length} lines left out: this output lies turns back; kept its ends, its errors and the lines naming what the conversation used later`, context.inputHash));
+  out.push(
+    marker(
+      `${dropped} of ${lines.length} lines left out: this output lies turns back; kept its ends, its errors and the lines naming what the conversation used later`,
+      context.inputHash,
+    ),
+  );
   return { text: out.join('\n'), transforms: ['history:digest'] };
 }
 

@@ -21,7 +21,11 @@ export const REPEAT_KEY = '_headroom_count';
  * relevant to the query, the first and last few) and a marker that summarises and retrieves the rest.
  * The output is compact, valid JSON.
  */
-export async function crushJson(input: string, context: CompressorContext, parsed?: unknown): Promise<CompressorResult | undefined> {
+export async function crushJson(
+  input: string,
+  context: CompressorContext,
+  parsed?: unknown,
+): Promise<CompressorResult | undefined> {
   const root = parsed === undefined ? (JSON.parse(input) as unknown) : parsed;
   const transforms = new Set<string>();
   const crusher = new Crusher(context, root, transforms);
@@ -125,7 +129,12 @@ class Crusher {
     if (scores) for (const i of topRelevant(scores, tuning.relevantRows)) keep.add(i, 'relevant');
     for (let i = 0; i < Math.min(tuning.headRows, n); i++) keep.add(i, 'first');
     for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
-    const groups = new KeptGroups(items.length, keep.indices(), (i) => serialized[i], (i) => serialized[i]);
+    const groups = new KeptGroups(
+      items.length,
+      keep.indices(),
+      (i) => serialized[i],
+      (i) => serialized[i],
+    );
     const kept = groups.representatives;
     if (kept.length >= n * 0.9) return this.walkAll(items, depth);
     this.transforms.add('json:list');

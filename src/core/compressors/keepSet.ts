@@ -15,7 +15,8 @@ export class KeepSet {
 
   describe(): string {
     const counts = new Map<string, number>();
-    for (const set of this.reasons.values()) for (const reason of set) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    for (const set of this.reasons.values())
+      for (const reason of set) counts.set(reason, (counts.get(reason) ?? 0) + 1);
     return [...counts].map(([reason, count]) => `${count} ${reason}`).join(', ');
   }
 }

@@ -9,7 +9,8 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-const EXPLICIT_LEVEL = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC)\b|\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]/;
+const EXPLICIT_LEVEL =
+  /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC)\b|\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]/;
 const ANDROID_LEVEL = /^\S+\s+\S+\s+\d+\s+\d+\s+([VDIWEF])\s/;
 /** Words that mark a failure in free text: a log line, a JSON record's message. */
 export const ERROR_WORDS =
@@ -31,7 +32,8 @@ export function lineLevel(line: string): LineLevel {
   return WARN_WORDS.test(line) ? 'warn' : 'normal';
 }
 
-const STACK_LINE = /^\s+at\s|^\s+File "|^Traceback \(most recent call last\)|^\s*Caused by:|^\s+\.\.\. \d+ (more|common frames omitted)|^goroutine \d+ \[|^\s+\d+: |^\s{2,}\S|^\t\S/;
+const STACK_LINE =
+  /^\s+at\s|^\s+File "|^Traceback \(most recent call last\)|^\s*Caused by:|^\s+\.\.\. \d+ (more|common frames omitted)|^goroutine \d+ \[|^\s+\d+: |^\s{2,}\S|^\t\S/;
 
 export function isStackLine(line: string): boolean {
   return STACK_LINE.test(line);
@@ -41,7 +43,11 @@ export function isStackLine(line: string): boolean {
  * Writes kept lines in their original order, each gap of dropped lines as one marker line
  * and each line that stands for similar dropped lines with its ` [×N]` count.
  */
-export function renderKeptLines(lines: readonly string[], kept: ReadonlySet<number>, counts: ReadonlyMap<number, number> = new Map()): string[] {
+export function renderKeptLines(
+  lines: readonly string[],
+  kept: ReadonlySet<number>,
+  counts: ReadonlyMap<number, number> = new Map(),
+): string[] {
   const out: string[] = [];
   let gap = 0;
   for (let i = 0; i < lines.length; i++) {

@@ -13,7 +13,6 @@ const MAX_CATEGORIES = 50;
 
 export type JsonObject = Record<string, unknown>;
 
-
 export interface RecordSelection {
   /** Why each kept record is kept. */
   keep: KeepSet;
@@ -29,7 +28,11 @@ export interface RecordSelection {
  * few; identical rows are folded together. `text(i)` is record i as text, for relevance and
  * for telling identical records apart.
  */
-export async function selectRecords(rows: readonly unknown[], context: CompressorContext, text: (i: number) => string): Promise<RecordSelection> {
+export async function selectRecords(
+  rows: readonly unknown[],
+  context: CompressorContext,
+  text: (i: number) => string,
+): Promise<RecordSelection> {
   const { tuning } = context;
   const n = rows.length;
   const { columns, shapes } = analyseColumns(rows);
@@ -77,7 +80,12 @@ export async function selectRecords(rows: readonly unknown[], context: Compresso
   for (let i = Math.max(0, n - tuning.tailRows); i < n; i++) keep.add(i, 'last');
 
   const pivot = pivotKey(rows);
-  const groups = new KeptGroups(n, keep.indices(), (i) => cheapIdentity(rows[i], pivot), (i) => texts?.[i] ?? text(i));
+  const groups = new KeptGroups(
+    n,
+    keep.indices(),
+    (i) => cheapIdentity(rows[i], pivot),
+    (i) => texts?.[i] ?? text(i),
+  );
   return { keep, groups, columns };
 }
 
@@ -145,7 +153,8 @@ export interface Column {
 
 /** Whether two cells hold the same value: primitives compared as they are, objects by their JSON. */
 function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return JSON.stringify(a) === JSON.stringify(b);
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
+    return JSON.stringify(a) === JSON.stringify(b);
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
@@ -176,7 +185,14 @@ function analyseColumns(rows: readonly unknown[]): { columns: Map<string, Column
         sameKeys = false;
         column = columns.get(key);
         if (!column) {
-          column = { present: 0, numbers: { rows: [], values: [] }, categories: new Map(), sequence: { rows: [], values: [] }, constant: true, firstValue: value };
+          column = {
+            present: 0,
+            numbers: { rows: [], values: [] },
+            categories: new Map(),
+            sequence: { rows: [], values: [] },
+            constant: true,
+            firstValue: value,
+          };
           columns.set(key, column);
         }
         previousKeys[k] = key;
@@ -229,7 +245,8 @@ export function constantColumns(rows: readonly unknown[], columns: Map<string, C
 
 function changePoints(sequence: Cells<string>): number[] {
   const rows: number[] = [];
-  for (let k = 1; k < sequence.values.length; k++) if (sequence.values[k] !== sequence.values[k - 1]) rows.push(sequence.rows[k]);
+  for (let k = 1; k < sequence.values.length; k++)
+    if (sequence.values[k] !== sequence.values[k - 1]) rows.push(sequence.rows[k]);
   return rows;
 }
 
@@ -245,7 +262,8 @@ function schemaAnomalies(shapes: readonly string[]): number[] {
 
 const ERROR_KEYS = /^(error|errors|err|exception|failure|fault|stack|stacktrace|stack_trace)$/i;
 const STATUS_KEYS = /^(status|status_?code|http_?status|http_?code|code|response_?code)$/i;
-const MESSAGE_KEYS = /^(msg|message|reason|detail|details|stderr|level|severity|log_?level|status|state|result|outcome|conclusion|event)$/i;
+const MESSAGE_KEYS =
+  /^(msg|message|reason|detail|details|stderr|level|severity|log_?level|status|state|result|outcome|conclusion|event)$/i;
 const FLAG_KEYS = /^(success|succeeded|ok|passed)$/i;
 
 const enum KeyRole {
@@ -262,7 +280,11 @@ const keyRoles = new Map<string, number>();
 function roleOf(key: string): number {
   let role = keyRoles.get(key);
   if (role === undefined) {
-    role = (ERROR_KEYS.test(key) ? KeyRole.Error : 0) | (STATUS_KEYS.test(key) ? KeyRole.Status : 0) | (FLAG_KEYS.test(key) ? KeyRole.Flag : 0) | (MESSAGE_KEYS.test(key) ? KeyRole.Message : 0);
+    role =
+      (ERROR_KEYS.test(key) ? KeyRole.Error : 0) |
+      (STATUS_KEYS.test(key) ? KeyRole.Status : 0) |
+      (FLAG_KEYS.test(key) ? KeyRole.Flag : 0) |
+      (MESSAGE_KEYS.test(key) ? KeyRole.Message : 0);
     if (keyRoles.size > 10_000) keyRoles.clear();
     keyRoles.set(key, role);
   }

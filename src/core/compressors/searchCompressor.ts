@@ -84,7 +84,10 @@ export const compressSearch: Compressor = async (input, context) => {
   const keptMatches = [...kept].filter((i) => isMatch[i]).length;
   let summary = `${totalMatches - keptMatches} of ${totalMatches} matches omitted (${files.size} files; kept the best ${tuning.searchMatchesPerFile} per file${scores ? ' by relevance to the question' : ''})`;
   if (droppedFiles.length > 0) {
-    const names = droppedFiles.slice(0, 30).map((f) => `${f.path} (${f.matches.length})`).join(', ');
+    const names = droppedFiles
+      .slice(0, 30)
+      .map((f) => `${f.path} (${f.matches.length})`)
+      .join(', ');
     summary += `; files not shown: ${names}${droppedFiles.length > 30 ? `, and ${droppedFiles.length - 30} more` : ''}`;
   }
   out.push(marker(summary, context.inputHash));

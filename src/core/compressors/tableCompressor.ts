@@ -33,6 +33,11 @@ export const compressTable: Compressor = async (input, context) => {
     counts.set(table.rows[i].line, groups.copies(i));
   }
   const out = renderKeptLines(lines, kept, counts);
-  out.push(marker(describeSelection(records.length, selection, constantColumns(records, selection.columns)), context.inputHash));
+  out.push(
+    marker(
+      describeSelection(records.length, selection, constantColumns(records, selection.columns)),
+      context.inputHash,
+    ),
+  );
   return { text: out.join('\n'), transforms: ['table:rows'] };
 };

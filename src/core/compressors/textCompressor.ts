@@ -17,7 +17,11 @@ export const compressProse: Compressor = async (input, context) => {
   const deduped = dedupeLines(splitLines(input), context);
   const lines = deduped ?? splitLines(input);
   const selected = await selectRelevantParagraphs(lines, context);
-  if (selected) return { text: selected.join('\n'), transforms: deduped ? ['text:dedupe', 'prose:relevance'] : ['prose:relevance'] };
+  if (selected)
+    return {
+      text: selected.join('\n'),
+      transforms: deduped ? ['text:dedupe', 'prose:relevance'] : ['prose:relevance'],
+    };
   return deduped ? { text: deduped.join('\n'), transforms: ['text:dedupe'] } : undefined;
 };
 
@@ -69,9 +73,14 @@ async function selectRelevantParagraphs(lines: string[], context: CompressorCont
   if (paragraphs.length < 6) return undefined;
   const text = lines.join('\n');
   if (countTokens(text) < MIN_PROSE_TOKENS_TO_SELECT) return undefined;
-  const scores = await relevanceScores(context, paragraphs.map((p) => p.join('\n')));
+  const scores = await relevanceScores(
+    context,
+    paragraphs.map((p) => p.join('\n')),
+  );
   if (!scores) return undefined;
-  const keep = new Set(topRelevant(scores, Math.max(3, Math.ceil(paragraphs.length * context.tuning.proseRelevantShare)), 0.2));
+  const keep = new Set(
+    topRelevant(scores, Math.max(3, Math.ceil(paragraphs.length * context.tuning.proseRelevantShare)), 0.2),
+  );
   keep.add(0);
   keep.add(1);
   keep.add(paragraphs.length - 1);
@@ -88,7 +97,12 @@ async function selectRelevantParagraphs(lines: string[], context: CompressorCont
     out.push(...paragraph, '');
   });
   if (gap > 0) out.push(marker(`${gap} paragraphs omitted`));
-  out.push(marker(`${paragraphs.length - keep.size} of ${paragraphs.length} paragraphs omitted; kept the opening, the end and those most relevant to the question`, context.inputHash));
+  out.push(
+    marker(
+      `${paragraphs.length - keep.size} of ${paragraphs.length} paragraphs omitted; kept the opening, the end and those most relevant to the question`,
+      context.inputHash,
+    ),
+  );
   return out;
 }
 

@@ -64,7 +64,9 @@ function slotsOf(content: unknown, path: Path, call: ToolCall | undefined, partT
   const { tool, input } = call ?? {};
   if (typeof content === 'string') return [{ text: content, tool, input, path }];
   return asArray(content).flatMap((part, k) =>
-    isRecord(part) && part.type === partType && typeof part.text === 'string' ? [{ text: part.text, tool, input, path: [...path, k, 'text'] }] : [],
+    isRecord(part) && part.type === partType && typeof part.text === 'string'
+      ? [{ text: part.text, tool, input, path: [...path, k, 'text'] }]
+      : [],
   );
 }
 
@@ -76,7 +78,8 @@ export const anthropicFormat: FormatAdapter = {
       if (!isRecord(m)) return;
       asArray(m.content).forEach((block, j) => {
         if (!isRecord(block)) return;
-        if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') calls.set(block.id, { tool: block.name, input: block.input });
+        if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string')
+          calls.set(block.id, { tool: block.name, input: block.input });
         if (m.role === 'user' && block.type === 'tool_result') {
           const call = typeof block.tool_use_id === 'string' ? calls.get(block.tool_use_id) : undefined;
           slots.push(...slotsOf(block.content, [i, 'content', j, 'content'], call, 'text'));
@@ -95,7 +98,12 @@ export const openaiChatFormat: FormatAdapter = {
     messages.forEach((m, i) => {
       if (!isRecord(m)) return;
       for (const call of asArray(m.tool_calls)) {
-        if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
+        if (
+          isRecord(call) &&
+          typeof call.id === 'string' &&
+          isRecord(call.function) &&
+          typeof call.function.name === 'string'
+        ) {
           calls.set(call.id, { tool: call.function.name, input: parsedArguments(call.function.arguments) });
         }
       }
@@ -118,7 +126,11 @@ export const openaiResponsesFormat: FormatAdapter = {
     const slots: ToolOutputSlot[] = [];
     items.forEach((item, i) => {
       if (!isRecord(item)) return;
-      if (RESPONSES_CALL_TYPES.has(item.type as string) && typeof item.call_id === 'string' && typeof item.name === 'string') {
+      if (
+        RESPONSES_CALL_TYPES.has(item.type as string) &&
+        typeof item.call_id === 'string' &&
+        typeof item.name === 'string'
+      ) {
         calls.set(item.call_id, { tool: item.name, input: parsedArguments(item.arguments ?? item.input) });
       }
       if (RESPONSES_OUTPUT_TYPES.has(item.type as string)) {
@@ -140,14 +152,26 @@ export const FORMATS: Record<MessageFormat, FormatAdapter> = {
 /** A message or item the model wrote: an assistant message, a function call, a reasoning item. */
 export function isModelMessage(message: unknown): boolean {
   if (!isRecord(message)) return false;
-  return message.role === 'assistant' || message.type === 'function_call' || message.type === 'custom_tool_call' || message.type === 'reasoning';
+  return (
+    message.role === 'assistant' ||
+    message.type === 'function_call' ||
+    message.type === 'custom_tool_call' ||
+    message.type === 'reasoning'
+  );
 }
 
 /** Tells the three request shapes apart by the tool-call fields only each one has. */
 export function detectFormat(messages: readonly unknown[]): MessageFormat {
   const items = messages.filter(isRecord);
-  const responsesPart = (m: Obj) => asArray(m.content).some((p) => isRecord(p) && (p.type === 'input_text' || p.type === 'output_text'));
-  if (items.some((m) => RESPONSES_OUTPUT_TYPES.has(m.type as string) || RESPONSES_CALL_TYPES.has(m.type as string) || responsesPart(m))) return 'openai-responses';
+  const responsesPart = (m: Obj) =>
+    asArray(m.content).some((p) => isRecord(p) && (p.type === 'input_text' || p.type === 'output_text'));
+  if (
+    items.some(
+      (m) =>
+        RESPONSES_OUTPUT_TYPES.has(m.type as string) || RESPONSES_CALL_TYPES.has(m.type as string) || responsesPart(m),
+    )
+  )
+    return 'openai-responses';
   if (items.some((m) => m.role === 'tool' || Array.isArray(m.tool_calls))) return 'openai-chat';
   return 'anthropic';
 }

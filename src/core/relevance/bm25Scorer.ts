@@ -65,7 +65,12 @@ function winkScores(queryTerms: readonly string[], documents: readonly string[],
  * are measured in characters, since BM25 reads them only against their mean. Scores stay
  * within a few percent of a full index's (tested).
  */
-function countedScores(queryTerms: readonly string[], documents: readonly string[], indexed: readonly number[], lowered: readonly string[]): number[] {
+function countedScores(
+  queryTerms: readonly string[],
+  documents: readonly string[],
+  indexed: readonly number[],
+  lowered: readonly string[],
+): number[] {
   const counts = queryTerms.map(() => new Uint32Array(documents.length));
   queryTerms.forEach((term, k) => {
     for (const id of indexed) counts[k][id] = occurrences(lowered[id], term);

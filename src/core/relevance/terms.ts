@@ -1,5 +1,7 @@
 const STOP_WORDS = new Set(
-  'a an and are as at be but by do does for from has have how i if in into is it its me my no not of on or our so that the their them then there these this to was we what when where which who why will with you your'.split(' '),
+  'a an and are as at be but by do does for from has have how i if in into is it its me my no not of on or our so that the their them then there these this to was we what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 
 /** Cheap test that spares the splitting regex for the plain words that make up most text. */

@@ -3,7 +3,13 @@ import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
-import { addToMcpJson, MCP_SERVER_NAME, mcpJsonEntry, removeFromMcpJson, type McpJsonChange } from '../routing/mcpJsonFile';
+import {
+  addToMcpJson,
+  MCP_SERVER_NAME,
+  mcpJsonEntry,
+  removeFromMcpJson,
+  type McpJsonChange,
+} from '../routing/mcpJsonFile';
 import type { McpCommandLine } from './mcpLauncher';
 
 /** What "Add MCP Server to Claude Code" changed, so the removal undoes exactly that. */
@@ -28,11 +34,18 @@ export class ClaudeCodeMcp {
     const claude = findClaude();
     const projectFile = this.projectFile();
     const choices: Array<vscode.QuickPickItem & { scope: Scope }> = [];
-    if (projectFile) choices.push({ scope: 'project', label: 'This project', detail: `Adds "${MCP_SERVER_NAME}" to ${projectFile} (backup kept); Claude Code asks you to approve it on first use` });
+    if (projectFile)
+      choices.push({
+        scope: 'project',
+        label: 'This project',
+        detail: `Adds "${MCP_SERVER_NAME}" to ${projectFile} (backup kept); Claude Code asks you to approve it on first use`,
+      });
     choices.push({
       scope: 'user',
       label: 'All your projects',
-      detail: claude ? `Runs: claude mcp add --scope user ${MCP_SERVER_NAME} …` : 'Needs the claude CLI, which is not on PATH',
+      detail: claude
+        ? `Runs: claude mcp add --scope user ${MCP_SERVER_NAME} …`
+        : 'Needs the claude CLI, which is not on PATH',
     });
     const picked = await vscode.window.showQuickPick(choices, {
       title: "Add Headroom's MCP server to Claude Code",
@@ -48,33 +61,59 @@ export class ClaudeCodeMcp {
         const first = ledger.project?.file === projectFile ? ledger.project.change : change;
         ledger.project = { file: projectFile, change: { ...change, previous: first.previous, created: first.created } };
       } else {
-        if (!claude) throw new Error('the claude CLI is not on PATH. Install Claude Code (npm install -g @anthropic-ai/claude-code), or add the server to this project instead.');
-        if (ledger.user) await run(claude, ['mcp', 'remove', '--scope', 'user', MCP_SERVER_NAME]).catch(() => undefined);
+        if (!claude)
+          throw new Error(
+            'the claude CLI is not on PATH. Install Claude Code (npm install -g @anthropic-ai/claude-code), or add the server to this project instead.',
+          );
+        if (ledger.user)
+          await run(claude, ['mcp', 'remove', '--scope', 'user', MCP_SERVER_NAME]).catch(() => undefined);
         const env = Object.entries(commandLine.env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
         // The name goes before -e, whose values are variadic and would take it.
-        await run(claude, ['mcp', 'add', '--scope', 'user', MCP_SERVER_NAME, ...env, '--', commandLine.command, ...commandLine.args]);
+        await run(claude, [
+          'mcp',
+          'add',
+          '--scope',
+          'user',
+          MCP_SERVER_NAME,
+          ...env,
+          '--',
+          commandLine.command,
+          ...commandLine.args,
+        ]);
         ledger.user = true;
       }
     } catch (error) {
-      void vscode.window.showErrorMessage(`Headroom could not add its MCP server to Claude Code: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(
+        `Headroom could not add its MCP server to Claude Code: ${(error as Error).message}`,
+      );
       return;
     }
     await this.state.update(LEDGER_KEY, ledger);
     const where = picked.scope === 'project' ? projectFile : 'your Claude Code user configuration';
-    this.log(`Added the MCP server "${MCP_SERVER_NAME}" to ${where}: ${commandLine.command} ${commandLine.args.join(' ')}`);
-    void vscode.window.showInformationMessage(`Headroom's MCP server is in ${where}. Claude Code sees headroom_compress, headroom_retrieve and headroom_stats in its next session.`);
+    this.log(
+      `Added the MCP server "${MCP_SERVER_NAME}" to ${where}: ${commandLine.command} ${commandLine.args.join(' ')}`,
+    );
+    void vscode.window.showInformationMessage(
+      `Headroom's MCP server is in ${where}. Claude Code sees headroom_compress, headroom_retrieve and headroom_stats in its next session.`,
+    );
   }
 
   async remove(): Promise<void> {
     const ledger = this.ledger();
     if (!ledger.project && !ledger.user) {
-      void vscode.window.showInformationMessage('Headroom has not added its MCP server to Claude Code, so there is nothing to remove.');
+      void vscode.window.showInformationMessage(
+        'Headroom has not added its MCP server to Claude Code, so there is nothing to remove.',
+      );
       return;
     }
     const notes: string[] = [];
     if (ledger.project) {
       const { kept } = removeFromMcpJson(ledger.project.file, ledger.project.change);
-      notes.push(kept ? `left "${MCP_SERVER_NAME}" in ${ledger.project.file}, since it changed after Headroom wrote it` : `removed it from ${ledger.project.file}`);
+      notes.push(
+        kept
+          ? `left "${MCP_SERVER_NAME}" in ${ledger.project.file}, since it changed after Headroom wrote it`
+          : `removed it from ${ledger.project.file}`,
+      );
     }
     if (ledger.user) {
       const claude = findClaude();
@@ -84,7 +123,9 @@ export class ClaudeCodeMcp {
           (error: Error) => notes.push(`claude mcp remove said: ${error.message}`),
         );
       } else {
-        notes.push(`the claude CLI is no longer on PATH; run "claude mcp remove --scope user ${MCP_SERVER_NAME}" yourself`);
+        notes.push(
+          `the claude CLI is no longer on PATH; run "claude mcp remove --scope user ${MCP_SERVER_NAME}" yourself`,
+        );
       }
     }
     await this.state.update(LEDGER_KEY, undefined);
@@ -109,7 +150,11 @@ export class ClaudeCodeMcp {
  */
 function findClaude(): string | undefined {
   const extensions = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE;.CMD').split(';') : [''];
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), join(homedir(), '.local', 'bin'), join(homedir(), '.claude', 'local')];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean),
+    join(homedir(), '.local', 'bin'),
+    join(homedir(), '.claude', 'local'),
+  ];
   for (const dir of dirs) {
     for (const extension of extensions) {
       const candidate = join(dir, `claude${extension}`);

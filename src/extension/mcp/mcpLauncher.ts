@@ -19,7 +19,12 @@ export interface McpCommandLine {
  * the proxy uses. VS Code's own runtime runs it (as Node, through ELECTRON_RUN_AS_NODE), so no
  * separate Node.js install is needed.
  */
-export function writeMcpLauncher(storageDir: string, cliPath: string, storeFile: string, runtime = process.execPath): McpCommandLine {
+export function writeMcpLauncher(
+  storageDir: string,
+  cliPath: string,
+  storeFile: string,
+  runtime = process.execPath,
+): McpCommandLine {
   const launcher = join(storageDir, 'headroom-mcp.js');
   const script = [
     '// Written by the Headroom extension each time it starts: its MCP server, on the store its proxy uses.',

@@ -32,7 +32,11 @@ export class LearnSession implements vscode.Disposable {
     this.set({ state: 'running' });
     try {
       const plan = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Headroom: learning from agent transcripts…', cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Headroom: learning from agent transcripts…',
+          cancellable: true,
+        },
         (_progress, token) => {
           token.onCancellationRequested(() => running.abort());
           return runLearnProcess(this.cliPath, folder.uri.fsPath, running.signal);
@@ -41,9 +45,16 @@ export class LearnSession implements vscode.Disposable {
       const counts = { transcripts: plan.transcripts, calls: plan.calls, failures: plan.failures };
       const files = plan.changes.filter((change) => change.diff).map(({ file, diff }) => ({ file, diff }));
       this.plan = files.length ? plan : undefined;
-      this.set(files.length
-        ? { state: 'proposed', ...counts, findings: plan.findings.map(({ text, occurrences, tokens }) => ({ text, occurrences, tokens })), files }
-        : { state: 'nothing', ...counts });
+      this.set(
+        files.length
+          ? {
+              state: 'proposed',
+              ...counts,
+              findings: plan.findings.map(({ text, occurrences, tokens }) => ({ text, occurrences, tokens })),
+              files,
+            }
+          : { state: 'nothing', ...counts },
+      );
     } catch (error) {
       this.set(running.signal.aborted ? { state: 'idle' } : { state: 'failed', error: (error as Error).message });
     } finally {

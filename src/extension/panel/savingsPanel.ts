@@ -25,7 +25,12 @@ export class SavingsPanel implements vscode.Disposable {
       SavingsPanel.current.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Headroom Savings', vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'Headroom Savings',
+      vscode.ViewColumn.Active,
+      webviewOptions(extensionUri),
+    );
     SavingsPanel.current = new SavingsPanel(panel, extensionUri, feed, status);
   }
 
@@ -36,7 +41,12 @@ export class SavingsPanel implements vscode.Disposable {
   }
 
   /** Brings a panel back after a window reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, feed: StatsFeed, status: () => ProxyStatus): void {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    feed: StatsFeed,
+    status: () => ProxyStatus,
+  ): void {
     panel.webview.options = webviewOptions(extensionUri);
     SavingsPanel.current = new SavingsPanel(panel, extensionUri, feed, status);
   }
@@ -54,7 +64,9 @@ export class SavingsPanel implements vscode.Disposable {
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = panelHtml(panel.webview, extensionUri);
-    this.learn = new LearnSession(vscode.Uri.joinPath(extensionUri, 'dist', 'cli.mjs').fsPath, (learn) => this.post({ type: 'learn', learn }));
+    this.learn = new LearnSession(vscode.Uri.joinPath(extensionUri, 'dist', 'cli.mjs').fsPath, (learn) =>
+      this.post({ type: 'learn', learn }),
+    );
     const onStats = (stats: StatsResponse) => this.post({ type: 'stats', stats });
     const onRequest = () => void this.sendItems();
     feed.on('stats', onStats);
@@ -95,7 +107,10 @@ export class SavingsPanel implements vscode.Disposable {
         await this.sendOriginal(message.hash);
         return;
       case 'openOriginal':
-        await vscode.window.showTextDocument(originalUri(message.hash, message.kind), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        await vscode.window.showTextDocument(originalUri(message.hash, message.kind), {
+          preview: true,
+          viewColumn: vscode.ViewColumn.Beside,
+        });
         return;
       case 'copyOriginal': {
         const original = await this.feed.proxy?.original(message.hash);
@@ -140,7 +155,12 @@ export class SavingsPanel implements vscode.Disposable {
   private async sendOriginal(hash: string): Promise<void> {
     try {
       const content = (await this.feed.proxy?.original(hash)) ?? null;
-      this.post({ type: 'original', hash, content, error: content === null ? 'The store no longer holds this original.' : undefined });
+      this.post({
+        type: 'original',
+        hash,
+        content,
+        error: content === null ? 'The store no longer holds this original.' : undefined,
+      });
     } catch (error) {
       this.post({ type: 'original', hash, content: null, error: (error as Error).message });
     }
@@ -178,7 +198,13 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & 
 function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name));
-  const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

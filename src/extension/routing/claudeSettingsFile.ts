@@ -4,7 +4,11 @@ import { applyEnv, revertEnv, type EnvChange } from './envChanges';
 type Settings = Record<string, unknown> & { env?: Record<string, string> };
 
 /** Sets `env` entries in Claude Code's settings.json, keeping a backup of the file as it was. */
-export function routeClaudeSettings(file: string, env: Readonly<Record<string, string>>, earlier: readonly EnvChange[] = []): EnvChange[] {
+export function routeClaudeSettings(
+  file: string,
+  env: Readonly<Record<string, string>>,
+  earlier: readonly EnvChange[] = [],
+): EnvChange[] {
   const settings = readJsonConfig<Settings>(file, 'env');
   const { next, changes } = applyEnv(settings.env ?? {}, env, earlier);
   writeJsonConfig(file, { ...settings, env: next });

@@ -32,7 +32,8 @@ export function routeCodexConfig(file: string, baseUrl: string, earlier?: CodexC
   }
   const text = `${trimEnd(lines).join('\n')}\n\n${providerBlock(baseUrl)}\n`;
   const parsed = parseOrExplain(text, file) as { model_providers?: Record<string, unknown> };
-  if (!parsed.model_providers?.[PROVIDER]) throw new Error(`${file}: the Headroom provider did not parse back; Headroom left the file unchanged.`);
+  if (!parsed.model_providers?.[PROVIDER])
+    throw new Error(`${file}: the Headroom provider did not parse back; Headroom left the file unchanged.`);
   writeWithBackup(file, text);
   return { previousLine };
 }
@@ -74,7 +75,9 @@ function withoutBlock(lines: string[]): string[] {
   const end = lines.indexOf(BLOCK_END, start);
   if (start < 0 || end < 0) {
     if (lines.some((line) => /^\s*\[model_providers\.headroom\]/.test(line))) {
-      throw new Error('config.toml already defines [model_providers.headroom] outside Headroom\'s markers; Headroom left it unchanged.');
+      throw new Error(
+        "config.toml already defines [model_providers.headroom] outside Headroom's markers; Headroom left it unchanged.",
+      );
     }
     return [...lines];
   }
@@ -97,6 +100,9 @@ function parseOrExplain(text: string, file: string): Record<string, unknown> {
   try {
     return parse(text);
   } catch (error) {
-    throw new Error(`${file} would not be valid TOML after the change (${(error as Error).message.split('\n')[0]}); Headroom left it unchanged.`, { cause: error });
+    throw new Error(
+      `${file} would not be valid TOML after the change (${(error as Error).message.split('\n')[0]}); Headroom left it unchanged.`,
+      { cause: error },
+    );
   }
 }

@@ -30,10 +30,13 @@ export function readJsonConfig<T extends Record<string, unknown>>(file: string, 
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message}); Headroom left it unchanged.`, { cause: error });
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}); Headroom left it unchanged.`, {
+      cause: error,
+    });
   }
   if (!isRecord(parsed)) throw new Error(`${file} does not hold a JSON object; Headroom left it unchanged.`);
-  if (parsed[objectKey] !== undefined && !isRecord(parsed[objectKey])) throw new Error(`"${objectKey}" in ${file} is not an object; Headroom left the file unchanged.`);
+  if (parsed[objectKey] !== undefined && !isRecord(parsed[objectKey]))
+    throw new Error(`"${objectKey}" in ${file} is not an object; Headroom left the file unchanged.`);
   return parsed as T;
 }
 

@@ -9,7 +9,11 @@ export interface EnvChange {
  * Sets `wanted` on top of `current`. A variable routed before keeps its first recorded
  * `previous`, so undoing a second routing still restores what the user had.
  */
-export function applyEnv(current: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>, earlier: readonly EnvChange[] = []): { next: Record<string, string>; changes: EnvChange[] } {
+export function applyEnv(
+  current: Readonly<Record<string, string>>,
+  wanted: Readonly<Record<string, string>>,
+  earlier: readonly EnvChange[] = [],
+): { next: Record<string, string>; changes: EnvChange[] } {
   const next = { ...current };
   const changes = Object.entries(wanted).map(([name, value]) => {
     const before = earlier.find((change) => change.name === name);
@@ -24,7 +28,10 @@ export function applyEnv(current: Readonly<Record<string, string>>, wanted: Read
  * Undoes `changes`: a variable still holding what routing set gets its previous value back
  * (or goes); one the user has changed since is left alone and reported in `kept`.
  */
-export function revertEnv(current: Readonly<Record<string, string>>, changes: readonly EnvChange[]): { next: Record<string, string>; kept: string[] } {
+export function revertEnv(
+  current: Readonly<Record<string, string>>,
+  changes: readonly EnvChange[],
+): { next: Record<string, string>; kept: string[] } {
   const next = { ...current };
   const kept: string[] = [];
   for (const change of changes) {

@@ -46,7 +46,10 @@ export function removeFromMcpJson(file: string, change: McpJsonChange): { kept: 
   if (current === undefined) return { kept: false };
   if (!isDeepStrictEqual(current, change.entry)) return { kept: true };
   const { [MCP_SERVER_NAME]: _ours, ...others } = config.mcpServers ?? {};
-  const next = { ...config, mcpServers: change.previous === undefined ? others : { ...others, [MCP_SERVER_NAME]: change.previous } };
+  const next = {
+    ...config,
+    mcpServers: change.previous === undefined ? others : { ...others, [MCP_SERVER_NAME]: change.previous },
+  };
   if (change.created && Object.keys(next).length === 1 && Object.keys(next.mcpServers).length === 0) rmSync(file);
   else writeJsonConfig(file, next);
   return { kept: false };

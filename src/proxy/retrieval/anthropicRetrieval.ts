@@ -17,8 +17,10 @@ const ERRORS: ErrorShapes = {
   event: (message) => formatEvent('error', { type: 'error', error: { type: 'api_error', message } }),
 };
 
-const isRetrieveCall = (block: ContentBlock | undefined): boolean => block?.type === 'tool_use' && block.name === RETRIEVE_TOOL_NAME;
-const isClientToolCall = (block: ContentBlock | undefined): boolean => block?.type === 'tool_use' && block.name !== RETRIEVE_TOOL_NAME;
+const isRetrieveCall = (block: ContentBlock | undefined): boolean =>
+  block?.type === 'tool_use' && block.name === RETRIEVE_TOOL_NAME;
+const isClientToolCall = (block: ContentBlock | undefined): boolean =>
+  block?.type === 'tool_use' && block.name !== RETRIEVE_TOOL_NAME;
 
 /**
  * Sends a Messages request upstream and answers the model's headroom_retrieve calls itself,
@@ -28,7 +30,9 @@ const isClientToolCall = (block: ContentBlock | undefined): boolean => block?.ty
  * the model asked again.
  */
 export async function messagesWithRetrieval(request: AnthropicRequest): Promise<ProviderUsage | undefined> {
-  return guardLoop(request.res, request.state, ERRORS, () => (request.body.stream === true ? streamed(request) : whole(request)));
+  return guardLoop(request.res, request.state, ERRORS, () =>
+    request.body.stream === true ? streamed(request) : whole(request),
+  );
 }
 
 function send(request: AnthropicRequest, messages: unknown[]): Promise<IncomingMessage> {
@@ -41,14 +45,23 @@ async function resolveCalls(calls: ContentBlock[], state: ProxyState): Promise<C
   for (const call of calls) {
     const answer = await answerRetrieve(call.input, state.store);
     state.totals.retrievals++;
-    results.push({ type: 'tool_result', tool_use_id: call.id, content: answer.content, ...(answer.isError ? { is_error: true } : {}) });
+    results.push({
+      type: 'tool_result',
+      tool_use_id: call.id,
+      content: answer.content,
+      ...(answer.isError ? { is_error: true } : {}),
+    });
   }
   return results;
 }
 
 /** The conversation continued with the model's retrieve calls and their answers; its calls to client tools are left out. */
 function continued(messages: unknown[], blocks: ContentBlock[], results: ContentBlock[]): unknown[] {
-  return [...messages, { role: 'assistant', content: blocks.filter((b) => !isClientToolCall(b)) }, { role: 'user', content: results }];
+  return [
+    ...messages,
+    { role: 'assistant', content: blocks.filter((b) => !isClientToolCall(b)) },
+    { role: 'user', content: results },
+  ];
 }
 
 async function whole(request: AnthropicRequest): Promise<ProviderUsage | undefined> {
@@ -58,13 +71,20 @@ async function whole(request: AnthropicRequest): Promise<ProviderUsage | undefin
   const usage = new RoundUsage();
   for (let round = 0; ; round++) {
     const response = await send(request, messages);
-    if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) return relay(response, res);
-    const message = JSON.parse(await readResponseText(response)) as Record<string, unknown> & { content: ContentBlock[] };
+    if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type'])))
+      return relay(response, res);
+    const message = JSON.parse(await readResponseText(response)) as Record<string, unknown> & {
+      content: ContentBlock[];
+    };
     usage.add(message.usage);
     const calls = message.content.filter(isRetrieveCall);
     if (calls.length === 0 || round === MAX_ROUNDS - 1) {
       const visible = message.content.filter((b) => !isRetrieveCall(b));
-      const answer: Record<string, unknown> = { ...message, content: [...shown, ...visible], usage: round === 0 ? message.usage : usage.summed };
+      const answer: Record<string, unknown> = {
+        ...message,
+        content: [...shown, ...visible],
+        usage: round === 0 ? message.usage : usage.summed,
+      };
       if (calls.length > 0 && !visible.some(isClientToolCall)) answer.stop_reason = 'end_turn';
       sendFinal(response, res, answer);
       return usage.report(typeof message.model === 'string' ? message.model : undefined);
@@ -110,7 +130,10 @@ class StreamRelay {
   }
 
   /** Relays one upstream stream; resolves with the retrieval to perform, or undefined when the answer is complete. */
-  async round(response: IncomingMessage, lastRound: boolean): Promise<{ calls: ContentBlock[]; blocks: ContentBlock[] } | undefined> {
+  async round(
+    response: IncomingMessage,
+    lastRound: boolean,
+  ): Promise<{ calls: ContentBlock[]; blocks: ContentBlock[] } | undefined> {
     this.rounds++;
     const parser = new SseParser();
     const assembler = new BlockAssembler();
@@ -127,7 +150,11 @@ class StreamRelay {
         mapped = this.nextIndex++;
         visibleIndex.set(index, mapped);
       }
-      await this.write(mapped === index ? event.raw : formatEvent(event.event, { ...(JSON.parse(event.data) as object), index: mapped }));
+      await this.write(
+        mapped === index
+          ? event.raw
+          : formatEvent(event.event, { ...(JSON.parse(event.data) as object), index: mapped }),
+      );
     };
 
     response.setEncoding('utf8');
@@ -170,7 +197,8 @@ class StreamRelay {
               continuing = true;
               break;
             }
-            for (const [heldIndex, events] of held) for (const heldEvent of events) await forwardBlockEvent(heldEvent, heldIndex);
+            for (const [heldIndex, events] of held)
+              for (const heldEvent of events) await forwardBlockEvent(heldEvent, heldIndex);
             if (this.rounds === 1 && hidden.size === 0) {
               await this.write(event.raw);
               break;

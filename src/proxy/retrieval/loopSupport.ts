@@ -28,7 +28,12 @@ export interface ErrorShapes {
  * the upstream is unreachable, an error status before the answer began, an error event in
  * the stream after it. A client that went away is not a failure.
  */
-export async function guardLoop(res: Response, state: ProxyState, shapes: ErrorShapes, run: () => Promise<ProviderUsage | undefined>): Promise<ProviderUsage | undefined> {
+export async function guardLoop(
+  res: Response,
+  state: ProxyState,
+  shapes: ErrorShapes,
+  run: () => Promise<ProviderUsage | undefined>,
+): Promise<ProviderUsage | undefined> {
   try {
     return await run();
   } catch (error) {
@@ -52,7 +57,12 @@ export type RoundStart = { kind: 'stream' } | { kind: 'done'; usage?: ProviderUs
  * opens the client's stream; a first answer that is no stream (an error) is relayed
  * verbatim; a later answer that is no stream ends the client's stream with an error event.
  */
-export async function startStreamRound(response: IncomingMessage, res: Response, round: number, shapes: ErrorShapes): Promise<RoundStart> {
+export async function startStreamRound(
+  response: IncomingMessage,
+  res: Response,
+  round: number,
+  shapes: ErrorShapes,
+): Promise<RoundStart> {
   const isStream = response.statusCode === 200 && /event-stream/.test(String(response.headers['content-type']));
   if (round === 0) {
     if (!isStream) return { kind: 'done', usage: await relay(response, res) };
@@ -63,7 +73,9 @@ export async function startStreamRound(response: IncomingMessage, res: Response,
   }
   if (isStream) return { kind: 'stream' };
   const detail = (await readResponseText(response)).slice(0, 1_000);
-  res.end(shapes.event(`Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail}`));
+  res.end(
+    shapes.event(`Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail}`),
+  );
   return { kind: 'done' };
 }
 

@@ -22,14 +22,27 @@ export type ChatRequest = LoopRequest<Json & { messages: unknown[] }>;
  * receives one completion (one stream ending in one [DONE]) with usage summed.
  */
 export async function chatWithRetrieval(request: ChatRequest): Promise<ProviderUsage | undefined> {
-  return guardLoop(request.res, request.state, ERRORS, () => (request.body.stream === true ? streamed(request) : whole(request)));
+  return guardLoop(request.res, request.state, ERRORS, () =>
+    request.body.stream === true ? streamed(request) : whole(request),
+  );
 }
 
 function send(request: ChatRequest, messages: unknown[]): Promise<IncomingMessage> {
-  return openUpstream(request.url, 'POST', request.headers, Buffer.from(JSON.stringify({ ...request.body, messages }), 'utf8'), request.res);
+  return openUpstream(
+    request.url,
+    'POST',
+    request.headers,
+    Buffer.from(JSON.stringify({ ...request.body, messages }), 'utf8'),
+    request.res,
+  );
 }
 
-async function continued(request: ChatRequest, messages: unknown[], content: string | null, calls: ToolCall[]): Promise<unknown[]> {
+async function continued(
+  request: ChatRequest,
+  messages: unknown[],
+  content: string | null,
+  calls: ToolCall[],
+): Promise<unknown[]> {
   const results: unknown[] = [];
   for (const call of calls) {
     let input: unknown;
@@ -54,19 +67,26 @@ async function whole(request: ChatRequest): Promise<ProviderUsage | undefined> {
   const usage = new RoundUsage();
   for (let round = 0; ; round++) {
     const response = await send(request, messages);
-    if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) return relay(response, res);
-    const completion = JSON.parse(await readResponseText(response)) as Json & { choices: Array<Json & { message: Json & { tool_calls?: ToolCall[]; content?: string | null } }> };
+    if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type'])))
+      return relay(response, res);
+    const completion = JSON.parse(await readResponseText(response)) as Json & {
+      choices: Array<Json & { message: Json & { tool_calls?: ToolCall[]; content?: string | null } }>;
+    };
     usage.add(completion.usage);
     const choice = completion.choices[0];
     const calls = (choice?.message.tool_calls ?? []).filter(isRetrieve);
     if (calls.length === 0 || round === MAX_ROUNDS - 1) {
       if (choice) {
         const clientCalls = (choice.message.tool_calls ?? []).filter((c) => !isRetrieve(c));
-        const message: Json = { ...choice.message, content: `${shownText}${choice.message.content ?? ''}` || choice.message.content || null };
+        const message: Json = {
+          ...choice.message,
+          content: `${shownText}${choice.message.content ?? ''}` || choice.message.content || null,
+        };
         if (clientCalls.length > 0) message.tool_calls = clientCalls;
         else delete message.tool_calls;
         choice.message = message as typeof choice.message;
-        if (calls.length > 0 && clientCalls.length === 0 && choice.finish_reason === 'tool_calls') choice.finish_reason = 'stop';
+        if (calls.length > 0 && clientCalls.length === 0 && choice.finish_reason === 'tool_calls')
+          choice.finish_reason = 'stop';
       }
       const answer = round === 0 ? completion : { ...completion, usage: usage.summed };
       sendFinal(response, res, answer);
@@ -117,9 +137,16 @@ async function streamed(request: ChatRequest): Promise<ProviderUsage | undefined
         }
         const choice = (chunk.choices as Json[] | undefined)?.[0];
         if (!choice) continue;
-        const delta = (choice.delta ?? {}) as Json & { tool_calls?: Array<Json & { index: number; id?: string; function?: Json }> };
+        const delta = (choice.delta ?? {}) as Json & {
+          tool_calls?: Array<Json & { index: number; id?: string; function?: Json }>;
+        };
         for (const part of delta.tool_calls ?? []) {
-          const call = calls.get(part.index) ?? { id: '', type: 'function' as const, function: { name: '', arguments: '' }, hidden: false };
+          const call = calls.get(part.index) ?? {
+            id: '',
+            type: 'function' as const,
+            function: { name: '', arguments: '' },
+            hidden: false,
+          };
           if (part.id) call.id = part.id;
           if (part.function?.name) call.function.name += String(part.function.name);
           if (part.function?.arguments) call.function.arguments += String(part.function.arguments);
@@ -131,25 +158,43 @@ async function streamed(request: ChatRequest): Promise<ProviderUsage | undefined
         const visible: Json = { ...delta };
         delete visible.tool_calls;
         const hasToolParts = (delta.tool_calls ?? []).length > 0;
-        if (hasToolParts) held.push({ ...chunk, id: completionId, choices: [{ ...choice, delta: { tool_calls: delta.tool_calls }, finish_reason: null }] });
+        if (hasToolParts)
+          held.push({
+            ...chunk,
+            id: completionId,
+            choices: [{ ...choice, delta: { tool_calls: delta.tool_calls }, finish_reason: null }],
+          });
         if (choice.finish_reason) continue;
         if (!hasToolParts || Object.keys(visible).length > 0) {
           if (!hasToolParts && round === 0) await write(event.raw);
-          else if (Object.keys(visible).length > 0) await write(`data: ${JSON.stringify({ ...chunk, id: completionId, choices: [{ ...choice, delta: visible }] })}\n\n`);
+          else if (Object.keys(visible).length > 0)
+            await write(
+              `data: ${JSON.stringify({ ...chunk, id: completionId, choices: [{ ...choice, delta: visible }] })}\n\n`,
+            );
         }
       }
     }
     usage.add(roundUsage);
     const retrieveCalls = [...calls.values()].filter((c) => c.hidden);
     if (retrieveCalls.length > 0 && !lastRound) {
-      messages = await continued(request, messages, roundText || null, retrieveCalls.map(({ hidden: _hidden, ...call }) => call));
+      messages = await continued(
+        request,
+        messages,
+        roundText || null,
+        retrieveCalls.map(({ hidden: _hidden, ...call }) => call),
+      );
       continue;
     }
     const hiddenIndices = new Set([...calls.entries()].filter(([, c]) => c.hidden).map(([i]) => i));
     for (const chunk of held) {
       const choice = (chunk.choices as Json[])[0];
-      const parts = ((choice.delta as Json).tool_calls as Array<Json & { index: number }>).filter((p) => !hiddenIndices.has(p.index));
-      if (parts.length > 0) await write(`data: ${JSON.stringify({ ...chunk, choices: [{ ...choice, delta: { tool_calls: parts } }] })}\n\n`);
+      const parts = ((choice.delta as Json).tool_calls as Array<Json & { index: number }>).filter(
+        (p) => !hiddenIndices.has(p.index),
+      );
+      if (parts.length > 0)
+        await write(
+          `data: ${JSON.stringify({ ...chunk, choices: [{ ...choice, delta: { tool_calls: parts } }] })}\n\n`,
+        );
     }
     if (finish) {
       const choice = { ...(finish.choices as Json[])[0] };
@@ -157,9 +202,14 @@ async function streamed(request: ChatRequest): Promise<ProviderUsage | undefined
       if (choice.finish_reason === 'tool_calls' && clientCalls === 0) choice.finish_reason = 'stop';
       const delta = { ...(choice.delta as Json) };
       delete delta.tool_calls;
-      await write(`data: ${JSON.stringify({ ...finish, id: completionId, choices: [{ ...choice, delta }], usage: undefined })}\n\n`);
+      await write(
+        `data: ${JSON.stringify({ ...finish, id: completionId, choices: [{ ...choice, delta }], usage: undefined })}\n\n`,
+      );
     }
-    if (usageChunk) await write(`data: ${JSON.stringify({ ...usageChunk, id: completionId, choices: [], usage: round === 0 ? usageChunk.usage : usage.summed })}\n\n`);
+    if (usageChunk)
+      await write(
+        `data: ${JSON.stringify({ ...usageChunk, id: completionId, choices: [], usage: round === 0 ? usageChunk.usage : usage.summed })}\n\n`,
+      );
     await write('data: [DONE]\n\n');
     res.end();
     return usage.report(model);

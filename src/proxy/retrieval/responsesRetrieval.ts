@@ -17,7 +17,8 @@ const ERRORS: ErrorShapes = {
 };
 
 const isRetrieve = (item: Item | undefined) => item?.type === 'function_call' && item.name === RETRIEVE_TOOL_NAME;
-const isClientCall = (item: Item | undefined) => (item?.type === 'function_call' || item?.type === 'custom_tool_call') && item.name !== RETRIEVE_TOOL_NAME;
+const isClientCall = (item: Item | undefined) =>
+  (item?.type === 'function_call' || item?.type === 'custom_tool_call') && item.name !== RETRIEVE_TOOL_NAME;
 
 /**
  * The Responses API counterpart of the other loops: the proxy answers the model's
@@ -27,11 +28,19 @@ const isClientCall = (item: Item | undefined) => (item?.type === 'function_call'
  * client calls held back until the round ends, one response.completed with usage summed.
  */
 export function responsesWithRetrieval(request: ResponsesRequest): Promise<ProviderUsage | undefined> {
-  return guardLoop(request.res, request.state, ERRORS, () => (request.body.stream === true ? streamed(request) : whole(request)));
+  return guardLoop(request.res, request.state, ERRORS, () =>
+    request.body.stream === true ? streamed(request) : whole(request),
+  );
 }
 
 function send(request: ResponsesRequest, input: unknown[]): Promise<IncomingMessage> {
-  return openUpstream(request.url, 'POST', request.headers, Buffer.from(JSON.stringify({ ...request.body, input }), 'utf8'), request.res);
+  return openUpstream(
+    request.url,
+    'POST',
+    request.headers,
+    Buffer.from(JSON.stringify({ ...request.body, input }), 'utf8'),
+    request.res,
+  );
 }
 
 async function continued(request: ResponsesRequest, input: unknown[], output: Item[]): Promise<unknown[]> {
@@ -64,7 +73,8 @@ async function whole(request: ResponsesRequest): Promise<ProviderUsage | undefin
   let firstId: unknown;
   for (let round = 0; ; round++) {
     const response = await send(request, input);
-    if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) return relay(response, res);
+    if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type'])))
+      return relay(response, res);
     const body = JSON.parse(await readResponseText(response)) as Json & { output?: Item[] };
     body.output ??= [];
     firstId ??= body.id;
@@ -90,7 +100,11 @@ async function streamed(request: ResponsesRequest): Promise<ProviderUsage | unde
   let sequence = 0;
   let nextIndex = 0;
   let model: string | undefined;
-  const emit = (event: string, data: Json) => writeWithBackpressure(res, formatEvent(event, 'sequence_number' in data ? { ...data, sequence_number: sequence++ } : data));
+  const emit = (event: string, data: Json) =>
+    writeWithBackpressure(
+      res,
+      formatEvent(event, 'sequence_number' in data ? { ...data, sequence_number: sequence++ } : data),
+    );
 
   for (let round = 0; ; round++) {
     const response = await send(request, input);
@@ -150,7 +164,7 @@ async function streamed(request: ResponsesRequest): Promise<ProviderUsage | unde
     }
     if (typeof completed.model === 'string') model = completed.model;
     usage.add(completed.usage);
-    const output = ((completed.output as Item[] | undefined) ?? done);
+    const output = (completed.output as Item[] | undefined) ?? done;
     if (output.some(isRetrieve) && !lastRound) {
       shown.push(...output.filter((item) => !isRetrieve(item) && !isClientCall(item)));
       input = await continued(request, input, output);
@@ -161,7 +175,11 @@ async function streamed(request: ResponsesRequest): Promise<ProviderUsage | unde
       if (!indexOf.has(upstreamIndex)) indexOf.set(upstreamIndex, nextIndex++);
       await emit(type, { ...data, output_index: indexOf.get(upstreamIndex) });
     }
-    await emit('response.completed', { type: 'response.completed', response: finalResponse(completed, shown, usage.summed, round + 1, firstId), sequence_number: 0 });
+    await emit('response.completed', {
+      type: 'response.completed',
+      response: finalResponse(completed, shown, usage.summed, round + 1, firstId),
+      sequence_number: 0,
+    });
     res.end();
     return usage.report(model);
   }

@@ -11,7 +11,6 @@ const DAY = 24 * 60 * 60 * 1000;
 /** Direct compressions and shares take one tool output each, up to the size the MCP server accepts, JSON-escaped. */
 const DIRECT_BODY_LIMIT = '256mb';
 
-
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -32,7 +31,13 @@ export function headroomApi(state: ProxyState): Router {
   router.use('/headroom', refuseBrowsers);
 
   router.get('/headroom/health', (_req, res) => {
-    res.json({ ok: true, engineVersion: ENGINE_VERSION, compression: state.compressionEnabled, uptimeMs: Date.now() - state.startedAt, pid: process.pid } satisfies HealthResponse);
+    res.json({
+      ok: true,
+      engineVersion: ENGINE_VERSION,
+      compression: state.compressionEnabled,
+      uptimeMs: Date.now() - state.startedAt,
+      pid: process.pid,
+    } satisfies HealthResponse);
   });
 
   router.get('/headroom/stats', (req, res) => {
@@ -53,7 +58,15 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.get('/headroom/items', (req, res) => {
-    res.json(state.stats.items({ limit: queryCount(req, 'limit'), offset: queryCount(req, 'offset'), kind: queryText(req, 'kind'), tool: queryText(req, 'tool'), search: queryText(req, 'search') }) satisfies ItemsResponse);
+    res.json(
+      state.stats.items({
+        limit: queryCount(req, 'limit'),
+        offset: queryCount(req, 'offset'),
+        kind: queryText(req, 'kind'),
+        tool: queryText(req, 'tool'),
+        search: queryText(req, 'search'),
+      }) satisfies ItemsResponse,
+    );
   });
 
   router.get('/headroom/events', (req, res) => {
@@ -75,21 +88,45 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.get('/headroom/retrieve/:hash', async (req, res) => {
-    const outcome = await state.store.retrieve(req.params.hash, { query: queryText(req, 'query'), offset: queryCount(req, 'offset'), limit: queryCount(req, 'limit') });
+    const outcome = await state.store.retrieve(req.params.hash, {
+      query: queryText(req, 'query'),
+      offset: queryCount(req, 'offset'),
+      limit: queryCount(req, 'limit'),
+    });
     res.status(outcome.ok ? 200 : 404).json(outcome);
   });
 
   router.post('/headroom/compress', express.json({ limit: DIRECT_BODY_LIMIT }), async (req, res) => {
-    const body = req.body as { content?: unknown; query?: unknown; kind?: unknown; minTokens?: unknown; aggressiveness?: unknown; tool?: unknown } | undefined;
+    const body = req.body as
+      | {
+          content?: unknown;
+          query?: unknown;
+          kind?: unknown;
+          minTokens?: unknown;
+          aggressiveness?: unknown;
+          tool?: unknown;
+        }
+      | undefined;
     if (typeof body?.content !== 'string') {
-      res.status(400).json({ error: 'POST /headroom/compress takes {"content": string, "query"?: string, "kind"?: string}.' });
+      res
+        .status(400)
+        .json({ error: 'POST /headroom/compress takes {"content": string, "query"?: string, "kind"?: string}.' });
       return;
     }
     const request = {
-      content: body.content, query: optionalString(body.query), kind: optionalString(body.kind), aggressiveness: optionalString(body.aggressiveness), tool: optionalString(body.tool),
+      content: body.content,
+      query: optionalString(body.query),
+      kind: optionalString(body.kind),
+      aggressiveness: optionalString(body.aggressiveness),
+      tool: optionalString(body.tool),
       minTokens: typeof body.minTokens === 'number' ? body.minTokens : undefined,
     };
-    res.json(await compressDirectly(request, state.store, (record, items) => state.recordRequest(record, items), { ...state.config, scorer: state.relevance.scorer }));
+    res.json(
+      await compressDirectly(request, state.store, (record, items) => state.recordRequest(record, items), {
+        ...state.config,
+        scorer: state.relevance.scorer,
+      }),
+    );
   });
 
   router.get('/headroom/shared', (_req, res) => {
@@ -105,13 +142,21 @@ export function headroomApi(state: ProxyState): Router {
   router.put('/headroom/shared/:key', express.json({ limit: DIRECT_BODY_LIMIT }), async (req, res) => {
     const body = req.body as { content?: unknown; agent?: unknown; query?: unknown; kind?: unknown } | undefined;
     if (typeof body?.content !== 'string' || typeof body.agent !== 'string') {
-      res.status(400).json({ error: 'PUT /headroom/shared/:key takes {"content": string, "agent": string, "query"?: string, "kind"?: string}.' });
+      res.status(400).json({
+        error:
+          'PUT /headroom/shared/:key takes {"content": string, "agent": string, "query"?: string, "kind"?: string}.',
+      });
       return;
     }
-    res.json(await state.shared.put(req.params.key, body.content, {
-      agent: body.agent, query: optionalString(body.query), kind: isContentKind(body.kind) ? body.kind : undefined,
-      minTokens: state.config.minTokens, aggressiveness: state.config.aggressiveness,
-    }));
+    res.json(
+      await state.shared.put(req.params.key, body.content, {
+        agent: body.agent,
+        query: optionalString(body.query),
+        kind: isContentKind(body.kind) ? body.kind : undefined,
+        minTokens: state.config.minTokens,
+        aggressiveness: state.config.aggressiveness,
+      }),
+    );
   });
 
   router.get('/headroom/items/:hash', async (req, res) => {

@@ -7,7 +7,12 @@ import { BodyTooLarge, readBody } from '../readBody';
 import { messagesWithRetrieval, type AnthropicRequest } from '../retrieval/anthropicRetrieval';
 import { chatWithRetrieval } from '../retrieval/openaiChatRetrieval';
 import { responsesWithRetrieval } from '../retrieval/responsesRetrieval';
-import { anthropicRetrieveTool, openaiChatRetrieveTool, openaiResponsesRetrieveTool, withRetrieveTool } from '../retrieval/retrieveTool';
+import {
+  anthropicRetrieveTool,
+  openaiChatRetrieveTool,
+  openaiResponsesRetrieveTool,
+  withRetrieveTool,
+} from '../retrieval/retrieveTool';
 import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
 import { estimateSavings } from '../savingsEstimate';
@@ -80,36 +85,89 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
       } else {
         const body = { ...aligned, tools: withRetrieveTool(conversation.tools, anthropicRetrieveTool) };
         const url = upstreamUrl(upstream, req.originalUrl);
-        usage = await messagesWithRetrieval({ res, state, url, headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }), body });
+        usage = await messagesWithRetrieval({
+          res,
+          state,
+          url,
+          headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }),
+          body,
+        });
       }
     } else {
       const url = upstreamUrl(upstream, req.originalUrl);
       const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
       const aligned = alignOpenAIRequest(conversation, format);
-      usage = format === 'openai-chat'
-        ? await chatWithRetrieval({ res, state, url, headers, body: { ...aligned, messages: aligned.messages as unknown[], tools: withRetrieveTool(conversation.tools, openaiChatRetrieveTool) } })
-        : await responsesWithRetrieval({ res, state, url, headers, body: { ...aligned, input: aligned.input as unknown[], tools: withRetrieveTool(conversation.tools, openaiResponsesRetrieveTool) } });
+      usage =
+        format === 'openai-chat'
+          ? await chatWithRetrieval({
+              res,
+              state,
+              url,
+              headers,
+              body: {
+                ...aligned,
+                messages: aligned.messages as unknown[],
+                tools: withRetrieveTool(conversation.tools, openaiChatRetrieveTool),
+              },
+            })
+          : await responsesWithRetrieval({
+              res,
+              state,
+              url,
+              headers,
+              body: {
+                ...aligned,
+                input: aligned.input as unknown[],
+                tools: withRetrieveTool(conversation.tools, openaiResponsesRetrieveTool),
+              },
+            });
     }
     if (req.path.endsWith('/count_tokens')) return;
     const model = usage?.model ?? modelOf(conversation ?? raw);
-    const saved = (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
-    const savings = usage && estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(format) : 0, compressed?.rewrittenTokens);
+    const saved = (compressed?.items ?? [])
+      .filter((i) => i.compressed)
+      .map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
+    const savings =
+      usage &&
+      estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(format) : 0, compressed?.rewrittenTokens);
     state.recordRequest(
       {
-        at: Date.now(), provider, path: req.path, status: res.statusCode, model,
-        tokensBefore: compressed?.tokensBefore ?? 0, tokensAfter: compressed?.tokensAfter ?? 0,
-        inputTokens: usage?.input, outputTokens: usage?.output, cacheReadTokens: usage?.cacheRead, cacheWriteTokens: usage?.cacheWrite,
-        latencyMs: performance.now() - started, retrievals: state.totals.retrievals - retrievalsBefore, failure, savings, checkpoint: compressed?.checkpoint,
+        at: Date.now(),
+        provider,
+        path: req.path,
+        status: res.statusCode,
+        model,
+        tokensBefore: compressed?.tokensBefore ?? 0,
+        tokensAfter: compressed?.tokensAfter ?? 0,
+        inputTokens: usage?.input,
+        outputTokens: usage?.output,
+        cacheReadTokens: usage?.cacheRead,
+        cacheWriteTokens: usage?.cacheWrite,
+        latencyMs: performance.now() - started,
+        retrievals: state.totals.retrievals - retrievalsBefore,
+        failure,
+        savings,
+        checkpoint: compressed?.checkpoint,
       },
-      (compressed?.items ?? []).filter((i) => i.compressed).map((i) => ({
-        hash: i.hash, tool: i.tool, kind: i.kind, tokensBefore: i.tokensBefore, tokensAfter: i.tokensAfter,
-        preview: state.store.preview(i.hash, PREVIEW_LENGTH),
-      })),
+      (compressed?.items ?? [])
+        .filter((i) => i.compressed)
+        .map((i) => ({
+          hash: i.hash,
+          tool: i.tool,
+          kind: i.kind,
+          tokensBefore: i.tokensBefore,
+          tokensAfter: i.tokensAfter,
+          preview: state.store.preview(i.hash, PREVIEW_LENGTH),
+        })),
     );
   };
 }
 
-const RETRIEVE_TOOLS = { anthropic: anthropicRetrieveTool, 'openai-chat': openaiChatRetrieveTool, 'openai-responses': openaiResponsesRetrieveTool } satisfies Record<MessageFormat, unknown>;
+const RETRIEVE_TOOLS = {
+  anthropic: anthropicRetrieveTool,
+  'openai-chat': openaiChatRetrieveTool,
+  'openai-responses': openaiResponsesRetrieveTool,
+} satisfies Record<MessageFormat, unknown>;
 const retrieveToolSizes = new Map<MessageFormat, number>();
 
 /** Tokens the retrieve tool's definition adds to every request it is sent with. */
@@ -133,7 +191,13 @@ async function bodyOrReply(req: Request, res: Response, state: ProxyState): Prom
     return await readBody(req, state.config.bodyLimit);
   } catch (error) {
     if (error instanceof BodyTooLarge) {
-      res.status(413).json({ type: 'error', error: { type: 'request_too_large', message: `Headroom accepts request bodies up to ${Math.round(error.limit / 1024 / 1024)} MB.` } });
+      res.status(413).json({
+        type: 'error',
+        error: {
+          type: 'request_too_large',
+          message: `Headroom accepts request bodies up to ${Math.round(error.limit / 1024 / 1024)} MB.`,
+        },
+      });
     } else {
       res.destroy();
     }
@@ -143,7 +207,11 @@ async function bodyOrReply(req: Request, res: Response, state: ProxyState): Prom
 
 /** Anthropic's clients always send anthropic-version; OpenAI's never do. */
 function providerOf(req: Request): Provider {
-  return req.headers['anthropic-version'] !== undefined || req.path.startsWith('/v1/messages') || req.path.startsWith('/v1/complete') ? 'anthropic' : 'openai';
+  return req.headers['anthropic-version'] !== undefined ||
+    req.path.startsWith('/v1/messages') ||
+    req.path.startsWith('/v1/complete')
+    ? 'anthropic'
+    : 'openai';
 }
 
 function upstreamFor(state: ProxyState, provider: Provider): string {

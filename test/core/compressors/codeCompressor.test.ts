@@ -11,10 +11,16 @@ const parser = new TreeSitterParser();
 function typescriptModule(count: number, bodyLines: number): string {
   const out = ["import { readFileSync } from 'node:fs';", "import type { Options } from './options';", ''];
   for (let c = 0; c < count; c++) {
-    out.push(`/** Service number ${c}. */`, `export class Service${c} {`, `  constructor(private readonly options: Options) {}`, '');
+    out.push(
+      `/** Service number ${c}. */`,
+      `export class Service${c} {`,
+      `  constructor(private readonly options: Options) {}`,
+      '',
+    );
     for (const verb of ['load', 'store', 'render']) {
       out.push(`  ${verb}Record${c}(id: number): string {`);
-      for (let i = 0; i < bodyLines; i++) out.push(`    const step${i} = this.options.prefix + String(id * ${i + c}) + '${verb}';`);
+      for (let i = 0; i < bodyLines; i++)
+        out.push(`    const step${i} = this.options.prefix + String(id * ${i + c}) + '${verb}';`);
       out.push(`    return readFileSync(step0, 'utf8');`, '  }', '');
     }
     out.push('}', '');
@@ -27,12 +33,23 @@ describe('the code compressor, with a parser', () => {
     const source = typescriptModule(40, 12);
     assert.ok(source.split('\n').length >= 2_000);
     const store = new MemoryStore();
-    const result = await compressText(source, { store, codeParser: parser, tool: 'Read', toolInput: { file_path: '/repo/src/services.ts' }, query: 'why does renderRecord17 return the wrong file?' });
+    const result = await compressText(source, {
+      store,
+      codeParser: parser,
+      tool: 'Read',
+      toolInput: { file_path: '/repo/src/services.ts' },
+      query: 'why does renderRecord17 return the wrong file?',
+    });
     assert.equal(result.kind, 'code');
     assert.ok(result.tokensAfter < result.tokensBefore * 0.4, `${result.tokensBefore} → ${result.tokensAfter}`);
     const whole = / {2}renderRecord17\(id: number\): string \{\n[\s\S]*?\n {2}\}\n/.exec(source)![0];
     assert.ok(result.text.includes(whole), 'the function asked about is kept whole');
-    for (const signature of ['export class Service3 {', '  loadRecord3(id: number): string {', "import type { Options } from './options';"]) assert.ok(result.text.includes(signature), signature);
+    for (const signature of [
+      'export class Service3 {',
+      '  loadRecord3(id: number): string {',
+      "import type { Options } from './options';",
+    ])
+      assert.ok(result.text.includes(signature), signature);
     // Each elided body retrieves exactly the lines it stands for.
     const line = result.text.split('\n').find((l) => l.includes('body of Service5.storeRecord5'))!;
     assert.ok(isMarkerLine(line.trim()));
@@ -43,16 +60,31 @@ describe('the code compressor, with a parser', () => {
 
   it('leaves a range the model has just read as it is: it is about to edit it', async () => {
     const source = typescriptModule(40, 12);
-    const result = await compressText(source, { store: new MemoryStore(), codeParser: parser, tool: 'Read', toolInput: { file_path: '/repo/src/services.ts', offset: 1, limit: 2_400 } });
+    const result = await compressText(source, {
+      store: new MemoryStore(),
+      codeParser: parser,
+      tool: 'Read',
+      toolInput: { file_path: '/repo/src/services.ts', offset: 1, limit: 2_400 },
+    });
     assert.equal(result.compressed, false);
   });
 
   it('outlines history, keeping the bodies the later conversation named', async () => {
     const source = typescriptModule(6, 8);
     const focus = { has: (word: string) => word === 'storeRecord2' };
-    const result = await compressText(source, { store: new MemoryStore(), codeParser: parser, history: true, focus, tool: 'Read', toolInput: { file_path: 'a.ts', offset: 1, limit: 400 } });
+    const result = await compressText(source, {
+      store: new MemoryStore(),
+      codeParser: parser,
+      history: true,
+      focus,
+      tool: 'Read',
+      toolInput: { file_path: 'a.ts', offset: 1, limit: 400 },
+    });
     assert.ok(result.compressed);
-    assert.ok(result.text.includes("    const step7 = this.options.prefix + String(id * 9) + 'store';"), 'storeRecord2 stays whole');
+    assert.ok(
+      result.text.includes("    const step7 = this.options.prefix + String(id * 9) + 'store';"),
+      'storeRecord2 stays whole',
+    );
     assert.ok(result.text.includes('body of Service2.loadRecord2'), 'its neighbours do not');
   });
 

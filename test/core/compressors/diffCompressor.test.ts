@@ -5,7 +5,16 @@ import { compressWithStore } from '../../helpers/engine';
 function fileDiff(path: string, context: number, change: string[]): string[] {
   const before = Array.from({ length: context }, (_, i) => ` unchanged line ${i} of ${path}`);
   const after = Array.from({ length: context }, (_, i) => ` trailing line ${i} of ${path}`);
-  return [`diff --git a/${path} b/${path}`, 'index 1a2b3c4..5d6e7f8 100644', `--- a/${path}`, `+++ b/${path}`, `@@ -1,${context * 2 + 1} +1,${context * 2 + 1} @@`, ...before, ...change, ...after];
+  return [
+    `diff --git a/${path} b/${path}`,
+    'index 1a2b3c4..5d6e7f8 100644',
+    `--- a/${path}`,
+    `+++ b/${path}`,
+    `@@ -1,${context * 2 + 1} +1,${context * 2 + 1} @@`,
+    ...before,
+    ...change,
+    ...after,
+  ];
 }
 
 describe('diff compressor', () => {
@@ -17,13 +26,17 @@ describe('diff compressor', () => {
     const { result } = await compressWithStore(lines.join('\n'));
     assert.equal(result.kind, 'diff');
     assert.equal(result.compressed, true);
-    for (const line of lines.filter((l) => /^(diff |index |--- |\+\+\+ |@@|[+-])/.test(l))) assert.ok(result.text.includes(line), `missing: ${line}`);
+    for (const line of lines.filter((l) => /^(diff |index |--- |\+\+\+ |@@|[+-])/.test(l)))
+      assert.ok(result.text.includes(line), `missing: ${line}`);
     assert.match(result.text, /\[headroom: 38 unchanged lines\]/);
     assert.ok(result.text.includes(' unchanged line 39 of src/app.ts'), 'context next to the change stays');
   });
 
   it('summarises a lockfile diff instead of showing it', async () => {
-    const lock = Array.from({ length: 400 }, (_, i) => `+    "node_modules/pkg-${i}": { "version": "1.0.${i}", "integrity": "sha512-${'x'.repeat(40)}" },`);
+    const lock = Array.from(
+      { length: 400 },
+      (_, i) => `+    "node_modules/pkg-${i}": { "version": "1.0.${i}", "integrity": "sha512-${'x'.repeat(40)}" },`,
+    );
     const lines = [...fileDiff('src/index.ts', 3, ['-old', '+new']), ...fileDiff('package-lock.json', 3, lock)];
     const { result } = await compressWithStore(lines.join('\n'));
     assert.match(result.text, /\[headroom: generated file: \+400 −0 lines not shown\]/);

@@ -5,7 +5,10 @@ import { markerHashes } from '../../../src/core/marker';
 import { compressWithStore, retrieveAll } from '../../helpers/engine';
 import { plantedRecords } from '../../helpers/records';
 
-const idsIn = (value: unknown): number[] => (value as Array<{ id?: number }>).filter((row) => typeof row === 'object' && row !== null).map((row) => row.id as number);
+const idsIn = (value: unknown): number[] =>
+  (value as Array<{ id?: number }>)
+    .filter((row) => typeof row === 'object' && row !== null)
+    .map((row) => row.id as number);
 const markerOf = (value: unknown[]): string => value[value.length - 1] as string;
 
 describe('JSON crusher', () => {
@@ -47,7 +50,11 @@ describe('JSON crusher', () => {
   });
 
   it('keeps the rows where a category changes value', async () => {
-    const rows = Array.from({ length: 400 }, (_, i) => ({ t: i, state: i < 250 ? 'healthy' : i < 330 ? 'degraded' : 'healthy', cpu: 50 }));
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      t: i,
+      state: i < 250 ? 'healthy' : i < 330 ? 'degraded' : 'healthy',
+      cpu: 50,
+    }));
     const { result } = await compressWithStore(JSON.stringify(rows));
     const kept = (JSON.parse(result.text) as Array<{ t?: number }>).map((row) => row.t);
     assert.ok(kept.includes(250) && kept.includes(330), `change points missing: ${kept.join(',')}`);

@@ -13,15 +13,23 @@ describe('log compressor on loghub BGL (labels stripped)', () => {
     const { result } = await compressWithStore(log.text);
     assert.equal(result.kind, 'log');
     assert.equal(result.compressed, true);
-    assert.ok(!result.text.includes('KERNDTLB') && !result.text.includes('APPSEV'), 'the label column must not reach the engine');
+    assert.ok(
+      !result.text.includes('KERNDTLB') && !result.text.includes('APPSEV'),
+      'the label column must not reach the engine',
+    );
 
-    const kept = result.text.split('\n').filter((line) => !isMarkerLine(line)).map(parseKeptLine);
+    const kept = result.text
+      .split('\n')
+      .filter((line) => !isMarkerLine(line))
+      .map(parseKeptLine);
     const inputCount = new Map<string, number>();
     for (const line of log.lines) {
       const t = templateOf(line, templates) ?? '?';
       inputCount.set(t, (inputCount.get(t) ?? 0) + 1);
     }
-    const alertTemplates = new Set(log.lines.flatMap((line, i) => (log.labels[i] === '-' ? [] : [templateOf(line, templates)])));
+    const alertTemplates = new Set(
+      log.lines.flatMap((line, i) => (log.labels[i] === '-' ? [] : [templateOf(line, templates)])),
+    );
     assert.ok(alertTemplates.size >= 10, `expected the BGL sample's alert templates, found ${alertTemplates.size}`);
     for (const template of alertTemplates) {
       const counts = kept.filter((k) => templateOf(k.line, templates) === template).map((k) => k.count);
@@ -38,7 +46,10 @@ describe('log compressor on loghub BGL (labels stripped)', () => {
     assert.deepEqual(hashes, [result.hash]);
     const original = await retrieveAll(store, hashes[0]);
     assert.equal(original, log.text);
-    const keptLines = result.text.split('\n').filter((line) => !isMarkerLine(line)).map((line) => parseKeptLine(line).line);
+    const keptLines = result.text
+      .split('\n')
+      .filter((line) => !isMarkerLine(line))
+      .map((line) => parseKeptLine(line).line);
     const originalLines = new Set(log.lines);
     for (const line of keptLines) assert.ok(originalLines.has(line), `not a line of the original: ${line}`);
   });
@@ -51,7 +62,10 @@ describe('log compressor on every loghub sample', () => {
       const text = corpusFile('logs', name);
       const { result } = await compressWithStore(text);
       assert.equal(result.compressed, true, result.reason);
-      assert.ok(result.tokensAfter < result.tokensBefore * 0.5, `${name}: ${result.tokensBefore} → ${result.tokensAfter}`);
+      assert.ok(
+        result.tokensAfter < result.tokensBefore * 0.5,
+        `${name}: ${result.tokensBefore} → ${result.tokensAfter}`,
+      );
       const output = new Set(result.text.split('\n').map((line) => parseKeptLine(line).line));
       const lines = text.split(/\r?\n/);
       const firstError = lines.find((line) => /\b(ERROR|FATAL|SEVERE)\b/.test(line));
@@ -64,17 +78,22 @@ describe('log compressor on every loghub sample', () => {
 describe('log compressor on build and test output', () => {
   it('keeps a stack trace whole and counts repeated lines', async () => {
     const lines: string[] = [];
-    for (let i = 0; i < 300; i++) lines.push(`2024-05-01T10:00:${String(i % 60).padStart(2, '0')}Z INFO worker ${i} processed batch ${i * 7} in ${i % 13}ms`);
-    lines.splice(150, 0,
+    for (let i = 0; i < 300; i++)
+      lines.push(
+        `2024-05-01T10:00:${String(i % 60).padStart(2, '0')}Z INFO worker ${i} processed batch ${i * 7} in ${i % 13}ms`,
+      );
+    lines.splice(
+      150,
+      0,
       '2024-05-01T10:02:30Z ERROR worker 150 crashed: TypeError: cannot read properties of undefined',
       '    at parseBatch (/srv/app/src/batch.ts:42:17)',
       '    at Worker.run (/srv/app/src/worker.ts:88:5)',
-      '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)');
+      '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+    );
     const text = lines.join('\n');
     const { result } = await compressWithStore(text);
     assert.equal(result.compressed, true);
     for (const line of lines.slice(150, 154)) assert.ok(result.text.includes(line), `missing: ${line}`);
     assert.match(result.text, /processed batch 0 in 0ms \[×300\]/);
   });
-
 });

@@ -6,7 +6,10 @@ import { compressWithStore, retrieveAll } from '../../helpers/engine';
 function grepOutput(): { text: string; needle: string } {
   const lines: string[] = [];
   for (let f = 0; f < 60; f++) {
-    for (let m = 0; m < 12; m++) lines.push(`src/module${f}/file${f}.ts:${10 + m * 7}:  const value${m} = computeTotal(items, ${m}); // running total`);
+    for (let m = 0; m < 12; m++)
+      lines.push(
+        `src/module${f}/file${f}.ts:${10 + m * 7}:  const value${m} = computeTotal(items, ${m}); // running total`,
+      );
   }
   const needle = 'src/billing/invoice.ts:214:  throw new InvoiceRoundingError(total, currency);';
   lines.splice(400, 0, needle);
@@ -24,7 +27,8 @@ describe('search compressor', () => {
     assert.match(result.text, /of 721 matches omitted \(61 files/);
     assert.ok(result.tokensAfter < result.tokensBefore * 0.5);
     const input = new Set(text.split('\n'));
-    for (const line of result.text.split('\n')) assert.ok(isMarkerLine(line) || input.has(line), `not from the input: ${line}`);
+    for (const line of result.text.split('\n'))
+      assert.ok(isMarkerLine(line) || input.has(line), `not from the input: ${line}`);
     assert.equal(await retrieveAll(store, result.hash), text);
   });
 
@@ -32,7 +36,8 @@ describe('search compressor', () => {
     const lines: string[] = [];
     for (let f = 0; f < 30; f++) {
       lines.push(`lib/part${f}.py`);
-      for (let m = 0; m < 15; m++) lines.push(`${m * 3 + 1}:def handler_${m}(request): return respond(request, code=${m})`);
+      for (let m = 0; m < 15; m++)
+        lines.push(`${m * 3 + 1}:def handler_${m}(request): return respond(request, code=${m})`);
       lines.push('');
     }
     const { result } = await compressWithStore(lines.join('\n'));

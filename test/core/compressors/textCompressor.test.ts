@@ -4,7 +4,10 @@ import { compressWithStore } from '../../helpers/engine';
 
 describe('code and prose compressors', () => {
   it('never changes code apart from exact repetition', async () => {
-    const source = Array.from({ length: 200 }, (_, i) => `export function handler${i}(input: Input): Output {\n  return transform(input, ${i});\n}\n`).join('\n');
+    const source = Array.from(
+      { length: 200 },
+      (_, i) => `export function handler${i}(input: Input): Output {\n  return transform(input, ${i});\n}\n`,
+    ).join('\n');
     const { result } = await compressWithStore(source);
     assert.equal(result.kind, 'code');
     assert.equal(result.compressed, false);
@@ -12,7 +15,9 @@ describe('code and prose compressors', () => {
   });
 
   it('folds a block repeated verbatim', async () => {
-    const block = Array.from({ length: 12 }, (_, i) => `    at frame${i} (/app/lib/module${i}.js:${i + 10}:5)`).join('\n');
+    const block = Array.from({ length: 12 }, (_, i) => `    at frame${i} (/app/lib/module${i}.js:${i + 10}:5)`).join(
+      '\n',
+    );
     const parts = Array.from({ length: 20 }, (_, i) => `Warning ${i}: retrying request\n\n${block}\n`);
     const { result } = await compressWithStore(parts.join('\n'), { kind: 'code' });
     assert.equal(result.compressed, true);
@@ -21,10 +26,15 @@ describe('code and prose compressors', () => {
   });
 
   it('keeps the paragraphs of a long text that answer the question', async () => {
-    const filler = (i: number) => `Paragraph ${i} describes the general architecture of the system in broad terms, covering modules, layers and conventions that apply everywhere in the codebase without going into specifics.`;
+    const filler = (i: number) =>
+      `Paragraph ${i} describes the general architecture of the system in broad terms, covering modules, layers and conventions that apply everywhere in the codebase without going into specifics.`;
     const paragraphs = Array.from({ length: 100 }, (_, i) => filler(i));
-    paragraphs[37] = 'The retry budget for payment webhooks is eleven attempts with exponential backoff, after which the event is parked in the dead letter queue.';
-    const { result } = await compressWithStore(paragraphs.join('\n\n'), { query: 'how many retry attempts do payment webhooks get?', kind: 'prose' });
+    paragraphs[37] =
+      'The retry budget for payment webhooks is eleven attempts with exponential backoff, after which the event is parked in the dead letter queue.';
+    const { result } = await compressWithStore(paragraphs.join('\n\n'), {
+      query: 'how many retry attempts do payment webhooks get?',
+      kind: 'prose',
+    });
     assert.equal(result.compressed, true);
     assert.ok(result.text.includes(paragraphs[37]));
     assert.ok(result.text.includes(paragraphs[0]), 'the opening stays');

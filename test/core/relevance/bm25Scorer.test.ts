@@ -7,13 +7,18 @@ import type { RelevanceScorer } from '../../../src/core/types';
 
 describe('relevance', () => {
   it('ranks the document that shares the rare query terms first', async () => {
-    const docs = ['the build passed on linux', 'the build passed on mac', 'payment webhook retries exhausted', 'the build passed on windows'];
+    const docs = [
+      'the build passed on linux',
+      'the build passed on mac',
+      'payment webhook retries exhausted',
+      'the build passed on windows',
+    ];
     const scores = await bm25Scorer.score('why are webhook retries failing', docs);
     assert.equal(scores.indexOf(Math.max(...scores)), 2);
     assert.equal(scores[0], 0);
   });
 
-  it('falls back to a lexical scorer below wink-bm25\'s three-document minimum', async () => {
+  it("falls back to a lexical scorer below wink-bm25's three-document minimum", async () => {
     const scores = await bm25Scorer.score('invoice total', ['shipping address', 'invoice total mismatch']);
     assert.ok(scores[1] > 0 && scores[0] === 0);
   });
@@ -30,7 +35,10 @@ describe('relevance', () => {
   it('hybrid scoring normalises each scorer before weighting', async () => {
     const big: RelevanceScorer = { name: 'big', score: (_q, d) => d.map((_, i) => (i === 0 ? 1000 : 0)) };
     const small: RelevanceScorer = { name: 'small', score: (_q, d) => d.map((_, i) => (i === 1 ? 1 : 0)) };
-    const scores = await hybridScorer([{ scorer: big, weight: 0.4 }, { scorer: small, weight: 0.6 }]).score('q', ['a', 'b']);
+    const scores = await hybridScorer([
+      { scorer: big, weight: 0.4 },
+      { scorer: small, weight: 0.6 },
+    ]).score('q', ['a', 'b']);
     assert.deepEqual(scores, [0.4, 0.6]);
   });
 });
@@ -46,10 +54,14 @@ describe('exact identifiers', () => {
 });
 
 describe('large inputs', () => {
-  it('scores above wink\'s full-index limit within 3% of a full wink index, tokenizing only documents with a rare query term', async () => {
+  it("scores above wink's full-index limit within 3% of a full wink index, tokenizing only documents with a rare query term", async () => {
     const { default: bm25 } = await import('wink-bm25-text-search');
     const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'timeout', 'retry', 'socket', 'user', 'billing'];
-    const docs = Array.from({ length: 5_000 }, (_, i) => Array.from({ length: 5 + (i % 11) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ') + ` item${i}`);
+    const docs = Array.from(
+      { length: 5_000 },
+      (_, i) =>
+        Array.from({ length: 5 + (i % 11) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ') + ` item${i}`,
+    );
     docs[1234] += ' zebra timeout';
     docs[4321] += ' zebra';
     const query = 'zebra socket timeout';
@@ -68,7 +80,10 @@ describe('large inputs', () => {
     assert.deepEqual(rank(exact).slice(0, 2), [1234, 4321]);
     const top = Math.max(...exact);
     const worst = Math.max(...ours.map((score, i) => Math.abs(score - exact[i])));
-    assert.ok(worst <= top * 0.03, `largest score difference ${worst.toFixed(3)} against a best score of ${top.toFixed(3)}`);
+    assert.ok(
+      worst <= top * 0.03,
+      `largest score difference ${worst.toFixed(3)} against a best score of ${top.toFixed(3)}`,
+    );
   });
 
   it('counts a rare query term only where it is a whole term, not inside a longer word', async () => {

@@ -31,14 +31,19 @@ function agentRequest(log: string): string {
     max_tokens: 256,
     messages: [
       { role: 'user', content: 'Why did the build fail?' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm run build' } }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm run build' } }],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: log }] },
     ],
   });
 }
 
 function toolResultSent(upstream: FakeUpstream): string {
-  const body = JSON.parse(upstream.requests.at(-1)?.body.toString() ?? '{}') as { messages: Array<{ content: unknown }> };
+  const body = JSON.parse(upstream.requests.at(-1)?.body.toString() ?? '{}') as {
+    messages: Array<{ content: unknown }>;
+  };
   const blocks = body.messages[2].content as Array<{ content: string }>;
   return blocks[0].content;
 }
@@ -74,7 +79,8 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await upstream?.close();
   });
 
-  const statusItem = (text: string | RegExp = 'Headroom'): Locator => workbench.page.locator('.statusbar-item').filter({ hasText: text }).first();
+  const statusItem = (text: string | RegExp = 'Headroom'): Locator =>
+    workbench.page.locator('.statusbar-item').filter({ hasText: text }).first();
 
   async function waitForProxy(): Promise<void> {
     const deadline = Date.now() + TIMEOUT;
@@ -97,7 +103,11 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
   it('starts its proxy, compresses a real request, and shows the savings in the status bar', async () => {
     await statusItem().waitFor({ timeout: TIMEOUT });
     await waitForProxy();
-    const answer = await httpRequest(`${proxyUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' }, body: agentRequest(log) });
+    const answer = await httpRequest(`${proxyUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' },
+      body: agentRequest(log),
+    });
     assert.equal(answer.status, 200);
     const sent = toolResultSent(upstream);
     assert.ok(sent.length < log.length / 4, `the upstream got ${sent.length} characters instead of ${log.length}`);
@@ -112,18 +122,30 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await waitForProxy();
     const client = new LoopbackClient(proxyUrl);
     const { pid } = await client.health();
-    for (const deadline = Date.now() + TIMEOUT; (await client.stats()).relevance.mode !== 'hybrid'; await new Promise((done) => setTimeout(done, 250))) {
+    for (
+      const deadline = Date.now() + TIMEOUT;
+      (await client.stats()).relevance.mode !== 'hybrid';
+      await new Promise((done) => setTimeout(done, 250))
+    ) {
       if (Date.now() > deadline) assert.fail(`still ${JSON.stringify((await client.stats()).relevance)}`);
     }
     assert.deepEqual((await client.stats()).relevance, { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 100 });
     assert.equal((await client.health()).pid, pid, 'handed to the running proxy, not restarted');
     const storage = join(workbench.userDataDir, 'User', 'globalStorage', 'headroom.headroom-vscode', 'embeddings');
     const paths = embeddingAssetPaths(storage);
-    assert.ok(existsSync(join(paths.runtimeDir, 'node_modules', 'onnxruntime-node', 'package.json')) && existsSync(join(paths.modelDir, 'onnx', 'model_quantized.onnx')));
-    assert.ok(assets.requests.some((path) => path.endsWith('.tgz')) && assets.requests.some((path) => path.endsWith('.onnx')));
+    assert.ok(
+      existsSync(join(paths.runtimeDir, 'node_modules', 'onnxruntime-node', 'package.json')) &&
+        existsSync(join(paths.modelDir, 'onnx', 'model_quantized.onnx')),
+    );
+    assert.ok(
+      assets.requests.some((path) => path.endsWith('.tgz')) && assets.requests.some((path) => path.endsWith('.onnx')),
+    );
     assert.match(workbench.headroomLog(), /Embedding model ready/);
     const view = await panel();
-    await view.locator('#relevance').filter({ hasText: 'Relevance: BM25 and embeddings (weight 0.5, 100 ms budget)' }).waitFor({ timeout: TIMEOUT });
+    await view
+      .locator('#relevance')
+      .filter({ hasText: 'Relevance: BM25 and embeddings (weight 0.5, 100 ms budget)' })
+      .waitFor({ timeout: TIMEOUT });
   });
 
   it('shows the savings panel with chart data, and Expand shows the original inline', async () => {
@@ -137,7 +159,11 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await row.locator('vscode-button.expand').click();
     const original = frame.locator('pre.original-text').first();
     await original.waitFor({ timeout: TIMEOUT });
-    assert.equal(await original.textContent(), log, 'the inline original is the tool output exactly as the agent sent it');
+    assert.equal(
+      await original.textContent(),
+      log,
+      'the inline original is the tool output exactly as the agent sent it',
+    );
     await workbench.screenshot('3-item-expanded');
 
     const expand = row.locator('vscode-button.expand');
@@ -150,21 +176,39 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     const hash = await row.getAttribute('data-hash');
     const tab = workbench.page.locator('.tabs-container .tab').filter({ hasText: `${hash}.log` });
     await tab.waitFor({ timeout: TIMEOUT });
-    await workbench.page.locator('.editor-group-container .view-lines').filter({ hasText: log.split('\n')[0].slice(0, 40) }).first().waitFor({ timeout: TIMEOUT });
+    await workbench.page
+      .locator('.editor-group-container .view-lines')
+      .filter({ hasText: log.split('\n')[0].slice(0, 40) })
+      .first()
+      .waitFor({ timeout: TIMEOUT });
     await workbench.screenshot('4-original-in-editor');
   });
 
   it('the panel follows light, dark and high-contrast themes', async () => {
     const frame = await panel();
     const colors: Record<string, string> = {};
-    for (const [theme, bodyClass] of [['Dark Modern', 'vscode-dark'], ['Dark High Contrast', 'vscode-high-contrast'], ['Light Modern', 'vscode-light']]) {
+    for (const [theme, bodyClass] of [
+      ['Dark Modern', 'vscode-dark'],
+      ['Dark High Contrast', 'vscode-high-contrast'],
+      ['Light Modern', 'vscode-light'],
+    ]) {
       await workbench.runCommand('Preferences: Color Theme');
       await workbench.pick(theme);
       await frame.locator(`body.${bodyClass}`).waitFor({ timeout: TIMEOUT });
-      colors[theme] = await frame.locator('#tile-tokens-saved .value').evaluate((node) => (globalThis as unknown as { getComputedStyle(target: unknown): { color: string } }).getComputedStyle(node).color);
+      colors[theme] = await frame
+        .locator('#tile-tokens-saved .value')
+        .evaluate(
+          (node) =>
+            (globalThis as unknown as { getComputedStyle(target: unknown): { color: string } }).getComputedStyle(node)
+              .color,
+        );
       await workbench.screenshot(`5-theme-${bodyClass}`);
     }
-    assert.equal(new Set(Object.values(colors)).size, 3, `each theme colours the panel its own way: ${JSON.stringify(colors)}`);
+    assert.equal(
+      new Set(Object.values(colors)).size,
+      3,
+      `each theme colours the panel its own way: ${JSON.stringify(colors)}`,
+    );
   });
 
   it('adds its MCP server to Claude Code, where the real claude CLI connects to it, and takes it out again', async () => {
@@ -173,20 +217,35 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await workbench.runCommand('Headroom: Add MCP Server to Claude Code');
     await workbench.pick('This project');
     await until(() => existsSync(mcpJson));
-    const entry = (JSON.parse(readFileSync(mcpJson, 'utf8')) as { mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }> }).mcpServers.headroom;
+    const entry = (
+      JSON.parse(readFileSync(mcpJson, 'utf8')) as {
+        mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }>;
+      }
+    ).mcpServers.headroom;
     assert.match(entry.args[0], /headroom-mcp\.js$/);
     const client = new Client({ name: 'e2e', version: '1' });
-    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...(workbench.env as Record<string, string>), ...entry.env } }));
+    await client.connect(
+      new StdioClientTransport({
+        command: entry.command,
+        args: entry.args,
+        env: { ...(workbench.env as Record<string, string>), ...entry.env },
+      }),
+    );
     try {
       const stats = await client.callTool({ name: 'headroom_stats' });
-      assert.equal((stats.structuredContent as { source: string }).source, 'proxy', 'the MCP server Claude Code starts talks to the extension\'s proxy');
+      assert.equal(
+        (stats.structuredContent as { source: string }).source,
+        'proxy',
+        "the MCP server Claude Code starts talks to the extension's proxy",
+      );
     } finally {
       await client.close();
     }
     await workbench.runCommand('Headroom: Remove MCP Server from Claude Code');
     await until(() => !existsSync(mcpJson));
 
-    const claude = (...args: string[]) => spawnSync(join(dir, '.local', 'bin', 'claude'), args, { cwd: workspace, env: workbench.env, encoding: 'utf8' });
+    const claude = (...args: string[]) =>
+      spawnSync(join(dir, '.local', 'bin', 'claude'), args, { cwd: workspace, env: workbench.env, encoding: 'utf8' });
     await workbench.runCommand('Headroom: Add MCP Server to Claude Code');
     await workbench.pick('All your projects');
     await until(() => claude('mcp', 'get', 'headroom').status === 0);
@@ -202,11 +261,18 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await workbench.pick('Headroom');
     await workbench.pick('Start Server');
     await workbench.runCommand('MCP: List Servers');
-    await workbench.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^HeadroomRunning/ }).first().waitFor({ timeout: TIMEOUT });
+    await workbench.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: /^HeadroomRunning/ })
+      .first()
+      .waitFor({ timeout: TIMEOUT });
     await workbench.pick('Headroom');
     await workbench.pick('Show Output');
     const output = workbench.page.locator('.part.panel .view-lines');
-    await output.filter({ hasText: /Discovered\s5\stools/ }).first().waitFor({ timeout: TIMEOUT });
+    await output
+      .filter({ hasText: /Discovered\s5\stools/ })
+      .first()
+      .waitFor({ timeout: TIMEOUT });
     await workbench.screenshot('8-mcp-in-vscode');
     await workbench.page.keyboard.press('Escape');
   });
@@ -214,11 +280,19 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
   it('Run learn in the panel reads the real Claude Code transcripts, previews the correction, and writes it on Apply', async () => {
     const workspace = join(dir, 'workspace');
     mkdirSync(join(workspace, 'packages', 'app', 'config'), { recursive: true });
-    writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'e2e-learn', scripts: { test: 'echo all tests passed' } }));
+    writeFileSync(
+      join(workspace, 'package.json'),
+      JSON.stringify({ name: 'e2e-learn', scripts: { test: 'echo all tests passed' } }),
+    );
     writeFileSync(join(workspace, 'packages', 'app', 'config', 'app.json'), '{"port": 8080}');
     const model = await startFakeUpstream({ script: 'learn' });
     try {
-      const run = await runClaude({ cwd: workspace, prompt: LEARN_PROMPT, allowedTools: 'Bash,Read', env: { ...workbench.env, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-ant-e2e-learn' } });
+      const run = await runClaude({
+        cwd: workspace,
+        prompt: LEARN_PROMPT,
+        allowedTools: 'Bash,Read',
+        env: { ...workbench.env, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-ant-e2e-learn' },
+      });
       assert.equal(run.code, 0, run.stderr);
     } finally {
       await model.close();
@@ -228,9 +302,18 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await frame.locator('#run-learn').click();
     const findings = frame.locator('#learn-findings');
     await findings.waitFor({ timeout: TIMEOUT });
-    assert.match((await findings.textContent()) ?? '', /Run `npm test`, not `npm run tests`: there is no "tests" script\./);
-    assert.match((await findings.textContent()) ?? '', /`config\/app\.json` does not exist; the file is `packages\/app\/config\/app\.json`\./);
-    assert.match((await frame.locator('pre.learn-diff').first().textContent()) ?? '', /\+<!-- headroom:learn:start -->/);
+    assert.match(
+      (await findings.textContent()) ?? '',
+      /Run `npm test`, not `npm run tests`: there is no "tests" script\./,
+    );
+    assert.match(
+      (await findings.textContent()) ?? '',
+      /`config\/app\.json` does not exist; the file is `packages\/app\/config\/app\.json`\./,
+    );
+    assert.match(
+      (await frame.locator('pre.learn-diff').first().textContent()) ?? '',
+      /\+<!-- headroom:learn:start -->/,
+    );
     assert.equal(existsSync(join(workspace, 'CLAUDE.md')), false, 'a preview writes nothing');
     await frame.locator('#learn').scrollIntoViewIfNeeded();
     await workbench.screenshot('9-learn-preview');
@@ -239,7 +322,10 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await frame.locator('#learn-applied').waitFor({ timeout: TIMEOUT });
     for (const name of ['CLAUDE.md', 'AGENTS.md']) {
       const written = readFileSync(join(workspace, name), 'utf8');
-      assert.match(written, /<!-- headroom:learn:start -->[\s\S]*- Run `npm test`, not `npm run tests`[\s\S]*<!-- headroom:learn:end -->/);
+      assert.match(
+        written,
+        /<!-- headroom:learn:start -->[\s\S]*- Run `npm test`, not `npm run tests`[\s\S]*<!-- headroom:learn:end -->/,
+      );
     }
   });
 
@@ -247,7 +333,11 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
     await statusItem().click();
     await statusItem(/Headroom off/).waitFor({ timeout: TIMEOUT });
     assert.equal((await new LoopbackClient(proxyUrl).health()).compression, false);
-    const answer = await httpRequest(`${proxyUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' }, body: agentRequest(log) });
+    const answer = await httpRequest(`${proxyUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' },
+      body: agentRequest(log),
+    });
     assert.equal(answer.status, 200);
     assert.equal(toolResultSent(upstream), log);
     await workbench.screenshot('6-compression-off');

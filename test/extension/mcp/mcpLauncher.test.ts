@@ -9,7 +9,7 @@ import { CLI } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tempDir';
 
 describe('the MCP launcher the extension gives to MCP clients', () => {
-  it('starts the bundled MCP server on the proxy\'s store, from a path that stays the same', async () => {
+  it("starts the bundled MCP server on the proxy's store, from a path that stays the same", async () => {
     const dir = tempDir();
     const store = join(dir, 'proxy-store.sqlite');
     const storage = join(dir, 'global-storage');
@@ -19,11 +19,23 @@ describe('the MCP launcher the extension gives to MCP clients', () => {
     assert.deepEqual(commandLine.env, { ELECTRON_RUN_AS_NODE: '1' });
 
     const client = new Client({ name: 'launcher-test', version: '1' });
-    await client.connect(new StdioClientTransport({ ...commandLine, env: { ...(process.env as Record<string, string>), ...commandLine.env, HEADROOM_STORE: join(dir, 'not-this-one.sqlite') } }));
+    await client.connect(
+      new StdioClientTransport({
+        ...commandLine,
+        env: {
+          ...(process.env as Record<string, string>),
+          ...commandLine.env,
+          HEADROOM_STORE: join(dir, 'not-this-one.sqlite'),
+        },
+      }),
+    );
     try {
       const { tools } = await client.listTools();
       assert.ok(tools.some((t) => t.name === 'headroom_compress'));
-      const lines = Array.from({ length: 800 }, (_, i) => `2026-11-26 10:00:${String(i % 60).padStart(2, '0')} INFO request ${i} served in ${i % 17} ms`);
+      const lines = Array.from(
+        { length: 800 },
+        (_, i) => `2026-11-26 10:00:${String(i % 60).padStart(2, '0')} INFO request ${i} served in ${i % 17} ms`,
+      );
       await client.callTool({ name: 'headroom_compress', arguments: { content: lines.join('\n') } });
     } finally {
       await client.close();

@@ -10,13 +10,21 @@ import { tempDir } from '../../helpers/tempDir';
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 describe('Claude Code settings.json routing', () => {
-  it('adds the variables beside the user\'s own, backs the file up, and undo restores exactly what was there', () => {
+  it("adds the variables beside the user's own, backs the file up, and undo restores exactly what was there", () => {
     const file = join(tempDir(), '.claude', 'settings.json');
-    const mine = { model: 'opus', permissions: { allow: ['Bash(npm test)'] }, env: { DEBUG: '1', ANTHROPIC_BASE_URL: 'https://corp-gateway.example' } };
+    const mine = {
+      model: 'opus',
+      permissions: { allow: ['Bash(npm test)'] },
+      env: { DEBUG: '1', ANTHROPIC_BASE_URL: 'https://corp-gateway.example' },
+    };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(mine));
     const changes = routeClaudeSettings(file, claudeCodeEnvironment('http://127.0.0.1:8787'));
-    assert.deepEqual(readJson(file).env, { DEBUG: '1', ANTHROPIC_BASE_URL: 'http://127.0.0.1:8787', ENABLE_TOOL_SEARCH: 'true' });
+    assert.deepEqual(readJson(file).env, {
+      DEBUG: '1',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:8787',
+      ENABLE_TOOL_SEARCH: 'true',
+    });
     assert.deepEqual(readJson(file).permissions, mine.permissions);
     assert.deepEqual(readJson(backupPath(file)), mine, 'the backup holds the file as it was');
     assert.deepEqual(unrouteClaudeSettings(file, changes), { kept: [] });
@@ -26,13 +34,18 @@ describe('Claude Code settings.json routing', () => {
   it('creates the file when there is none and removes only its own entries on undo', () => {
     const file = join(tempDir(), 'settings.json');
     const changes = routeClaudeSettings(file, claudeCodeEnvironment('http://127.0.0.1:9000'));
-    assert.deepEqual(changes.map((c) => c.previous), [null, null]);
-    assert.deepEqual(readJson(file), { env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9000', ENABLE_TOOL_SEARCH: 'true' } });
+    assert.deepEqual(
+      changes.map((c) => c.previous),
+      [null, null],
+    );
+    assert.deepEqual(readJson(file), {
+      env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9000', ENABLE_TOOL_SEARCH: 'true' },
+    });
     unrouteClaudeSettings(file, changes);
     assert.deepEqual(readJson(file), {});
   });
 
-  it('a second routing (new port) still undoes to the user\'s original value', () => {
+  it("a second routing (new port) still undoes to the user's original value", () => {
     const file = join(tempDir(), 'settings.json');
     writeFileSync(file, JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://mine.example' } }));
     const first = routeClaudeSettings(file, claudeCodeEnvironment('http://127.0.0.1:8787'));
@@ -44,7 +57,10 @@ describe('Claude Code settings.json routing', () => {
   it('leaves a value the user changed after routing alone and says so', () => {
     const file = join(tempDir(), 'settings.json');
     const changes = routeClaudeSettings(file, claudeCodeEnvironment('http://127.0.0.1:8787'));
-    writeFileSync(file, JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://changed-by-user.example', ENABLE_TOOL_SEARCH: 'true' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://changed-by-user.example', ENABLE_TOOL_SEARCH: 'true' } }),
+    );
     assert.deepEqual(unrouteClaudeSettings(file, changes), { kept: ['ANTHROPIC_BASE_URL'] });
     assert.deepEqual(readJson(file), { env: { ANTHROPIC_BASE_URL: 'https://changed-by-user.example' } });
   });
@@ -52,7 +68,10 @@ describe('Claude Code settings.json routing', () => {
   it('refuses to touch a file that is not valid JSON', () => {
     const file = join(tempDir(), 'settings.json');
     writeFileSync(file, '{ "env": { oops');
-    assert.throws(() => routeClaudeSettings(file, claudeCodeEnvironment('http://127.0.0.1:8787')), /not valid JSON.*left it unchanged/);
+    assert.throws(
+      () => routeClaudeSettings(file, claudeCodeEnvironment('http://127.0.0.1:8787')),
+      /not valid JSON.*left it unchanged/,
+    );
     assert.equal(readFileSync(file, 'utf8'), '{ "env": { oops');
   });
 });

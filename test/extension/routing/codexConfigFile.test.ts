@@ -26,11 +26,15 @@ describe('Codex config.toml routing', () => {
     writeFileSync(file, USER_CONFIG);
     const change = routeCodexConfig(file, 'http://127.0.0.1:8787/v1');
     const text = readFileSync(file, 'utf8');
-    const parsed = parse(text) as { model_provider: string; model_providers: Record<string, { base_url: string; wire_api: string }>; profiles: unknown };
+    const parsed = parse(text) as {
+      model_provider: string;
+      model_providers: Record<string, { base_url: string; wire_api: string }>;
+      profiles: unknown;
+    };
     assert.equal(parsed.model_provider, 'headroom');
     assert.equal(parsed.model_providers.headroom.base_url, 'http://127.0.0.1:8787/v1');
     assert.equal(parsed.model_providers.headroom.wire_api, 'responses');
-    assert.ok(parsed.model_providers.azure, 'the user\'s provider stays');
+    assert.ok(parsed.model_providers.azure, "the user's provider stays");
     assert.ok(text.startsWith('# my codex setup\n'));
     assert.equal(readFileSync(backupPath(file), 'utf8'), USER_CONFIG);
     assert.deepEqual(change, { previousLine: 'model_provider = "azure"' });
@@ -64,7 +68,10 @@ describe('Codex config.toml routing', () => {
     const change = routeCodexConfig(file, 'http://127.0.0.1:8787/v1');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^model_provider = .*$/m, 'model_provider = "openai"'));
     assert.deepEqual(unrouteCodexConfig(file, change), { kept: true });
-    const parsed = parse(readFileSync(file, 'utf8')) as { model_provider: string; model_providers: Record<string, unknown> };
+    const parsed = parse(readFileSync(file, 'utf8')) as {
+      model_provider: string;
+      model_providers: Record<string, unknown>;
+    };
     assert.equal(parsed.model_provider, 'openai');
     assert.equal(parsed.model_providers.headroom, undefined, 'the provider table still goes');
   });

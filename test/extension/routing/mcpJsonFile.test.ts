@@ -6,17 +6,30 @@ import { backupPath } from '../../../src/extension/routing/configFile';
 import { addToMcpJson, mcpJsonEntry, removeFromMcpJson } from '../../../src/extension/routing/mcpJsonFile';
 import { tempDir } from '../../helpers/tempDir';
 
-const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { mcpServers?: Record<string, unknown> } & Record<string, unknown>;
-const entry = mcpJsonEntry({ command: '/usr/bin/code', args: ['/data/headroom-mcp.js', 'mcp'], env: { ELECTRON_RUN_AS_NODE: '1' } });
+const readJson = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { mcpServers?: Record<string, unknown> } & Record<string, unknown>;
+const entry = mcpJsonEntry({
+  command: '/usr/bin/code',
+  args: ['/data/headroom-mcp.js', 'mcp'],
+  env: { ELECTRON_RUN_AS_NODE: '1' },
+});
 
 describe('.mcp.json registration', () => {
-  it('adds Headroom beside the project\'s other servers, backs the file up, and undo restores it exactly', () => {
+  it("adds Headroom beside the project's other servers, backs the file up, and undo restores it exactly", () => {
     const file = join(tempDir(), '.mcp.json');
     const mine = { mcpServers: { github: { command: 'gh-mcp', args: [] } }, comment: 'team servers' };
     writeFileSync(file, JSON.stringify(mine));
     const change = addToMcpJson(file, entry);
     assert.deepEqual(change, { entry, previous: undefined, created: false });
-    assert.deepEqual(readJson(file).mcpServers, { github: mine.mcpServers.github, headroom: { type: 'stdio', command: '/usr/bin/code', args: ['/data/headroom-mcp.js', 'mcp'], env: { ELECTRON_RUN_AS_NODE: '1' } } });
+    assert.deepEqual(readJson(file).mcpServers, {
+      github: mine.mcpServers.github,
+      headroom: {
+        type: 'stdio',
+        command: '/usr/bin/code',
+        args: ['/data/headroom-mcp.js', 'mcp'],
+        env: { ELECTRON_RUN_AS_NODE: '1' },
+      },
+    });
     assert.deepEqual(readJson(backupPath(file)), mine);
     assert.deepEqual(removeFromMcpJson(file, change), { kept: false });
     assert.deepEqual(readJson(file), mine);
