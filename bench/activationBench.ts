@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, openWorkbench, VSIX } from '../test/helpers/workbench';
+import { BenchmarkReport } from './benchmarkReport';
 
 const RUNS = Number(process.env.RUNS ?? 8);
 
@@ -15,6 +16,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  const report = new BenchmarkReport('npm run bench:activation', 'Extension activation');
   const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
   // No embedding download: this measures activation alone.
   const workbench = await openWorkbench(dir, {
@@ -51,13 +53,14 @@ async function main(): Promise<void> {
   const proxy = readiness().map((m) => Number(m[1]));
   const row = (name: string, values: number[]) =>
     `| ${name} | ${percentile(values, 0.5).toFixed(1)} | ${percentile(values, 0.9).toFixed(1)} | ${Math.max(...values).toFixed(1)} |`;
-  console.log(`Extension activation in code-server, ${RUNS} window loads (ms)\n`);
-  console.log('| measure | median | p90 | max |\n|---|---|---|---|');
-  console.log(row('activation (bundle evaluation + activate())', total));
-  console.log(row('  bundle evaluation', bundle));
-  console.log(row('  activate()', activate));
-  console.log(row('proxy process ready after fork (off the extension host)', proxy));
-  console.log(`\n.vsix size: ${(statSync(VSIX).size / 1024 / 1024).toFixed(2)} MB`);
+  report.line(`Extension activation in code-server, ${RUNS} window loads (ms)\n`);
+  report.line('| measure | median | p90 | max |\n|---|---|---|---|');
+  report.line(row('activation (bundle evaluation + activate())', total));
+  report.line(row('  bundle evaluation', bundle));
+  report.line(row('  activate()', activate));
+  report.line(row('proxy process ready after fork (off the extension host)', proxy));
+  report.line(`\n.vsix size: ${(statSync(VSIX).size / 1024 / 1024).toFixed(2)} MB`);
+  report.publish();
 }
 
 void main();

@@ -12,6 +12,7 @@ import { bm25Scorer } from '../src/core/relevance/bm25Scorer';
 import { loadRelevance } from '../src/embeddings/relevance';
 import { sharedCorpora } from './sharedData';
 import { writeTinyEmbeddingModel } from '../test/helpers/tinyEmbeddingModel';
+import { BenchmarkReport } from './benchmarkReport';
 
 async function timed(run: () => unknown): Promise<number> {
   const started = performance.now();
@@ -20,6 +21,7 @@ async function timed(run: () => unknown): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const report = new BenchmarkReport('npm run bench:embeddings', 'Embedding relevance');
   const dir = mkdtempSync(join(tmpdir(), 'headroom-embedding-bench-'));
   try {
     const modelDir = process.env.HEADROOM_EMBEDDING_MODEL ?? join(dir, 'tiny');
@@ -36,18 +38,19 @@ async function main(): Promise<void> {
       const bm25 = await timed(() => bm25Scorer.score(`${query} once more`, lines));
       const cold = await timed(() => relevance.scorer.score(query, lines));
       const warm = await timed(() => relevance.scorer.score(`${query} again`, lines));
-      console.log(
+      report.line(
         `| measure (${lines.length} chunks, model: ${process.env.HEADROOM_EMBEDDING_MODEL ? modelDir : 'tiny test model'}) | ms |\n|---|---|`,
       );
-      console.log(`| BM25 alone (warm) | ${bm25.toFixed(1)} |`);
-      console.log(`| hybrid, every chunk embedded (first sight) | ${cold.toFixed(1)} |`);
-      console.log(`| hybrid, chunks from the cache (a later turn) | ${warm.toFixed(1)} |`);
+      report.line(`| BM25 alone (warm) | ${bm25.toFixed(1)} |`);
+      report.line(`| hybrid, every chunk embedded (first sight) | ${cold.toFixed(1)} |`);
+      report.line(`| hybrid, chunks from the cache (a later turn) | ${warm.toFixed(1)} |`);
     } finally {
       await relevance.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  report.publish();
 }
 
 void main();

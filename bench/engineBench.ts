@@ -14,6 +14,7 @@ import type { EngineOptions, TextCompression } from '../src/core/types';
 import { templateOf } from '../test/helpers/corpora';
 import { sharedCorpora } from './sharedData';
 import { plantedCsv, plantedRecords } from '../test/helpers/records';
+import { BenchmarkReport } from './benchmarkReport';
 
 interface Row {
   input: string;
@@ -239,31 +240,32 @@ async function parityRows(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const report = new BenchmarkReport('npm run bench', 'Engine');
   const coldStarted = performance.now();
   await compressText(sharedCorpora().bglLog().text, { store: new MemoryStore() });
   const coldMs = performance.now() - coldStarted;
   const groups = [logCases(), logCases({ query: LOG_QUESTION }), jsonCorpusCases(), generatedCases(), csvCases()];
   const rows = await measureAll(groups.flat());
   const [logs, askedLogs, jsonCorpus, generated, csv] = groups.map((group) => rows.splice(0, group.length));
-  console.log('## Engine benchmark\n');
-  console.log(
+  report.line(
     `Node ${process.version}, best of ${RUNS} runs back to back in the best of ${SWEEPS} sweeps over all inputs, after an untimed sweep; fresh store each run (no memo). Tokens: o200k_base.\n`,
   );
-  console.log(table([...logs, ...jsonCorpus, ...generated, ...csv]));
-  console.log('');
-  console.log(totals('Log corpus', logs));
-  console.log(totals(`Log corpus with the question "${LOG_QUESTION}"`, askedLogs));
-  console.log(totals('Real JSON corpus', jsonCorpus));
-  console.log(totals('Generated record sets', generated));
-  console.log(totals('The same records as CSV tables', csv));
+  report.line(table([...logs, ...jsonCorpus, ...generated, ...csv]));
+  report.line('');
+  report.line(totals('Log corpus', logs));
+  report.line(totals(`Log corpus with the question "${LOG_QUESTION}"`, askedLogs));
+  report.line(totals('Real JSON corpus', jsonCorpus));
+  report.line(totals('Generated record sets', generated));
+  report.line(totals('The same records as CSV tables', csv));
   const [oneMb, tenMb] = generated.slice(2, 4);
-  console.log(
+  report.line(
     `Scaling 1 MB → 10 MB: ${(tenMb.ms / oneMb.ms).toFixed(1)}× the time for ${(tenMb.bytes / oneMb.bytes).toFixed(1)}× the bytes`,
   );
-  console.log(`First call in a fresh process (BGL, loading and compiling included): ${coldMs.toFixed(1)} ms`);
-  console.log(`Peak RSS: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
-  console.log('\n## Parity with Python Headroom (fixtures where either side compressed)\n');
-  console.log(await parityRows());
+  report.line(`First call in a fresh process (BGL, loading and compiling included): ${coldMs.toFixed(1)} ms`);
+  report.line(`Peak RSS: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+  report.line('\n### Parity with Python Headroom (fixtures where either side compressed)\n');
+  report.line(await parityRows());
+  report.publish();
 }
 
 void main();

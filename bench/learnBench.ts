@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { planLearn } from '../src/learn/learn';
 import { claudeProjectFolder } from '../src/learn/transcriptFiles';
+import { BenchmarkReport } from './benchmarkReport';
 
 /** Two sizes: peak memory that stays put while the transcript grows fourfold is what bounded means. */
 const SIZES_MB = [50, 200];
@@ -85,7 +86,8 @@ async function measure(workspace: string, claudeDir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(
+  const report = new BenchmarkReport('npm run bench:learn', 'learn');
+  report.line(
     '| transcript | tool calls | time | throughput | peak RSS | failures | findings |\n|---|---|---|---|---|---|---|',
   );
   for (const mb of SIZES_MB) {
@@ -102,13 +104,14 @@ async function main(): Promise<void> {
       ];
       await once(child, 'exit');
       const size = bytes / 1024 / 1024;
-      console.log(
+      report.line(
         `| ${size.toFixed(0)} MB | ${calls} | ${(result.ms / 1000).toFixed(1)} s | ${(size / (result.ms / 1000)).toFixed(0)} MB/s | ${result.maxRssMb.toFixed(0)} MB | ${result.failures} | ${result.findings.join('; ')} |`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  report.publish();
 }
 
 if (process.argv[2] === 'measure') void measure(process.argv[3], process.argv[4]);

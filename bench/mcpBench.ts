@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { sharedCorpora } from './sharedData';
+import { BenchmarkReport } from './benchmarkReport';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.mjs');
 const RUNS = 15;
@@ -58,6 +59,7 @@ async function calls(client: Client, label: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
+  const report = new BenchmarkReport('npm run bench:mcp', 'MCP server');
   const dir = mkdtempSync(join(tmpdir(), 'headroom-mcp-bench-'));
   const store = join(dir, 'store.sqlite');
   const rows = ['| measure | median |', '|---|---|'];
@@ -99,7 +101,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(rows.join('\n'));
+  report.line(rows.join('\n'));
+  report.publish();
 }
 
 void main();

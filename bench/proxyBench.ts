@@ -10,6 +10,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedCorpora } from './sharedData';
+import { BenchmarkReport } from './benchmarkReport';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
@@ -126,6 +127,7 @@ function peakRssMb(pid: number): number {
 }
 
 async function main(): Promise<void> {
+  const report = new BenchmarkReport('npm run bench:proxy', 'Proxy');
   const upstream = await child([]);
   const bare = await child(['bare', upstream.url]);
   const proxy = await headroom(upstream.url);
@@ -160,12 +162,12 @@ async function main(): Promise<void> {
   rows.push(
     `| throughput, 50 concurrent clients, 10 KB tool output | ${rps.direct.toFixed(0)} req/s | ${rps.bare.toFixed(0)} req/s | ${rps.headroom.toFixed(0)} req/s | |`,
   );
-  console.log('## Proxy benchmark\n');
-  console.log(`Node ${process.version}; upstream, bare proxy and Headroom each in their own process on 127.0.0.1.\n`);
-  console.log(rows.join('\n'));
-  console.log(`\nHeadroom proxy peak RSS: ${peakRssMb(proxy.process.pid!).toFixed(0)} MB`);
+  report.line(`Node ${process.version}; upstream, bare proxy and Headroom each in their own process on 127.0.0.1.\n`);
+  report.line(rows.join('\n'));
+  report.line(`\nHeadroom proxy peak RSS: ${peakRssMb(proxy.process.pid!).toFixed(0)} MB`);
   for (const p of [upstream.process, bare.process, proxy.process]) p.kill();
   agent.destroy();
+  report.publish();
 }
 
 void main();

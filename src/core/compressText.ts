@@ -1,8 +1,10 @@
 import { DEFAULT_MIN_TOKENS } from '../shared/defaults';
 import { errorMessage } from '../shared/errorMessage';
 import type { Compressor, CompressorContext, CompressorResult, OutputRole } from './compressors/compressor';
+import { compressDiagnostics } from './compressors/diagnosticsCompressor';
 import { compressDiff } from './compressors/diffCompressor';
 import { crushJson } from './compressors/jsonCrusher';
+import { compressListing } from './compressors/listingCompressor';
 import { compressLog } from './compressors/logCompressor';
 import { compressSearch } from './compressors/searchCompressor';
 import { compressTable } from './compressors/tableCompressor';
@@ -29,6 +31,8 @@ const COMPRESSORS: Record<Exclude<ContentKind, 'json'>, Compressor> = {
   log: compressLog,
   search: compressSearch,
   diff: compressDiff,
+  listing: compressListing,
+  diagnostics: compressDiagnostics,
   code: compressCode,
   prose: compressProse,
 };
@@ -43,7 +47,16 @@ export async function compressText(content: string, options: EngineOptions = {})
   const store = options.store ?? defaultStore;
   const hash = contentHash(content);
   const untouched = (kind: TextCompression['kind'], reason: string, tokens: number): TextCompression => ({
-    text: content, compressed: false, kind, hash, tokensBefore: tokens, tokensAfter: tokens, transforms: [], markerHashes: [], reason, cached: false,
+    text: content,
+    compressed: false,
+    kind,
+    hash,
+    tokensBefore: tokens,
+    tokensAfter: tokens,
+    transforms: [],
+    markerHashes: [],
+    reason,
+    cached: false,
   });
 
   if (content.length < minTokens) return untouched(options.kind ?? 'unknown', 'below-threshold', countTokens(content));
@@ -55,10 +68,19 @@ export async function compressText(content: string, options: EngineOptions = {})
   const tokensBefore = countTokens(content);
   if (tokensBefore < minTokens) {
     // Remembered like any other decision: agents re-send every output each turn, and counting its tokens again costs more than the lookup.
-    store.putCompression(memoKey, { compressed: false, kind: options.kind ?? 'unknown', tokensBefore, tokensAfter: tokensBefore, transforms: [], markerHashes: [], reason: 'below-threshold' });
+    store.putCompression(memoKey, {
+      compressed: false,
+      kind: options.kind ?? 'unknown',
+      tokensBefore,
+      tokensAfter: tokensBefore,
+      transforms: [],
+      markerHashes: [],
+      reason: 'below-threshold',
+    });
     return untouched(options.kind ?? 'unknown', 'below-threshold', tokensBefore);
   }
-  if (options.deadline !== undefined && Date.now() > options.deadline) return untouched(options.kind ?? 'unknown', 'deadline', tokensBefore);
+  if (options.deadline !== undefined && Date.now() > options.deadline)
+    return untouched(options.kind ?? 'unknown', 'deadline', tokensBefore);
 
   const pending: StoredOriginal[] = [];
   const context: CompressorContext = {
@@ -87,13 +109,17 @@ export async function compressText(content: string, options: EngineOptions = {})
       const bodies = [];
       for (const body of envelope.bodies) bodies.push(await compressBody(body, undefined, context));
       const first = bodies[0].kind;
-      if (first === 'binary' || bodies.some((b) => b.kind === 'binary')) return untouched('binary', 'binary', tokensBefore);
+      if (first === 'binary' || bodies.some((b) => b.kind === 'binary'))
+        return untouched('binary', 'binary', tokensBefore);
       kind = first;
       const changed = bodies.filter((b) => b.result);
-      result = changed.length === 0 ? undefined : {
-        text: envelope.close(bodies.map((b, i) => b.result?.text ?? envelope.bodies[i])),
-        transforms: ['envelope', ...new Set(changed.flatMap((b) => b.result!.transforms))],
-      };
+      result =
+        changed.length === 0
+          ? undefined
+          : {
+              text: envelope.close(bodies.map((b, i) => b.result?.text ?? envelope.bodies[i])),
+              transforms: ['envelope', ...new Set(changed.flatMap((b) => b.result!.transforms))],
+            };
     } else {
       const body = await compressBody(content, options.kind, context);
       if (body.kind === 'binary') return untouched('binary', 'binary', tokensBefore);
@@ -109,29 +135,55 @@ export async function compressText(content: string, options: EngineOptions = {})
   const minSavings = options.minSavings ?? DEFAULT_MIN_SAVINGS;
   if (!result || tokensAfter > tokensBefore * (1 - minSavings)) {
     const reason = result ? 'low-savings' : 'nothing-to-drop';
-    store.putCompression(memoKey, { compressed: false, kind, tokensBefore, tokensAfter: tokensBefore, transforms: [], markerHashes: [], reason });
+    store.putCompression(memoKey, {
+      compressed: false,
+      kind,
+      tokensBefore,
+      tokensAfter: tokensBefore,
+      transforms: [],
+      markerHashes: [],
+      reason,
+    });
     return untouched(kind, reason, tokensBefore);
   }
 
   store.putOriginal({ hash, content, kind, tool: options.tool });
   for (const original of pending) store.putOriginal(original);
   const compressed: CachedCompression = {
-    compressed: true, text: result.text, kind, tokensBefore, tokensAfter, transforms: result.transforms, markerHashes: markerHashes(result.text),
+    compressed: true,
+    text: result.text,
+    kind,
+    tokensBefore,
+    tokensAfter,
+    transforms: result.transforms,
+    markerHashes: markerHashes(result.text),
   };
   store.putCompression(memoKey, compressed);
   return { ...fromMemo(content, hash, compressed), cached: false };
 }
 
 /** Detects a body's kind (unless it is forced) and runs its compressor; undefined result: nothing to drop. */
-async function compressBody(text: string, forced: ContentKind | undefined, context: CompressorContext): Promise<{ kind: ContentKind | 'binary'; result?: CompressorResult }> {
+async function compressBody(
+  text: string,
+  forced: ContentKind | undefined,
+  context: CompressorContext,
+): Promise<{ kind: ContentKind | 'binary'; result?: CompressorResult }> {
   const detection = forced ? forcedDetection(text, forced) : detectKind(text);
   if (detection.kind === 'binary') return { kind: 'binary' };
-  const result = detection.kind === 'json' ? await crushJson(text, context, detection.value) : await COMPRESSORS[detection.kind](text, context);
+  const result =
+    detection.kind === 'json'
+      ? await crushJson(text, context, detection.value)
+      : await COMPRESSORS[detection.kind](text, context);
   // History that its own compressor kept most of is digested: an output the conversation has
   // moved past keeps what the conversation went on to use. JSON stays JSON.
-  if (context.role === 'history' && detection.kind !== 'json' && (!result || result.text.length > text.length * HISTORY_DIGEST_ABOVE)) {
+  if (
+    context.role === 'history' &&
+    detection.kind !== 'json' &&
+    (!result || result.text.length > text.length * HISTORY_DIGEST_ABOVE)
+  ) {
     const digest = historyDigest(text, context);
-    if (digest && digest.text.length < (result?.text.length ?? text.length)) return { kind: detection.kind, result: digest };
+    if (digest && digest.text.length < (result?.text.length ?? text.length))
+      return { kind: detection.kind, result: digest };
   }
   return { kind: detection.kind, result };
 }
@@ -142,8 +194,13 @@ const HISTORY_DIGEST_ABOVE = 0.5;
 /** The query is left out on purpose: the first turn's compression is replayed in later turns. */
 function memoKeyFor(hash: string, options: EngineOptions, role: OutputRole): string {
   const settings = [
-    ENGINE_VERSION, options.kind ?? 'auto', options.minTokens ?? DEFAULT_MIN_TOKENS, options.minSavings ?? DEFAULT_MIN_SAVINGS, options.aggressiveness ?? 'balanced',
-    role, options.codeParser ? 'outline' : 'plain',
+    ENGINE_VERSION,
+    options.kind ?? 'auto',
+    options.minTokens ?? DEFAULT_MIN_TOKENS,
+    options.minSavings ?? DEFAULT_MIN_SAVINGS,
+    options.aggressiveness ?? 'balanced',
+    role,
+    options.codeParser ? 'outline' : 'plain',
   ];
   return `${hash}:${settings.join(':')}`;
 }

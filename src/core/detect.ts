@@ -1,10 +1,9 @@
+import { readDiagnostics } from './diagnostics';
+import { readListing } from './fileListing';
 import { readTable } from './tableReader';
 import type { ContentKind } from './types';
 
-export type Detection =
-  | { kind: 'binary' }
-  | { kind: 'json'; value: unknown }
-  | { kind: Exclude<ContentKind, 'json'> };
+export type Detection = { kind: 'binary' } | { kind: 'json'; value: unknown } | { kind: Exclude<ContentKind, 'json'> };
 
 const SAMPLE_LINES = 400;
 
@@ -17,13 +16,17 @@ export function detectKind(text: string): Detection {
   const lines = sampleLines(text);
   if (lines.length === 0) return { kind: 'prose' };
   if (isDiff(lines)) return { kind: 'diff' };
+  // Before search: `file.c:3:5: error: …` is also a `path:line:` line.
+  if (readDiagnostics(lines)) return { kind: 'diagnostics' };
   if (isSearchOutput(lines)) return { kind: 'search' };
+  if (readListing(lines)) return { kind: 'listing' };
   if (readTable(lines)) return { kind: 'table' };
 
   const share = (test: (line: string) => boolean) => lines.filter(test).length / lines.length;
   if (share(isNumberedSourceLine) > 0.6) return { kind: 'code' };
   const logShare = share(isLogLike);
   const codeShare = share(isCodeLike);
+  if (isMarkdown(lines, share)) return { kind: 'prose' };
   if (logShare >= 0.3 && logShare >= codeShare) return { kind: 'log' };
   if (codeShare >= 0.3) return { kind: 'code' };
   if (share(isProseLike) >= 0.5) return { kind: 'prose' };
@@ -80,7 +83,11 @@ function sampleLines(text: string): string[] {
 /** A diff shows its file headers within its first lines; the sample holds them. */
 function isDiff(lines: readonly string[]): boolean {
   if (lines.some((line) => /^diff --(git|combined|cc) /.test(line))) return true;
-  return lines.some((line) => /^--- \S/.test(line)) && lines.some((line) => /^\+\+\+ \S/.test(line)) && lines.some((line) => /^@@+ -\d/.test(line));
+  return (
+    lines.some((line) => /^--- \S/.test(line)) &&
+    lines.some((line) => /^\+\+\+ \S/.test(line)) &&
+    lines.some((line) => /^@@+ -\d/.test(line))
+  );
 }
 
 /**
@@ -125,24 +132,46 @@ function isClockTime(m: RegExpExecArray): boolean {
   return /\D\d{1,2}$/.test(m[1]) && /^\d\d$/.test(m[2]) && /^\d\d(?:[.,]\d+)?(?:\D|$)/.test(m[3] ?? m[4]);
 }
 
-const TIMESTAMP = /\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b\d\d:\d\d:\d\d\b|^[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:|^\d{10}(\.\d+)?\b|^\d{6} \d{6}\b/;
-const LEVEL_WORD = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\b|\[(error|warn|notice|info|debug)\]/;
+const TIMESTAMP =
+  /\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b\d\d:\d\d:\d\d\b|^[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:|^\d{10}(\.\d+)?\b|^\d{6} \d{6}\b/;
+const LEVEL_WORD =
+  /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\b|\[(error|warn|notice|info|debug)\]/;
 const TEST_RESULT = /\b(PASSED|FAILED|PASS|FAIL|ok \d+|not ok \d+)\b/;
 
 function isLogLike(line: string): boolean {
   return TIMESTAMP.test(line) || LEVEL_WORD.test(line) || TEST_RESULT.test(line);
 }
 
-const CODE_START = /^\s*(import|export|from|def|class|function|const|let|var|return|if|else|elif|for|while|switch|case|public|private|protected|static|async|await|package|fn|func|use|impl|struct|enum|interface|type|#include|#define|try|catch|except|finally|@\w+)\b/;
+const CODE_START =
+  /^\s*(import|export|from|def|class|function|const|let|var|return|if|else|elif|for|while|switch|case|public|private|protected|static|async|await|package|fn|func|use|impl|struct|enum|interface|type|#include|#define|try|catch|except|finally|@\w+)\b/;
 
 function isCodeLike(line: string): boolean {
   const trimmed = line.trim();
-  return CODE_START.test(line) || /[{};]$|^[})\]]/.test(trimmed) || /^\s*(\/\/|#|\/\*|\*)/.test(line) || /\)\s*(=>|:)\s*\{?$/.test(trimmed);
+  return (
+    CODE_START.test(line) ||
+    /[{};]$|^[})\]]/.test(trimmed) ||
+    /^\s*(\/\/|#|\/\*|\*)/.test(line) ||
+    /\)\s*(=>|:)\s*\{?$/.test(trimmed)
+  );
 }
 
 /** `cat -n` / editor read output, as Claude Code's Read tool returns files. */
 function isNumberedSourceLine(line: string): boolean {
   return /^\s*\d+(\t|→)/.test(line);
+}
+
+const MARKDOWN_HEADING = /^#{1,6} \S/;
+const MARKDOWN_ITEM = /^\s*([-*+]|\d+[.)]) \S/;
+
+/**
+ * Documentation in Markdown: headings and list items among sentences. Its `#` and `*` lines
+ * also read as code comments, so code is told apart by its statements, which docs lack.
+ */
+function isMarkdown(lines: readonly string[], share: (test: (line: string) => boolean) => number): boolean {
+  const headings = lines.filter((line) => MARKDOWN_HEADING.test(line)).length;
+  if (headings === 0 || (headings < 2 && share((line) => MARKDOWN_ITEM.test(line)) < 0.1)) return false;
+  if (share((line) => isCodeLike(line) && !/^\s*(#|\*|[-+] )/.test(line)) >= 0.15) return false;
+  return share((line) => isProseLike(line) || MARKDOWN_HEADING.test(line) || MARKDOWN_ITEM.test(line)) >= 0.5;
 }
 
 function isProseLike(line: string): boolean {

@@ -1,7 +1,17 @@
 import type { CodeParser } from './codeOutline';
 
 /** The kinds of tool output the engine tells apart; each has its own compressor. */
-export const CONTENT_KINDS = ['json', 'table', 'log', 'search', 'diff', 'code', 'prose'] as const;
+export const CONTENT_KINDS = [
+  'json',
+  'table',
+  'log',
+  'search',
+  'diff',
+  'listing',
+  'diagnostics',
+  'code',
+  'prose',
+] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
 
 export function isContentKind(value: unknown): value is ContentKind {
@@ -56,7 +66,8 @@ export interface RelevanceScorer {
 }
 
 /** Which relevance ranks what is kept, and why, as the stats and the panel report it. */
-export type RelevanceMode = { mode: 'hybrid'; embeddingWeight: number; budgetMs: number } | { mode: 'bm25'; reason: string };
+export type RelevanceMode =
+  { mode: 'hybrid'; embeddingWeight: number; budgetMs: number } | { mode: 'bm25'; reason: string };
 
 export interface EngineOptions {
   /** The user's current question; chunks relevant to it are kept. */

@@ -51,6 +51,37 @@ describe('content detection', () => {
     assert.equal(detectKind('lib/v2:10:const a = 1;\nlib/v2:11:const b = 2;\nlib/v3:12:const c = 3;').kind, 'search');
   });
 
+  it('reads Markdown documentation as prose, and Python with # comments still as code', () => {
+    const doc = [
+      '# Deploying the service',
+      '',
+      'The service runs on Kubernetes and is deployed by the pipeline, which builds, pushes and rolls out the image.',
+      '',
+      '## Requirements',
+      '',
+      '- A cluster with at least three nodes, each with 4 GB of memory.',
+      '- kubectl 1.29 or later, configured for the cluster.',
+      '',
+      '## Steps',
+      '',
+      '1. Build the image with `make image`, which tags it with the commit.',
+      '2. Roll it out with `kubectl apply -f deploy/`, then watch the rollout.',
+    ].join('\n');
+    assert.equal(detectKind(doc).kind, 'prose');
+    const python = [
+      '# utilities',
+      'import os',
+      '',
+      '# constants',
+      'LIMIT = 10',
+      '',
+      'def f(x):',
+      '    # add one',
+      '    return x + 1',
+    ];
+    assert.equal(detectKind(python.join('\n')).kind, 'code');
+  });
+
   it('detects binary data', () => assert.equal(detectKind('abc\u0000def').kind, 'binary'));
   it('treats truncated JSON as text, not JSON', () => assert.notEqual(detectKind('{"a": [1, 2, ').kind, 'json'));
 });

@@ -79,10 +79,30 @@ function randomTable(): string {
   return [columns.join(delimiter), ...rows].join(pick(['\n', '\r\n']));
 }
 
+/** File listings as find, `ls -R` and tree print them, with odd names and stray lines. */
+function randomListing(): string {
+  const name = () =>
+    pick(['src', 'lib', 'a b', 'x.ts', 'error.log', 'README', '.env', 'ü.md', '-dash', '日本']) + int(50);
+  const paths = Array.from({ length: 20 + int(300) }, () => Array.from({ length: 1 + int(5) }, name).join('/'));
+  return pick([
+    () => paths.map((p) => (random() < 0.1 ? `./${p}/` : `./${p}`)).join('\n'),
+    () => paths.map((p, i) => (i % (5 + int(20)) === 0 ? `\n./${p}:` : p.split('/').pop())).join('\n'),
+    () =>
+      [
+        '.',
+        ...paths.map((p) => `${'│   '.repeat(int(4))}${pick(['├── ', '└── '])}${p.split('/').pop()}`),
+        '',
+        '3 directories, 9 files',
+      ].join('\n'),
+    () => paths.map((p) => (random() < 0.05 ? randomString(int(60)) : p)).join('\n'),
+  ])();
+}
+
 function inputs(): string[] {
   const out: string[] = [];
   for (let i = 0; i < 120; i++) out.push(randomLines());
   for (let i = 0; i < 60; i++) out.push(randomTable());
+  for (let i = 0; i < 40; i++) out.push(randomListing());
   for (let i = 0; i < 100; i++) out.push(JSON.stringify(randomJson(0), null, pick([0, 2])));
   for (let i = 0; i < 60; i++) {
     const json = JSON.stringify(randomJson(0));

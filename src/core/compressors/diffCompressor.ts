@@ -1,11 +1,17 @@
 import { marker } from '../marker';
-import type { Compressor } from './compressor';
+import { topRelevant } from '../relevance/topRelevant';
+import { relevanceScores, type Compressor } from './compressor';
 import { splitLines } from './lines';
 
 /** Lockfiles, bundles, maps and other generated files: their diffs are summarised, not shown. */
 const GENERATED_PATH =
   /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock|flake\.lock)$|\.min\.(js|css|mjs)$|\.(map|snap)$|(^|\/)(dist|build|vendor|node_modules|__generated__)\/|\.(pb\.go|generated\.\w+)$|_pb2\.py$/;
 const MINIFIED_LINE_LENGTH = 500;
+/** From this many changed lines a diff is too long to read whole: each hunk shows its start, the rest is counted. */
+const LARGE_DIFF_CHANGES = 400;
+const HUNK_LINES_SHOWN = 12;
+/** Files of a large diff shown whole: the most relevant to the question. */
+const RELEVANT_FILES_WHOLE = 2;
 
 interface FileDiff {
   path: string;
@@ -19,13 +25,16 @@ interface FileDiff {
  */
 export const compressDiff: Compressor = async (input, context) => {
   const files = splitFiles(splitLines(input));
+  const large = countChanges(files.flatMap((f) => f.lines));
+  const whole = large.added + large.removed >= LARGE_DIFF_CHANGES ? await relevantFiles(files, context) : undefined;
   const out: string[] = [];
   let changed = false;
   for (const file of files) {
     context.checkDeadline();
-    const rendered = isGenerated(file)
+    const trimmed = isGenerated(file)
       ? summariseGenerated(file)
       : trimContext(file.lines, context.tuning.diffContextLines);
+    const rendered = whole && !whole.has(file) ? capHunks(trimmed, context.inputHash) : trimmed;
     if (rendered.length !== file.lines.length || rendered.some((line, i) => line !== file.lines[i])) changed = true;
     out.push(...rendered);
   }
@@ -39,6 +48,44 @@ export const compressDiff: Compressor = async (input, context) => {
   );
   return { text: out.join('\n'), transforms: ['diff:context'] };
 };
+
+/** The files of a diff the question is most about (none without a question). */
+async function relevantFiles(files: readonly FileDiff[], context: Parameters<Compressor>[1]): Promise<Set<FileDiff>> {
+  const scores = await relevanceScores(
+    context,
+    files.map((f) => f.lines.join('\n')),
+  );
+  return new Set(topRelevant(scores ?? [], RELEVANT_FILES_WHOLE).map((i) => files[i]));
+}
+
+/** Each hunk's header and first lines; the rest of it counted in a marker. */
+function capHunks(lines: readonly string[], hash: string): string[] {
+  const out: string[] = [];
+  let rest: string[] = [];
+  let shown = 0;
+  const flush = () => {
+    if (rest.length > 0) {
+      const { added, removed } = countChanges(rest);
+      out.push(marker(`${rest.length} more lines of this hunk (+${added} −${removed})`, hash));
+    }
+    rest = [];
+  };
+  let inHunk = false;
+  for (const line of lines) {
+    if (line.startsWith('@@') || /^diff /.test(line)) {
+      flush();
+      inHunk = line.startsWith('@@');
+      shown = 0;
+      out.push(line);
+    } else if (inHunk && shown >= HUNK_LINES_SHOWN) rest.push(line);
+    else {
+      out.push(line);
+      shown++;
+    }
+  }
+  flush();
+  return out;
+}
 
 function splitFiles(lines: string[]): FileDiff[] {
   const files: FileDiff[] = [];

@@ -1,5 +1,5 @@
 import { marker } from '../marker';
-import { topRelevant } from '../relevance/topRelevant';
+import { relevantLeftOut, topRelevant } from '../relevance/topRelevant';
 import { relevanceScores, type Compressor } from './compressor';
 import { isStackLine, lineLevel, renderKeptLines, splitLines } from './lines';
 import { LogTemplateMiner } from './logTemplates';
@@ -53,7 +53,10 @@ export const compressLog: Compressor = async (input, context) => {
   if (kept.size >= lines.length * 0.9) return undefined;
 
   const out = renderKeptLines(lines, kept, counts);
-  const summary = `${lines.length - kept.size} of ${lines.length} lines omitted; kept the first line of each of ${miner.templates.length} templates (×N: lines it stands for), ${problemTemplates} error/warning templates with context, first and last lines`;
+  const unshown = scores ? relevantLeftOut(scores, tuning.relevantLines, kept) : 0;
+  const matches =
+    unshown > 0 ? `; ${unshown} more omitted ${unshown === 1 ? 'line matches' : 'lines match'} the question` : '';
+  const summary = `${lines.length - kept.size} of ${lines.length} lines omitted; kept the first line of each of ${miner.templates.length} templates (×N: lines it stands for), ${problemTemplates} error/warning templates with context, first and last lines${matches}`;
   out.push(marker(summary, context.inputHash));
   return { text: out.join('\n'), transforms: ['log:templates'] };
 };

@@ -1,6 +1,6 @@
 import { ERROR_WORDS } from './lines';
 import { maxOf, moments } from '../numeric';
-import { topRelevant } from '../relevance/topRelevant';
+import { relevantLeftOut, topRelevant } from '../relevance/topRelevant';
 import { relevanceScores, type CompressorContext } from './compressor';
 import { KeepSet } from './keepSet';
 import { KeptGroups } from './keptGroups';
@@ -19,6 +19,8 @@ export interface RecordSelection {
   /** The kept records, identical ones folded into one. */
   groups: KeptGroups;
   columns: Map<string, Column>;
+  /** Rows that match the query beyond those kept: the marker says so, for a retrieve with the query. */
+  unshownMatches: number;
 }
 
 /**
@@ -58,9 +60,8 @@ export async function selectRecords(
     if (categories && categories.size >= 2) {
       const changes = changePoints(sequence);
       if (changes.length <= Math.max(3, n * 0.05)) for (const row of changes) keep.add(row, 'changes');
-      const dominant = maxOf([...categories.values()]);
-      if (categories.size <= 20 && dominant >= n * 0.5) {
-        const rareLimit = Math.max(1, Math.floor(n * 0.02));
+      const rareLimit = Math.max(1, Math.floor(n * 0.02));
+      if (categories.size <= 20 && isCategorical([...categories.values()], n, rareLimit)) {
         let found = 0;
         for (let k = 0; k < sequence.values.length && found < tuning.rareRowsPerColumn; k++) {
           if ((categories.get(sequence.values[k]) ?? 0) > rareLimit) continue;
@@ -86,7 +87,9 @@ export async function selectRecords(
     (i) => cheapIdentity(rows[i], pivot),
     (i) => texts?.[i] ?? text(i),
   );
-  return { keep, groups, columns };
+  const kept = new Set(keep.indices());
+  const unshownMatches = scores ? relevantLeftOut(scores, tuning.relevantRows, kept) : 0;
+  return { keep, groups, columns, unshownMatches };
 }
 
 /**
@@ -97,6 +100,10 @@ export function describeSelection(n: number, selection: RecordSelection, constan
   const { keep, groups, columns } = selection;
   const omitted = n - groups.representatives.reduce((sum, i) => sum + groups.copies(i), 0);
   const parts = [`${omitted} of ${n} rows omitted`, `kept ${keep.describe()}`];
+  if (selection.unshownMatches > 0)
+    parts.push(
+      `${selection.unshownMatches} more omitted ${selection.unshownMatches === 1 ? 'row matches' : 'rows match'} the question`,
+    );
   if (constants.size > 0) parts.push(`all rows: ${[...constants].map(([k, v]) => `${k}=${v}`).join(', ')}`);
   const summary = summariseRows(groups.dropped(), columns, constants);
   if (summary) parts.push(`omitted rows: ${summary}`);
@@ -243,6 +250,16 @@ export function constantColumns(rows: readonly unknown[], columns: Map<string, C
   return constants.size < columns.size ? constants : new Map();
 }
 
+/**
+ * A column of a few values that each repeat (one dominant, or several common ones, as regions
+ * or statuses are), so a value seen once or twice among them stands out.
+ */
+function isCategorical(counts: readonly number[], n: number, rareLimit: number): boolean {
+  if (maxOf(counts) >= n * 0.5) return true;
+  const common = counts.filter((count) => count > rareLimit);
+  return common.length >= 2 && common.length <= 10 && Math.min(...common) >= Math.max(5, 5 * rareLimit);
+}
+
 function changePoints(sequence: Cells<string>): number[] {
   const rows: number[] = [];
   for (let k = 1; k < sequence.values.length; k++)
@@ -265,6 +282,10 @@ const STATUS_KEYS = /^(status|status_?code|http_?status|http_?code|code|response
 const MESSAGE_KEYS =
   /^(msg|message|reason|detail|details|stderr|level|severity|log_?level|status|state|result|outcome|conclusion|event)$/i;
 const FLAG_KEYS = /^(success|succeeded|ok|passed)$/i;
+const SEVERITY_KEYS = /^(severity|level|log_?level|priority|prio|criticality|risk|impact|sev|urgency)$/i;
+/** The values of a severity column that mark a row worth keeping, whatever the question. */
+const SEVERE =
+  /^(critical|crit|fatal|error|err|emerg(ency)?|alert|high|highest|severe|blocker|major|urgent|p0|p1|sev[-_ ]?[01])$/i;
 
 const enum KeyRole {
   None = 0,
@@ -272,6 +293,7 @@ const enum KeyRole {
   Status = 2,
   Flag = 4,
   Message = 8,
+  Severity = 16,
 }
 
 /** Records repeat their keys, so each key's role is worked out once. */
@@ -284,14 +306,15 @@ function roleOf(key: string): number {
       (ERROR_KEYS.test(key) ? KeyRole.Error : 0) |
       (STATUS_KEYS.test(key) ? KeyRole.Status : 0) |
       (FLAG_KEYS.test(key) ? KeyRole.Flag : 0) |
-      (MESSAGE_KEYS.test(key) ? KeyRole.Message : 0);
+      (MESSAGE_KEYS.test(key) ? KeyRole.Message : 0) |
+      (SEVERITY_KEYS.test(key) ? KeyRole.Severity : 0);
     if (keyRoles.size > 10_000) keyRoles.clear();
     keyRoles.set(key, role);
   }
   return role;
 }
 
-/** Error signals in a record: error fields, HTTP status ≥ 400, success:false, error words in message fields. */
+/** Error signals in a record: error fields, HTTP status ≥ 400, success:false, error words in message fields, a severe level. */
 function hasError(row: JsonObject): boolean {
   for (const key in row) {
     const value = row[key];
@@ -303,6 +326,7 @@ function hasError(row: JsonObject): boolean {
     }
     if (role & KeyRole.Flag && value === false) return true;
     if (role & KeyRole.Message && typeof value === 'string' && ERROR_WORDS.test(value)) return true;
+    if (role & KeyRole.Severity && typeof value === 'string' && SEVERE.test(value.trim())) return true;
     if (isRecord(value)) {
       for (const inner in value) if (roleOf(inner) & KeyRole.Error && isPresent(value[inner])) return true;
     }

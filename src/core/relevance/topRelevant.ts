@@ -14,3 +14,14 @@ export function topRelevant(scores: readonly number[], limit: number, minShareOf
     .slice(0, limit)
     .map((s) => s.index);
 }
+
+/**
+ * How many items about as relevant (within a fifth) as the least relevant of the top `limit`
+ * were left out: what a marker states, so the model knows a retrieve with the question holds more.
+ */
+export function relevantLeftOut(scores: readonly number[], limit: number, shown: ReadonlySet<number>): number {
+  const top = topRelevant(scores, limit);
+  if (top.length === 0) return 0;
+  const floor = Math.min(...top.map((i) => scores[i])) * 0.8;
+  return scores.reduce((count, score, i) => count + (score >= floor && !shown.has(i) ? 1 : 0), 0);
+}

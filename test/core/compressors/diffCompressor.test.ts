@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compressWithStore } from '../../helpers/engine';
+import { compressWithStore, retrieveAll } from '../../helpers/engine';
 
 function fileDiff(path: string, context: number, change: string[]): string[] {
   const before = Array.from({ length: context }, (_, i) => ` unchanged line ${i} of ${path}`);
@@ -30,6 +30,31 @@ describe('diff compressor', () => {
       assert.ok(result.text.includes(line), `missing: ${line}`);
     assert.match(result.text, /\[headroom: 38 unchanged lines\]/);
     assert.ok(result.text.includes(' unchanged line 39 of src/app.ts'), 'context next to the change stays');
+  });
+
+  it('a long diff: every file and hunk header stays, each hunk shows its start, the file the question is about stays whole', async () => {
+    const lines: string[] = [];
+    for (let f = 0; f < 12; f++) {
+      const change = Array.from({ length: 50 }, (_, i) => `+  const field${i} = read${f}(row, ${i}); // new mapping`);
+      lines.push(...fileDiff(`src/mapper${f}.ts`, 3, change));
+    }
+    lines.push(
+      ...fileDiff('src/billing/invoice.ts', 3, [
+        '-  return round(total);',
+        '+  return roundHalfEven(total, currency);',
+        ...Array.from({ length: 30 }, (_, i) => `+  // invoice rounding note ${i}`),
+      ]),
+    );
+    const text = lines.join('\n');
+    const { result, store } = await compressWithStore(text, { query: 'why does invoice rounding use half-even?' });
+    assert.equal(result.kind, 'diff');
+    for (const line of lines.filter((l) => /^(diff |--- |\+\+\+ |@@)/.test(l)))
+      assert.ok(result.text.includes(line), `missing: ${line}`);
+    assert.match(result.text, /\[headroom: \d+ more lines of this hunk \(\+\d+ −0\) · retrieve hash=/);
+    for (let i = 0; i < 30; i++)
+      assert.ok(result.text.includes(`+  // invoice rounding note ${i}`), 'the relevant file is whole');
+    assert.ok(result.tokensAfter < result.tokensBefore * 0.4, `${result.tokensAfter} of ${result.tokensBefore}`);
+    assert.equal(await retrieveAll(store, result.hash), text);
   });
 
   it('summarises a lockfile diff instead of showing it', async () => {

@@ -49,6 +49,42 @@ describe('JSON crusher', () => {
     assert.equal(output.filter((row) => row.text === 'heartbeat ok').length, 1);
   });
 
+  it('keeps a one-off value in a column split among a few common ones', async () => {
+    const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'];
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      id: i,
+      region: i === 171 ? 'sa-east-9' : regions[(i * 7) % 3],
+      latency: 40 + (i % 9),
+    }));
+    const { result } = await compressWithStore(JSON.stringify(rows));
+    assert.ok(idsIn(JSON.parse(result.text)).includes(171), 'the row with the one-off region is kept');
+  });
+
+  it('keeps rows whose severity column says critical, without a question', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      id: i,
+      rule: `check-${i % 40}`,
+      severity: i === 77 || i === 201 ? 'CRITICAL' : ['low', 'medium', 'info'][i % 3],
+    }));
+    const { result } = await compressWithStore(JSON.stringify(rows));
+    const kept = idsIn(JSON.parse(result.text));
+    assert.ok(kept.includes(77) && kept.includes(201), `critical rows kept: ${kept.join(',')}`);
+  });
+
+  it('says how many more rows match the question than it kept', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      id: i,
+      user: i % 11 === 0 ? 'user-zebra' : `user-${i}`,
+      action: 'login',
+    }));
+    const { result } = await compressWithStore(JSON.stringify(rows), { query: 'what did user-zebra do?' });
+    const output = JSON.parse(result.text) as unknown[];
+    const shown = output.filter((row) => (row as { user?: string }).user === 'user-zebra').length;
+    const matching = rows.filter((row) => row.user === 'user-zebra').length;
+    assert.ok(shown < matching);
+    assert.match(markerOf(output), new RegExp(`${matching - shown} more omitted rows match the question`));
+  });
+
   it('keeps the rows where a category changes value', async () => {
     const rows = Array.from({ length: 400 }, (_, i) => ({
       t: i,
