@@ -12,6 +12,15 @@ import { isRecord } from '../../shared/isRecord';
 export const MIN_ARRAY_ITEMS = 8;
 /** Deeper structures are passed through rather than walked. */
 const MAX_DEPTH = 48;
+/**
+ * Strings longer than this (a diff hunk, a file's content, a description inside an API
+ * answer) keep their start and end around a marker. An answer the model has just asked for is
+ * cut only when huge: what it reads next may be anywhere in it; turns back, far less is kept.
+ */
+const LONG_STRING = {
+  current: { above: 20_000, head: 8_000, tail: 2_000 },
+  history: { above: 800, head: 300, tail: 100 },
+};
 /** The key under which a kept record carries the number of identical records it stands for. */
 export const REPEAT_KEY = '_headroom_count';
 
@@ -53,7 +62,17 @@ class Crusher {
       for (const [key, value] of Object.entries(node)) out[key] = await this.walk(value, depth + 1);
       return out;
     }
+    if (typeof node === 'string') return this.cutString(node);
     return node;
+  }
+
+  private cutString(text: string): string {
+    const { above, head, tail } = LONG_STRING[this.context.role === 'history' ? 'history' : 'current'];
+    if (text.length <= above) return text;
+    this.transforms.add('json:long-strings');
+    const hash = this.context.keepOriginal(text, 'prose');
+    const omitted = text.length - head - tail;
+    return `${text.slice(0, head)}…${marker(`${omitted} characters of this string omitted`, hash)}…${text.slice(-tail)}`;
   }
 
   private async walkAll(items: readonly unknown[], depth: number): Promise<unknown[]> {

@@ -49,6 +49,21 @@ describe('JSON crusher', () => {
     assert.equal(output.filter((row) => row.text === 'heartbeat ok').length, 1);
   });
 
+  it('cuts a very long string inside an API answer around a marker that retrieves it whole', async () => {
+    const hunk = Array.from({ length: 1_000 }, (_, i) => `+\tline ${i} of the diff hunk`).join('\n');
+    const answer = { id: 2738937075, body: 'Fixed in 36ff9a9.', diff_hunk: hunk, user: { login: 'alex' } };
+    const { result, store } = await compressWithStore(JSON.stringify(answer, null, 2));
+    const output = JSON.parse(result.text) as typeof answer;
+    assert.equal(output.body, 'Fixed in 36ff9a9.');
+    assert.deepEqual(output.user, { login: 'alex' });
+    assert.ok(output.diff_hunk.startsWith(hunk.slice(0, 8_000)) && output.diff_hunk.endsWith(hunk.slice(-2_000)));
+    const [hash] = markerHashes(output.diff_hunk);
+    assert.equal(await retrieveAll(store, hash), hunk);
+    assert.ok(result.tokensAfter < result.tokensBefore * 0.6);
+    const { result: history } = await compressWithStore(JSON.stringify(answer, null, 2), { history: true });
+    assert.ok(history.tokensAfter < result.tokensAfter * 0.2, 'turns back, far less of it is kept');
+  });
+
   it('keeps a one-off value in a column split among a few common ones', async () => {
     const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'];
     const rows = Array.from({ length: 300 }, (_, i) => ({
