@@ -36,7 +36,9 @@ function randomJson(depth: number): unknown {
       Object.fromEntries(keys.filter(() => random() < 0.7).map((k) => [k, k === 'id' ? i : randomJson(depth + 2)])),
     );
   }
-  return Object.fromEntries(Array.from({ length: int(8) }, (_, i) => [`k${i}`, randomJson(depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: random() < 0.2 ? 24 + int(40) : int(8) }, (_, i) => [`k${i}`, randomJson(depth + 1)]),
+  );
 }
 
 function randomLines(): string {

@@ -10,6 +10,13 @@ import { isRecord } from '../../shared/isRecord';
 
 /** Arrays shorter than this are left as they are: there is too little to choose from. */
 export const MIN_ARRAY_ITEMS = 8;
+/**
+ * Objects with at least this many keys whose values are alike (a map keyed by name, version
+ * or id: dependencies, a package's versions, records by id) are crushed as a list of entries.
+ */
+const MIN_MAP_ENTRIES = 24;
+/** The key under which a crushed map says what it left out. */
+export const OMITTED_KEY = '_headroom_omitted';
 /** Deeper structures are passed through rather than walked. */
 const MAX_DEPTH = 48;
 /**
@@ -58,6 +65,8 @@ class Crusher {
       return this.walkAll(node, depth);
     }
     if (isRecord(node)) {
+      // A file read whole may be edited next (package.json): its maps stay whole.
+      if (this.context.role !== 'whole-file' && isUniformMap(node)) return this.crushMap(node, depth);
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(node)) out[key] = await this.walk(value, depth + 1);
       return out;
@@ -88,8 +97,31 @@ class Crusher {
     return this.crushList(items, depth);
   }
 
+  /**
+   * A map's entries chosen as records are (errors, outliers, rare values, relevance, first and
+   * last), each key with its value; the marker, under its own key, says what the rest held.
+   */
+  private async crushMap(node: JsonObject, depth: number): Promise<unknown> {
+    const entries = Object.entries(node);
+    const rows = entries.map(([key, value]) => (isRecord(value) ? { key, ...value } : { key, value }));
+    const selection = await selectRecords(rows, this.context, (i) => toJson(rows[i]));
+    const kept = selection.keep.indices();
+    if (kept.length >= entries.length * 0.9) {
+      const out: JsonObject = {};
+      for (const [key, value] of entries) out[key] = await this.walk(value, depth + 1);
+      return out;
+    }
+    this.transforms.add('json:map');
+    const out: JsonObject = {};
+    for (const i of kept) out[entries[i][0]] = await this.walk(entries[i][1], depth + 1);
+    const matches = selection.unshownMatches > 0 ? `; ${selection.unshownMatches} more omitted match the question` : '';
+    const description = `${entries.length - kept.length} of ${entries.length} entries omitted; kept ${selection.keep.describe()}${matches}`;
+    out[OMITTED_KEY] = marker(description, this.originalHash(node));
+    return out;
+  }
+
   /** The hash a marker for this array names; the root array is the stored input itself. */
-  private originalHash(items: unknown[]): string {
+  private originalHash(items: unknown): string {
     return items === this.root ? this.context.inputHash : this.context.keepOriginal(JSON.stringify(items), 'json');
   }
 
@@ -166,6 +198,19 @@ class Crusher {
 }
 
 const toJson = (value: unknown): string => JSON.stringify(value) ?? 'null';
+
+/** Many keys, and values of one kind: objects (most of them), or primitives of one type. */
+function isUniformMap(node: JsonObject): boolean {
+  const values = Object.values(node);
+  if (values.length < MIN_MAP_ENTRIES || OMITTED_KEY in node) return false;
+  const kinds = new Map<string, number>();
+  for (const value of values) {
+    const kind = isRecord(value) ? 'object' : Array.isArray(value) ? 'array' : typeof value;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const [kind, count] = [...kinds].sort((a, b) => b[1] - a[1])[0];
+  return kind !== 'array' && count >= values.length * 0.9;
+}
 
 function withoutKeys(row: JsonObject, constants: Map<string, string>, copies: number): JsonObject {
   const out: JsonObject = {};

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REPEAT_KEY } from '../../../src/core/compressors/jsonCrusher';
+import { OMITTED_KEY, REPEAT_KEY } from '../../../src/core/compressors/jsonCrusher';
 import { markerHashes } from '../../../src/core/marker';
 import { compressWithStore, retrieveAll } from '../../helpers/engine';
 import { plantedRecords } from '../../helpers/records';
@@ -62,6 +62,41 @@ describe('JSON crusher', () => {
     assert.ok(result.tokensAfter < result.tokensBefore * 0.6);
     const { result: history } = await compressWithStore(JSON.stringify(answer, null, 2), { history: true });
     assert.ok(history.tokensAfter < result.tokensAfter * 0.2, 'turns back, far less of it is kept');
+  });
+
+  it('crushes a large map of like entries (a dependency tree), keeping the entry asked about and the odd one', async () => {
+    const dependencies: Record<string, unknown> = {};
+    for (let i = 0; i < 120; i++) dependencies[`pkg-${i}`] = { version: `1.${i % 7}.0`, overridden: false };
+    dependencies['left-pad'] = { version: '0.0.1', overridden: true, problems: ['missing peer react@18'] };
+    dependencies['zod'] = { version: '4.1.0', overridden: false };
+    const tree = { name: 'app', version: '1.0.0', dependencies };
+    const { result, store } = await compressWithStore(JSON.stringify(tree, null, 2), {
+      query: 'which zod version is installed?',
+    });
+    const output = JSON.parse(result.text) as { name: string; dependencies: Record<string, unknown> };
+    assert.equal(output.name, 'app');
+    assert.deepEqual(output.dependencies['zod'], dependencies['zod']);
+    assert.deepEqual(output.dependencies['left-pad'], dependencies['left-pad']);
+    const omitted = String(output.dependencies[OMITTED_KEY]);
+    assert.match(omitted, /^\[headroom: \d+ of 122 entries omitted; kept .* · retrieve hash=[0-9a-f]{24}\]$/);
+    assert.deepEqual(JSON.parse(await retrieveAll(store, markerHashes(omitted)[0])), dependencies);
+    assert.ok(result.tokensAfter < result.tokensBefore * 0.2);
+    const { result: file } = await compressWithStore(JSON.stringify(tree, null, 2), {
+      tool: 'Read',
+      toolInput: { file_path: 'package-lock.json' },
+    });
+    assert.equal(
+      Object.keys((JSON.parse(file.text) as typeof tree).dependencies).length,
+      122,
+      'a file read whole keeps its maps',
+    );
+  });
+
+  it('leaves an object of unlike values alone, however many keys it has', async () => {
+    const config: Record<string, unknown> = {};
+    for (let i = 0; i < 40; i++) config[`option${i}`] = [i, `text ${i}`, { nested: i }, true][i % 4];
+    const { result } = await compressWithStore(JSON.stringify(config, null, 2));
+    assert.deepEqual(JSON.parse(result.text), config);
   });
 
   it('keeps a one-off value in a column split among a few common ones', async () => {
