@@ -1,4 +1,5 @@
 import { marker } from '../marker';
+import { compressCommitLog } from './commitLogCompressor';
 import { relevantLeftOut, topRelevant } from '../relevance/topRelevant';
 import { relevanceScores, type Compressor } from './compressor';
 import { isStackLine, lineLevel, renderKeptLines, splitLines } from './lines';
@@ -15,6 +16,8 @@ export const compressLog: Compressor = async (input, context) => {
   const { tuning } = context;
   const lines = splitLines(input);
   if (lines.length < MIN_LINES) return undefined;
+  const commits = await compressCommitLog(lines, context);
+  if (commits) return commits;
   const levels = lines.map(lineLevel);
   const miner = new LogTemplateMiner();
   const clusterOf = lines.map((line, i) => {

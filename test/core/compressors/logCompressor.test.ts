@@ -96,4 +96,45 @@ describe('log compressor on build and test output', () => {
     for (const line of lines.slice(150, 154)) assert.ok(result.text.includes(line), `missing: ${line}`);
     assert.match(result.text, /processed batch 0 in 0ms \[×300\]/);
   });
+
+  it('a commit log is records: every commit keeps its hash and subject, the one the question names is whole, no [×N]', async () => {
+    const lines: string[] = [];
+    const shas: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const sha = `${(i * 7919 + 12345).toString(16).padStart(8, '0')}${'abcdef0123456789'.repeat(2)}`;
+      shas.push(sha);
+      const files = i === 17 ? ['src/billing/invoice.ts', 'test/invoice.test.ts'] : [`src/mod${i % 5}/a.ts`];
+      lines.push(
+        `commit ${sha}`,
+        `Author: Dev ${i % 3} <dev${i % 3}@example.com>`,
+        `Date:   Mon Jan ${1 + (i % 28)} 10:00:00 2024 +0000`,
+        '',
+      );
+      lines.push(
+        `    ${['Fix', 'Add', 'Refactor'][i % 3]} ${['parser', 'rounding', 'cache', 'flags'][i % 4]} handling (#${100 + i})`,
+        '',
+      );
+      lines.push(
+        ...files.map((f) => ` ${f} | ${3 + (i % 9)} ++-`),
+        ` ${files.length} files changed, 2 insertions(+), 1 deletion(-)`,
+        '',
+      );
+    }
+    const text = lines.join('\n');
+    const { result, store } = await compressWithStore(text, { query: 'which commit changed invoice.ts?' });
+    assert.equal(result.kind, 'log');
+    assert.doesNotMatch(result.text, /\[×\d+\]/);
+    for (const [i, sha] of shas.entries()) {
+      assert.ok(result.text.includes(`commit ${sha}`), `commit ${i} is named`);
+      assert.ok(result.text.includes(`(#${100 + i})`), `commit ${i} keeps its subject`);
+    }
+    const seventeen = lines.indexOf(`commit ${shas[17]}`);
+    assert.ok(
+      result.text.includes(lines.slice(seventeen, seventeen + 10).join('\n')),
+      'the commit asked about is whole',
+    );
+    assert.match(result.text, /\[headroom: \d+ of 40 commits shown by their header and subject only/);
+    assert.ok(result.tokensAfter < result.tokensBefore * 0.5);
+    assert.equal(await retrieveAll(store, result.hash), text);
+  });
 });
