@@ -29,6 +29,8 @@ type Splitter = (line: string, columns: number) => string[] | undefined;
 interface HeaderLayout {
   split: Splitter;
   isHeaderCell(cell: string): boolean;
+  /** The header is underlined (`----  ----`, `+++-===`): then it may follow a preamble and be in any case. */
+  underlined?: boolean;
 }
 
 /** Output that prints no header line (`ls -l`) names its columns itself. */
@@ -48,14 +50,27 @@ function nameLike(cell: string): boolean {
 }
 /** Aligned output prints its header in capitals (`NAME`, `CONTAINER ID`, `%CPU`). */
 const capitalName = (cell: string) => nameLike(cell) && /^[A-Z%#][A-Z0-9%#_()./ -]*$/.test(cell);
+/** Under a rule, any name will do (`sqlite3 -column`, `pip list`), and dpkg's `||/` status column. */
+const underlinedName = (cell: string) => nameLike(cell) || /^[|/+]{1,4}$/.test(cell);
+/** A CSV header cell may be a long description (`"latency (ms), p95 over the window"`), still in words. */
+const CSV_NAME = /^[\p{L}_#%][\p{L}\p{N} _#%./()\-,:'&+]*$/u;
+const csvName = (cell: string) =>
+  nameLike(cell) ||
+  (cell.length <= 200 &&
+    CSV_NAME.test(cell) &&
+    !DATE_OR_TIME.test(cell) &&
+    cell.split('(').length === cell.split(')').length);
+const aligned: Splitter = (line, columns) => exactly(line.trim().split(/ {2,}|\t/), columns);
 
 const LAYOUTS: Layout[] = [
-  { split: delimited(','), isHeaderCell: nameLike },
-  { split: delimited('\t'), isHeaderCell: nameLike },
-  { split: delimited(';'), isHeaderCell: nameLike },
+  { split: delimited(','), isHeaderCell: csvName },
+  { split: delimited('\t'), isHeaderCell: csvName },
+  { split: delimited(';'), isHeaderCell: csvName },
   { split: piped, isHeaderCell: nameLike },
-  { split: (line, columns) => exactly(line.trim().split(/ {2,}|\t/), columns), isHeaderCell: capitalName },
+  { split: aligned, isHeaderCell: capitalName },
   { split: lastCellTakesTheRest, isHeaderCell: capitalName },
+  { split: aligned, isHeaderCell: underlinedName, underlined: true },
+  { split: lastCellTakesTheRest, isHeaderCell: underlinedName, underlined: true },
   { split: longListing, columns: ['permissions', 'links', 'owner', 'group', 'size', 'modified', 'name'] },
 ];
 
@@ -69,12 +84,15 @@ function longListing(line: string): string[] | undefined {
 
 /** The table the lines hold, or undefined when they are not one. */
 export function readTable(lines: readonly string[]): Table | undefined {
-  const header = lines.findIndex((line) => line.trim() !== '');
-  if (header === -1) return undefined;
+  const first = lines.findIndex((line) => line.trim() !== '');
+  if (first === -1) return undefined;
+  const underlined = underlinedHeader(lines, first);
   for (const layout of LAYOUTS) {
     const printsHeader = !('columns' in layout);
+    const header = printsHeader && layout.underlined ? underlined : first;
+    if (header === undefined) continue;
     const columns = printsHeader ? headerCells(lines[header], layout) : layout.columns;
-    if (!columns) continue;
+    if (!columns || (printsHeader && readsLikeItsRows(lines, header))) continue;
     const rows: TableRow[] = [];
     let candidates = 0;
     for (let i = printsHeader ? header + 1 : header; i < lines.length; i++) {
@@ -89,6 +107,22 @@ export function readTable(lines: readonly string[]): Table | undefined {
   }
   return undefined;
 }
+
+/** A "header" that is the rows' own shape, numbers aside (`src/a.c:1: unused x1, y`), is a first row. */
+function readsLikeItsRows(lines: readonly string[], header: number): boolean {
+  const next = lines.slice(header + 1).find((line) => line.trim() && !SEPARATOR_LINE.test(line));
+  const shape = (line: string) => line.replace(/\d+/g, '0');
+  return next !== undefined && shape(next) === shape(lines[header]);
+}
+
+/** Within the first lines (a preamble such as dpkg's may come first), a line with a rule under it. */
+function underlinedHeader(lines: readonly string[], first: number): number | undefined {
+  for (let i = first; i < Math.min(lines.length - 1, first + MAX_PREAMBLE); i++)
+    if (lines[i].trim() && !SEPARATOR_LINE.test(lines[i]) && SEPARATOR_LINE.test(lines[i + 1])) return i;
+  return undefined;
+}
+
+const MAX_PREAMBLE = 8;
 
 function headerCells(line: string, layout: HeaderLayout): string[] | undefined {
   const cells = layout.split(line, -1);

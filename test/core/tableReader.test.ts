@@ -86,6 +86,41 @@ describe('table reader', () => {
     assert.equal(readTable(rows(20, (i) => `${i},user${i},${i * 3}`)), undefined);
   });
 
+  it('reads underlined tables in any case, after a preamble, and CSV headers with long cells', () => {
+    const pip = [
+      'Package            Version',
+      '------------------ ---------',
+      ...rows(30, (i) => `package-${i}`.padEnd(19) + `1.${i}.0`),
+    ];
+    assert.deepEqual(readTable(pip)?.columns, ['Package', 'Version']);
+    const sqlite = [
+      'id          name        status',
+      '----------  ----------  ----------',
+      ...rows(30, (i) => `${i}`.padEnd(12) + `user${i}`.padEnd(12) + 'ok'),
+    ];
+    assert.deepEqual(readTable(sqlite)?.columns, ['id', 'name', 'status']);
+    const dpkg = [
+      'Desired=Unknown/Install/Remove/Purge/Hold',
+      '| Status=Not/Inst/Conf-files/Unpacked/halF-conf/Half-inst/trig-aWait/Trig-pend',
+      '|/ Err?=(none)/Reinst-required (Status,Err: uppercase=bad)',
+      '||/ Name           Version      Architecture Description',
+      '+++-==============-============-============-=================================',
+      ...rows(30, (i) => `ii  lib${i}`.padEnd(19) + `2.${i}-1`.padEnd(13) + 'amd64'.padEnd(13) + `library number ${i}`),
+    ];
+    const table = readTable(dpkg);
+    assert.deepEqual(table?.columns, ['||/', 'Name', 'Version', 'Architecture', 'Description']);
+    assert.equal(table?.header, 3);
+    assert.equal(table?.rows[0].record.Description, 'library number 0');
+    const csv = [
+      'id,name,"latency in milliseconds, measured at the edge over the whole window (p95)"',
+      ...rows(30, (i) => `${i},n${i},${i * 2}`),
+    ];
+    assert.equal(
+      readTable(csv)?.columns[2],
+      'latency in milliseconds, measured at the edge over the whole window (p95)',
+    );
+  });
+
   it('needs nine in ten lines to be rows, and at least eight rows', () => {
     assert.equal(readTable(['a,b', ...rows(7, (i) => `${i},${i}`)]), undefined);
     assert.equal(readTable(['a,b', ...rows(8, (i) => `${i},${i}`), 'one stray line', 'and another']), undefined);

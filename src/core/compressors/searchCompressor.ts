@@ -67,7 +67,10 @@ export const compressSearch: Compressor = async (input, context) => {
     const dropped = hits.matches.length - best.length;
     if (dropped > 0) perFileDropped.set(Math.max(...best), dropped);
   }
-  const keptPaths = new Set(keptFiles.map((f) => f.path));
+  // Where a name the question asks about is defined is what a search is usually for: kept, whatever the file's rank.
+  const definitions = definitionPattern(context.query);
+  if (definitions) lines.forEach((line, i) => isMatch[i] && definitions.test(line) && kept.add(i));
+  const keptPaths = new Set([...kept].map((i) => fileOf[i]).filter((p): p is string => p !== undefined));
   lines.forEach((line, i) => {
     if (fileOf[i] === undefined && keptPaths.has(line.trim())) kept.add(i);
   });
@@ -93,3 +96,20 @@ export const compressSearch: Compressor = async (input, context) => {
   out.push(marker(summary, context.inputHash));
   return { text: out.join('\n'), transforms: ['search:rank'] };
 };
+
+const DEFINING =
+  'def|class|function|func|fn|const|let|var|type|interface|struct|enum|trait|impl|module|object|record|val|public|private|protected|static|export|async';
+
+/** A line defining one of the identifiers the question names (`def parse_config`, `class Parser`, `func Open(`). */
+function definitionPattern(query: string | undefined): RegExp | undefined {
+  // Only words that read as code: English words of a question would match every definition.
+  const names = [...new Set(query?.match(/[A-Za-z_$][\w$]{2,}/g) ?? [])].filter((word) =>
+    /[_$\d]|[a-z][A-Z]/.test(word),
+  );
+  if (names.length === 0) return undefined;
+  const alternatives = names.map((name) => name.replace(/\$/g, '\\$')).join('|');
+  // A bounded run of modifiers and types between the keyword and the name keeps the match linear.
+  return new RegExp(
+    `\\b(?:${DEFINING})\\s+(?:[\\w$<>,*&]+\\s+){0,3}(?:${alternatives})\\b|\\b(?:${alternatives})\\s*=\\s*(?:function\\b|\\(|async\\b)`,
+  );
+}

@@ -45,4 +45,18 @@ describe('search compressor', () => {
     assert.equal(result.compressed, true);
     assert.ok(result.text.includes('lib/part0.py'));
   });
+
+  it('keeps the definition of the name the question asks about, wherever its file ranks', async () => {
+    const lines: string[] = [];
+    for (let f = 0; f < 40; f++)
+      for (let m = 0; m < 10; m++)
+        lines.push(`src/caller${f}.ts:${10 + m}:  const total${m} = computeInvoiceTotal(items, ${m});`);
+    const definition =
+      'src/billing/math.ts:88:export function computeInvoiceTotal(items: Item[], round: number): Money {';
+    lines.splice(333, 0, definition);
+    const { result } = await compressWithStore(lines.join('\n'), { query: 'where is computeInvoiceTotal defined?' });
+    assert.equal(result.kind, 'search');
+    assert.ok(result.text.includes(definition));
+    assert.ok(result.tokensAfter < result.tokensBefore * 0.5);
+  });
 });
