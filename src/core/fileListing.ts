@@ -5,7 +5,8 @@
  * where each file is; `ls -l` prints columns and is a table instead (tableReader.ts).
  */
 export interface FileListing {
-  format: 'paths' | 'ls-recursive' | 'tree';
+  /** `dependencies`: a package manager's tree (`npm ls`, `pnpm list`), whose leaves are packages, not files. */
+  format: 'paths' | 'ls-recursive' | 'tree' | 'dependencies';
   entries: ListingEntry[];
 }
 
@@ -26,6 +27,8 @@ const MIN_ENTRIES = 12;
 /** A path: no spaces at its ends, no `:` followed by a number (that is search output), a few path characters. */
 const PATH_LINE = /^(?:[A-Za-z]:)?[\w.~@+\-/\\[\]()#,=%$' ]*[\w.~@+\-)\]/\\]$/;
 const TREE_BRANCH = /^((?:[│|] {3}| {4}|\u00a0{2} {2})*)(?:[├└`|]──|[├└`]-- |\|-- )\s?(.*)$/;
+// `npm ls`: two columns a level, `├─┬` for a package with dependencies under it.
+const NPM_BRANCH = /^((?:[│|] | {2})*)[├└`+]─[┬─] ?(.*)$/;
 const LS_HEADER = /^(\S.*):$/;
 const TREE_SUMMARY = /^\d+ director(y|ies)(, \d+ files?)?$/;
 
@@ -33,20 +36,28 @@ export function readListing(lines: readonly string[]): FileListing | undefined {
   return readTree(lines) ?? readRecursiveLs(lines) ?? readPaths(lines);
 }
 
-/** `tree`: a root line, then one branch a line, four columns a level. */
+/** `tree` (four columns a level) and `npm ls` (two): a root line, then one branch a line. */
 function readTree(lines: readonly string[]): FileListing | undefined {
-  const branches = lines.filter((line) => TREE_BRANCH.test(line)).length;
-  if (branches < MIN_ENTRIES || branches < lines.filter((l) => l.trim()).length * 0.8) return undefined;
+  const nonEmpty = lines.filter((l) => l.trim()).length;
+  const npmBranches = lines.filter((line) => NPM_BRANCH.test(line)).length;
+  // Only npm draws `─┬` (a package with dependencies under it); tree never does.
+  const npm = npmBranches >= MIN_ENTRIES && npmBranches >= nonEmpty * 0.8 && lines.some((line) => line.includes('─┬'));
+  const pattern = npm ? NPM_BRANCH : TREE_BRANCH;
+  const columns = npm ? 2 : 4;
+  const branches = npm ? npmBranches : lines.filter((line) => TREE_BRANCH.test(line)).length;
+  if (branches < MIN_ENTRIES || branches < nonEmpty * 0.8) return undefined;
   const entries: ListingEntry[] = [];
   const stack: string[] = [];
   let root = '';
   lines.forEach((line, index) => {
-    const branch = TREE_BRANCH.exec(line);
+    const branch = pattern.exec(line);
     if (!branch) {
-      if (entries.length === 0 && line.trim() && !TREE_SUMMARY.test(line.trim())) root = line.trim().replace(/\/$/, '');
+      // tree's root is a folder its paths start from; npm's (`app@1.0.0 /path`) is the project, not a path part.
+      if (!npm && entries.length === 0 && line.trim() && !TREE_SUMMARY.test(line.trim()))
+        root = line.trim().replace(/\/$/, '');
       return;
     }
-    const depth = branch[1].length / 4;
+    const depth = branch[1].length / columns;
     stack.length = depth;
     const name = branch[2].replace(/\/$/, '').replace(/ -> .*$/, '');
     const dir = [root, ...stack].filter((part) => part && part !== '.').join('/');
@@ -57,7 +68,7 @@ function readTree(lines: readonly string[]): FileListing | undefined {
   entries.forEach(
     (entry, i) => (entry.isDir = (entries[i + 1]?.depth ?? -1) > entry.depth || branchEndsWithSlash(lines[entry.line])),
   );
-  return { format: 'tree', entries };
+  return { format: npm ? 'dependencies' : 'tree', entries };
 }
 
 const branchEndsWithSlash = (line: string) => line.trimEnd().endsWith('/');

@@ -84,9 +84,10 @@ export const compressListing: Compressor = async (input, context) => {
   const markersAfter = new Map<number, string[]>();
   const depthOf = new Map(entries.filter((e) => e.isDir).map((e) => [e.path, e.depth + 1]));
   for (const [dir, fold] of folded) {
-    const indent = listing.format === 'tree' ? '    '.repeat(depthOf.get(dir) ?? 0) : '';
+    const columns = listing.format === 'tree' ? 4 : listing.format === 'dependencies' ? 2 : 0;
+    const indent = ' '.repeat(columns * (depthOf.get(dir) ?? 0));
     const list = markersAfter.get(fold.lastLine) ?? [];
-    list.push(indent + marker(describe(dir, fold), context.inputHash));
+    list.push(indent + marker(describe(dir, fold, listing.format === 'dependencies'), context.inputHash));
     markersAfter.set(fold.lastLine, list);
   }
   const listed = new Set(entries.map((e) => e.line));
@@ -126,7 +127,11 @@ function named(entry: ListingEntry, focus: { has(word: string): boolean } | unde
   return stem.length >= 4 && (focus.has(stem) || focus.has(name));
 }
 
-function describe(dir: string, fold: Folded): string {
+function describe(dir: string, fold: Folded, packages: boolean): string {
+  if (packages) {
+    const count = fold.files + fold.dirs;
+    return `${dir || 'top level'}: ${count} more ${count === 1 ? 'package' : 'packages'} under it`;
+  }
   const types = [...fold.types].sort((a, b) => b[1] - a[1]);
   const namedTypes = types.slice(0, TYPES_NAMED).map(([type, count]) => `${count} ${type}`);
   const others = types.slice(TYPES_NAMED).reduce((sum, [, count]) => sum + count, 0);

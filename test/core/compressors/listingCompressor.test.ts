@@ -110,6 +110,21 @@ describe('listing compressor', () => {
     keptLinesAreOriginal(text, result.text);
   });
 
+  it('npm ls: every package with dependencies stays, its leaves counted as packages, no [×N]', async () => {
+    const lines = ['app@1.0.0 /home/dev/app'];
+    for (let p = 0; p < 8; p++) {
+      lines.push(`${p === 7 ? '└' : '├'}─┬ pkg${p}@1.${p}.0`);
+      for (let d = 0; d < 18; d++) lines.push(`${p === 7 ? ' ' : '│'} ${d === 17 ? '└' : '├'}── dep${p}-${d}@2.${d}.1`);
+    }
+    const text = lines.join('\n');
+    assert.equal(detectKind(text).kind, 'listing');
+    const { result } = await compressWithStore(text);
+    for (let p = 0; p < 8; p++) assert.ok(result.text.includes(`─┬ pkg${p}@1.${p}.0`), `pkg${p} is named`);
+    assert.match(result.text, /\n {2}\[headroom: pkg3@1\.3\.0: 16 more packages under it · retrieve hash=/);
+    assert.doesNotMatch(result.text, /\[×\d+\]/);
+    keptLinesAreOriginal(text, result.text);
+  });
+
   it('history keeps the files the conversation went on to name', async () => {
     const text = findOutput(30, 24);
     const { result } = await compressWithStore(text, { history: true, focus: { has: (word) => word === 'module13' } });
