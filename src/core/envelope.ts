@@ -91,7 +91,8 @@ function splitWrapper(content: string): { parts: string[]; bodyIndices: number[]
 /** A range of body lines in a marker: `lines 40–82`. */
 const LINE_RANGE = /\b(lines) (\d+)–(\d+)/g;
 /** `     1→text` (Claude Code), `     1\ttext` (cat -n, nl -ba, Read), with numbers that rise. */
-const NUMBERED = /^( *)(\d+)(→|\t)(.*)$/;
+// `[^]` and not `.`: a line of a CRLF file still ends in `\r`.
+const NUMBERED = /^( *)(\d+)(→|\t)([^]*)$/;
 
 interface NumberedView {
   text: string;
@@ -143,7 +144,8 @@ function unnumber(body: string): NumberedView | undefined {
         const { line: kept, count } = parseKeptLine(line);
         let found = -1;
         for (let i = next; i < texts.length; i++) {
-          if (texts[i] === kept) {
+          // Compressed output is joined with LF: a CRLF line comes back without its `\r`.
+          if (texts[i] === kept || (texts[i].endsWith('\r') && texts[i].slice(0, -1) === kept)) {
             found = i;
             break;
           }

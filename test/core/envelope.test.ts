@@ -28,6 +28,25 @@ describe("outputs inside an agent's wrapper or line numbers", () => {
     }
   });
 
+  it('reads a numbered view of a file with CRLF line ends the same way, each kept line with its number', async () => {
+    const lines = bglLog().lines.slice(0, 1_500);
+    const view = await compressText(
+      numbered(
+        lines.map((line) => `${line}\r`),
+        '\t',
+      ),
+      { store: new MemoryStore() },
+    );
+    assert.equal(view.kind, 'log');
+    assert.ok(view.tokensAfter < view.tokensBefore / 5, `${view.tokensBefore} → ${view.tokensAfter}`);
+    for (const line of view.text.split('\n')) {
+      if (isMarkerLine(line)) continue;
+      const m = /^ *(\d+)\t(.*?)\r?(?: \[×\d+\])?$/.exec(line);
+      assert.ok(m, `a kept line keeps its number: ${line}`);
+      assert.equal(lines[Number(m[1]) - 1], m[2]);
+    }
+  });
+
   it('numbers a range read from its own first line, and markers name lines by those numbers', async () => {
     const lines = bglLog().lines.slice(0, 800);
     const view = await compressText(numbered(lines, '\t', 1_201), { store: new MemoryStore() });
