@@ -8,6 +8,7 @@ import { ProxyState, type ProxyConfig } from './proxyState';
 import { headroomApi } from './routes/headroomApi';
 import { llmRoutes } from './routes/llmRoutes';
 import { requireLocalHost } from './security';
+import { errorMessage } from '../shared/errorMessage';
 
 /** Only loopback: the proxy carries API keys and is never meant to be reachable from elsewhere. */
 export const LISTEN_HOST = '127.0.0.1';
@@ -49,6 +50,24 @@ export function createProxyApp(state: ProxyState): express.Express {
         message: `Headroom proxies /v1/* to the providers; nothing is served at ${req.path}.`,
       },
     });
+  });
+  // The one error boundary: whatever a route throws is recorded and answered in the shape the
+  // client's API uses for errors (never express's HTML page), or the stream is ended if it had begun.
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const message = `Headroom could not handle ${req.method} ${req.path}: ${errorMessage(error)}`;
+    state.recordFailure(message);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const openai = /^\/v1\/(chat\/completions|responses|embeddings|completions)\b/.test(req.path);
+    res
+      .status(500)
+      .json(
+        openai
+          ? { error: { message, type: 'server_error', param: null, code: 'headroom_error' } }
+          : { type: 'error', error: { type: 'api_error', message } },
+      );
   });
   return app;
 }

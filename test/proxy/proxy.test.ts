@@ -196,6 +196,44 @@ describe('proxy: Anthropic Messages', () => {
 describe('proxy: OpenAI Chat Completions and Responses', () => {
   const h = proxyHarness();
 
+  it('answers odd shapes without a crash: user content null and Responses content an object go upstream as sent', async () => {
+    const failures = async () =>
+      (
+        JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as {
+          session: { failures: number };
+        }
+      ).session.failures;
+    const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-openai-test' };
+    const chat = JSON.stringify({
+      model: 'gpt-5',
+      messages: [
+        { role: 'user', content: null },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'q', arguments: '{}' } }],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: bigJson() },
+      ],
+    });
+    const chatAnswer = await httpRequest(`${h.proxy.url}/v1/chat/completions`, { headers, body: chat });
+    assert.notEqual(chatAnswer.status, 500, chatAnswer.body.toString());
+    const sent = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { messages: Array<{ content: unknown }> };
+    assert.equal(sent.messages[0].content, null, "the client's null content is passed on as it is");
+
+    const responses = JSON.stringify({
+      model: 'gpt-5',
+      input: [{ role: 'user', content: { text: 'an object, not a list' } }],
+    });
+    const before = await failures();
+    const answer = await httpRequest(`${h.proxy.url}/v1/responses`, { headers, body: responses });
+    assert.notEqual(answer.status, 500, answer.body.toString());
+    assert.doesNotMatch(String(answer.headers['content-type']), /html/);
+    const forwarded = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as { input: unknown };
+    assert.deepEqual(forwarded.input, JSON.parse(responses).input, 'the input goes upstream as the client sent it');
+    assert.equal(await failures(), before, 'nothing failed: there was nothing to rewrite');
+  });
+
   it('compresses tool messages in chat completions and streams the answer', async () => {
     const body = JSON.stringify({
       model: 'gpt-5',

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { errorMessage } from '../../shared/errorMessage';
 import { alignAnthropicRequest, alignOpenAIRequest } from '../../core/cacheAligner';
 import type { MessageFormat } from '../../core/messages/formats';
 import { compressRequestBody, type CompressedRequest, type Conversation } from '../compressRequest';
@@ -73,54 +74,56 @@ function conversationRoute(state: ProxyState, provider: Provider, format: Messag
       }
     }
 
-    // Without a readable conversation (compression off, or a body it could not read) the request goes as it came.
+    // Without a readable conversation (compression off, or a body it could not read) the request
+    // goes as it came; so does one that cannot be aligned or given the retrieve tool.
     const upstream = upstreamFor(state, provider);
     let usage: ProviderUsage | undefined;
-    if (!conversation) {
-      usage = await forward(req, res, { upstream, body: raw, rewritten: false });
-    } else if (format === 'anthropic') {
-      const aligned = alignAnthropicRequest(conversation as AnthropicRequest['body']);
-      if (retrieval === 'count-only') {
-        usage = await forward(req, res, { upstream, body: Buffer.from(JSON.stringify(aligned)), rewritten: true });
-      } else {
-        const body = { ...aligned, tools: withRetrieveTool(conversation.tools, anthropicRetrieveTool) };
-        const url = upstreamUrl(upstream, req.originalUrl);
-        usage = await messagesWithRetrieval({
-          res,
-          state,
-          url,
-          headers: upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' }),
-          body,
-        });
+    const send = conversation && rewritten(conversation);
+    if (send) usage = await send();
+    else usage = await forward(req, res, { upstream, body: raw, rewritten: false });
+
+    function rewritten(parsed: Conversation): (() => Promise<ProviderUsage | undefined>) | undefined {
+      try {
+        return rewrite(parsed);
+      } catch (error) {
+        failure = `request sent unchanged for ${req.path}: ${errorMessage(error)}`;
+        state.recordFailure(failure);
+        compressed = undefined;
+        conversation = undefined;
+        return undefined;
       }
-    } else {
+    }
+
+    /** The aligned request with the retrieve tool, built now (a bad shape throws here, before anything is sent). */
+    function rewrite(parsed: Conversation): () => Promise<ProviderUsage | undefined> {
+      if (format === 'anthropic') {
+        const aligned = alignAnthropicRequest(parsed as AnthropicRequest['body']);
+        if (retrieval === 'count-only') {
+          const body = Buffer.from(JSON.stringify(aligned));
+          return () => forward(req, res, { upstream, body, rewritten: true });
+        }
+        const body = { ...aligned, tools: withRetrieveTool(parsed.tools, anthropicRetrieveTool) };
+        const url = upstreamUrl(upstream, req.originalUrl);
+        const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
+        return () => messagesWithRetrieval({ res, state, url, headers, body });
+      }
       const url = upstreamUrl(upstream, req.originalUrl);
       const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
-      const aligned = alignOpenAIRequest(conversation, format);
-      usage =
-        format === 'openai-chat'
-          ? await chatWithRetrieval({
-              res,
-              state,
-              url,
-              headers,
-              body: {
-                ...aligned,
-                messages: aligned.messages as unknown[],
-                tools: withRetrieveTool(conversation.tools, openaiChatRetrieveTool),
-              },
-            })
-          : await responsesWithRetrieval({
-              res,
-              state,
-              url,
-              headers,
-              body: {
-                ...aligned,
-                input: aligned.input as unknown[],
-                tools: withRetrieveTool(conversation.tools, openaiResponsesRetrieveTool),
-              },
-            });
+      const aligned = alignOpenAIRequest(parsed, format);
+      if (format === 'openai-chat') {
+        const body = {
+          ...aligned,
+          messages: aligned.messages as unknown[],
+          tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool),
+        };
+        return () => chatWithRetrieval({ res, state, url, headers, body });
+      }
+      const body = {
+        ...aligned,
+        input: aligned.input as unknown[],
+        tools: withRetrieveTool(parsed.tools, openaiResponsesRetrieveTool),
+      };
+      return () => responsesWithRetrieval({ res, state, url, headers, body });
     }
     if (req.path.endsWith('/count_tokens')) return;
     const model = usage?.model ?? modelOf(conversation ?? raw);
