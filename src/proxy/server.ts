@@ -9,6 +9,7 @@ import { headroomApi } from './routes/headroomApi';
 import { llmRoutes } from './routes/llmRoutes';
 import { requireLocalHost } from './security';
 import { errorMessage } from '../shared/errorMessage';
+import { errorBodyFor } from './errorShape';
 
 /** Only loopback: the proxy carries API keys and is never meant to be reachable from elsewhere. */
 export const LISTEN_HOST = '127.0.0.1';
@@ -60,14 +61,7 @@ export function createProxyApp(state: ProxyState): express.Express {
       res.end();
       return;
     }
-    const openai = /^\/v1\/(chat\/completions|responses|embeddings|completions)\b/.test(req.path);
-    res
-      .status(500)
-      .json(
-        openai
-          ? { error: { message, type: 'server_error', param: null, code: 'headroom_error' } }
-          : { type: 'error', error: { type: 'api_error', message } },
-      );
+    res.status(500).json(errorBodyFor(req.path, message));
   });
   return app;
 }

@@ -1,3 +1,4 @@
+import { errorBodyFor } from './errorShape';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
@@ -107,8 +108,8 @@ export async function readResponseText(response: IncomingMessage): Promise<strin
 }
 
 /** Answers the client when the upstream could not be reached, or cuts the stream if the answer had begun. */
-export function replyUnreachable(res: Response, error: Error): void {
-  if (!res.headersSent) res.status(502).json({ type: 'error', error: { type: 'api_error', message: error.message } });
+export function replyUnreachable(res: Response, error: Error, body = errorBodyFor(res.req.path, error.message)): void {
+  if (!res.headersSent) res.status(502).json(body);
   else res.destroy(error);
 }
 

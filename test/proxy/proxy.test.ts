@@ -340,6 +340,35 @@ describe('proxy: security and bad input', () => {
     assert.match(answer.body.toString(), /could not reach the upstream http:\/\/127\.0\.0\.1:9/);
   });
 
+  it("answers an unreachable upstream in the client's API error shape: OpenAI's on its routes, streamed or not", async () => {
+    const dead = await startProxy({
+      port: 0,
+      store: h.store,
+      config: { ...h.proxy.state.config, openaiUpstream: 'http://127.0.0.1:9' },
+    });
+    try {
+      const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-openai-test' };
+      for (const [path, body] of [
+        ['/v1/chat/completions', { model: 'gpt-5', messages: [{ role: 'user', content: 'hi' }] }],
+        ['/v1/responses', { model: 'gpt-5', input: 'hi', stream: true }],
+        ['/v1/models', undefined],
+      ] as const) {
+        const answer = await httpRequest(`${dead.url}${path}`, {
+          headers,
+          body: body && JSON.stringify(body),
+          method: body ? 'POST' : 'GET',
+        });
+        assert.equal(answer.status, 502, path);
+        const reply = JSON.parse(answer.body.toString()) as { type?: string; error: { message: string; type: string } };
+        assert.equal(reply.type, undefined, `${path}: not Anthropic's { type: "error" } envelope`);
+        assert.equal(reply.error.type, 'server_error', path);
+        assert.match(reply.error.message, /could not reach the upstream http:\/\/127\.0\.0\.1:9/, path);
+      }
+    } finally {
+      await dead.close(100);
+    }
+  });
+
   it('says clearly when its port is taken', async () => {
     await assert.rejects(
       startProxy({ port: h.proxy.port, store: h.store, config: h.proxy.state.config }),

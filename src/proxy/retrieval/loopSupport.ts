@@ -38,7 +38,7 @@ export async function guardLoop(
     return await run();
   } catch (error) {
     if (error instanceof UpstreamUnreachable) {
-      replyUnreachable(res, error);
+      replyUnreachable(res, error, shapes.json(error.message));
       return undefined;
     }
     if (res.destroyed) return undefined;
