@@ -1,3 +1,4 @@
+import { IDENTIFIER, isCodeLike } from './identifiers';
 import { compressText } from './compressText';
 import { CopyOnWrite } from './messages/copyOnWrite';
 import { detectFormat, FORMATS, type MessageFormat, type ToolOutputSlot } from './messages/formats';
@@ -100,10 +101,6 @@ export async function compress<M>(messages: readonly M[], options: CompressOptio
   };
 }
 
-const IDENTIFIER = /[A-Za-z_$][\w$]{2,}/g;
-/** In the model's prose, only words shaped like code count: snake_case, camelCase, with digits. */
-const CODE_LIKE = /[_$\d]|[a-z][A-Z]/;
-
 /**
  * For a message, the identifiers the model used in its next `window` turns: every word of its
  * tool calls (the paths, functions and tests it acted on) and the code-like words of its text.
@@ -125,7 +122,7 @@ function laterIdentifiers(messages: readonly unknown[], window: number): (index:
     for (const i of turns) {
       const { calls, prose } = modelWords(messages[i]);
       for (const [word] of calls.matchAll(IDENTIFIER)) note(word, i);
-      for (const [word] of prose.matchAll(IDENTIFIER)) if (CODE_LIKE.test(word)) note(word, i);
+      for (const [word] of prose.matchAll(IDENTIFIER)) if (isCodeLike(word)) note(word, i);
     }
     return found;
   };

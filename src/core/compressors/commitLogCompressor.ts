@@ -1,3 +1,4 @@
+import { IDENTIFIER, isCodeLike } from '../identifiers';
 import { marker } from '../marker';
 import { topRelevant } from '../relevance/topRelevant';
 import { relevanceScores, type CompressorContext, type CompressorResult } from './compressor';
@@ -88,7 +89,6 @@ function named(text: string, focus: { has(word: string): boolean } | undefined):
     const stem = changed?.slice(changed.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
     if (stem && stem.length >= 4 && focus.has(stem)) return true;
   }
-  for (const [word] of text.matchAll(/[A-Za-z_$][\w$]{2,}/g))
-    if (/[_$\d]|[a-z][A-Z]/.test(word) && focus.has(word)) return true;
+  for (const [word] of text.matchAll(IDENTIFIER)) if (isCodeLike(word) && focus.has(word)) return true;
   return false;
 }

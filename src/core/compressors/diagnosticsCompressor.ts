@@ -1,3 +1,4 @@
+import { topRelevant } from '../relevance/topRelevant';
 import { readDiagnostics, type Finding } from '../diagnostics';
 import { marker } from '../marker';
 import { relevanceScores, type Compressor } from './compressor';
@@ -39,14 +40,8 @@ export const compressDiagnostics: Compressor = async (input, context) => {
     const key = `${finding.severity}|${finding.code ?? ''}|${finding.template}`;
     groups.set(key, [...(groups.get(key) ?? []), finding]);
   });
-  const relevant = new Set(
-    (scores ?? [])
-      .map((score, i) => ({ score, i }))
-      .filter((s) => s.score > 0)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, context.tuning.relevantLines)
-      .map((s) => report.findings[s.i]),
-  );
+  // Any positive score counts: a finding shares few words with a question.
+  const relevant = new Set(topRelevant(scores ?? [], context.tuning.relevantLines, 0).map((i) => report.findings[i]));
 
   for (const findings of groups.values()) {
     const [first] = findings;

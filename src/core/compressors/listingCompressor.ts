@@ -1,3 +1,4 @@
+import { topRelevant } from '../relevance/topRelevant';
 import { fileType, parentOf, readListing, type ListingEntry } from '../fileListing';
 import { marker } from '../marker';
 import { relevanceScores, type Compressor } from './compressor';
@@ -38,14 +39,8 @@ export const compressListing: Compressor = async (input, context) => {
     context,
     entries.map((e) => e.path),
   );
-  const relevant = new Set(
-    (scores ?? [])
-      .map((score, i) => ({ score, i }))
-      .filter((s) => s.score > 0)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, context.tuning.relevantLines * 3)
-      .map((s) => entries[s.i].line),
-  );
+  // Any positive score counts: a path shares few words with a question.
+  const relevant = new Set(topRelevant(scores ?? [], context.tuning.relevantLines * 3, 0).map((i) => entries[i].line));
   const filesByDir = new Map<string, ListingEntry[]>();
   for (const entry of entries) {
     if (entry.isDir) continue;

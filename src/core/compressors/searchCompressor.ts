@@ -1,3 +1,4 @@
+import { IDENTIFIER, isCodeLike } from '../identifiers';
 import { SEARCH_LINE } from '../detect';
 import { marker } from '../marker';
 import { relevanceScores, type Compressor } from './compressor';
@@ -103,9 +104,7 @@ const DEFINING =
 /** A line defining one of the identifiers the question names (`def parse_config`, `class Parser`, `func Open(`). */
 function definitionPattern(query: string | undefined): RegExp | undefined {
   // Only words that read as code: English words of a question would match every definition.
-  const names = [...new Set(query?.match(/[A-Za-z_$][\w$]{2,}/g) ?? [])].filter((word) =>
-    /[_$\d]|[a-z][A-Z]/.test(word),
-  );
+  const names = [...new Set(query?.match(IDENTIFIER) ?? [])].filter(isCodeLike);
   if (names.length === 0) return undefined;
   const alternatives = names.map((name) => name.replace(/\$/g, '\\$')).join('|');
   // A bounded run of modifiers and types between the keyword and the name keeps the match linear.
