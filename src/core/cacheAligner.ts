@@ -69,15 +69,34 @@ type Obj = Record<string, unknown>;
 const isTextBlock = (v: unknown): v is Obj & { text: string } =>
   isRecord(v) && v.type === 'text' && typeof v.text === 'string';
 
+/** The index of the conversation's last message with this role, or -1. */
+function lastIndexOfRole(list: readonly unknown[], role: string): number {
+  for (let i = list.length - 1; i >= 0; i--) if (isRecord(list[i]) && (list[i] as Obj).role === role) return i;
+  return -1;
+}
+
+/** The message with a text block or part appended: a string content becomes a list of its text and the note. */
+function withNote(message: Obj, note: string, partType: string): Obj {
+  const content =
+    typeof message.content === 'string'
+      ? [{ type: partType, text: message.content }]
+      : Array.isArray(message.content)
+        ? message.content
+        : [];
+  return { ...message, content: [...content, { type: partType, text: note }] };
+}
+
 /**
  * Aligns an Anthropic Messages request body. Returns a new body that shares everything it
  * did not change with the input, or the input itself when its system prompt holds nothing
- * volatile or the request does not end with a user message to carry the note.
+ * volatile. The same system bytes go out whatever the request ends with: the note joins the
+ * last user message, which comes after every breakpoint but an assistant prefill's.
  */
 export function alignAnthropicRequest<T extends Obj>(body: T): T {
   const { system, messages } = body;
-  const last = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
-  if (!isRecord(last) || last.role !== 'user') return body;
+  if (!Array.isArray(messages)) return body;
+  const target = lastIndexOfRole(messages, 'user');
+  if (target < 0) return body;
   const systemTexts =
     typeof system === 'string' ? [system] : Array.isArray(system) ? system.filter(isTextBlock).map((b) => b.text) : [];
   const alignment = alignTexts(systemTexts);
@@ -90,12 +109,9 @@ export function alignAnthropicRequest<T extends Obj>(body: T): T {
       : (system as unknown[]).map((block) =>
           isTextBlock(block) ? { ...block, text: alignment.texts[next++] } : block,
         );
-  const note = { type: 'text', text: valuesNote(alignment.values) };
-  const content =
-    typeof last.content === 'string'
-      ? [{ type: 'text', text: last.content }, note]
-      : [...(Array.isArray(last.content) ? last.content : []), note];
-  return { ...body, system: alignedSystem, messages: [...(messages as unknown[]).slice(0, -1), { ...last, content }] };
+  const aligned = [...messages];
+  aligned[target] = withNote(messages[target] as Obj, valuesNote(alignment.values), 'text');
+  return { ...body, system: alignedSystem, messages: aligned };
 }
 
 const SYSTEM_ROLES = new Set(['system', 'developer']);
@@ -125,10 +141,14 @@ function withTexts(message: Obj, texts: string[], partType: string): Obj {
   };
 }
 
+const isUserMessage = (m: unknown) =>
+  isRecord(m) && m.role === 'user' && (m.type === undefined || m.type === 'message');
+
 /**
  * Aligns an OpenAI request (Chat Completions `messages`, or Responses `instructions` and
  * `input`), whose prompt cache also matches on an exact prefix. The note goes at the very
- * end: appended to a final user message, or, in Responses, as a user item of its own.
+ * end: appended to a final user message, or as a user message of its own after tool results;
+ * after an assistant prefill (Chat), into the last user message before it.
  */
 export function alignOpenAIRequest<T extends Obj>(body: T, format: 'openai-chat' | 'openai-responses'): T {
   const field = format === 'openai-chat' ? 'messages' : 'input';
@@ -153,15 +173,38 @@ export function alignOpenAIRequest<T extends Obj>(body: T, format: 'openai-chat'
   }
   const note = valuesNote(alignment.values);
   const last = aligned[aligned.length - 1];
-  if (isRecord(last) && last.role === 'user' && (last.type === undefined || last.type === 'message')) {
-    aligned[aligned.length - 1] =
-      typeof last.content === 'string'
-        ? { ...last, content: `${last.content}\n\n${note}` }
-        : { ...last, content: [...(last.content as unknown[]), { type: partType, text: note }] };
-  } else if (format === 'openai-responses') {
-    aligned.push({ role: 'user', content: [{ type: 'input_text', text: note }] });
-  } else {
-    return body;
-  }
+  const prefill = format === 'openai-chat' && isRecord(last) && last.role === 'assistant';
+  const target = prefill ? lastIndexOfRole(aligned, 'user') : isUserMessage(last) ? aligned.length - 1 : -1;
+  if (target >= 0 && typeof (aligned[target] as Obj).content === 'string')
+    aligned[target] = { ...(aligned[target] as Obj), content: `${(aligned[target] as Obj).content}\n\n${note}` };
+  else if (target >= 0) aligned[target] = withNote(aligned[target] as Obj, note, partType);
+  else aligned.push({ role: 'user', content: [{ type: partType, text: note }] });
   return { ...body, ...(instructions.length ? { instructions: alignment.texts[0] } : {}), [field]: aligned };
+}
+
+/**
+ * Aligns a Gemini `generateContent` body: the system instruction's text parts, with the note as
+ * a text part of the final user turn (a turn of its own after function responses).
+ */
+export function alignGeminiRequest<T extends Obj>(body: T): T {
+  const key = body.systemInstruction !== undefined ? 'systemInstruction' : 'system_instruction';
+  const instruction = body[key];
+  const contents = body.contents;
+  if (!isRecord(instruction) || !Array.isArray(instruction.parts) || !Array.isArray(contents)) return body;
+  const isText = (p: unknown): p is Obj & { text: string } => isRecord(p) && typeof p.text === 'string';
+  const alignment = alignTexts(instruction.parts.filter(isText).map((p) => p.text));
+  if (alignment.values.length === 0) return body;
+  let next = 0;
+  const parts = instruction.parts.map((p) => (isText(p) ? { ...p, text: alignment.texts[next++] } : p));
+  const note = { text: valuesNote(alignment.values) };
+  const aligned = [...contents];
+  const last = aligned[aligned.length - 1];
+  const plainUserTurn =
+    isRecord(last) &&
+    last.role === 'user' &&
+    Array.isArray(last.parts) &&
+    !last.parts.some((p) => isRecord(p) && p.functionResponse !== undefined);
+  if (plainUserTurn) aligned[aligned.length - 1] = { ...last, parts: [...(last.parts as unknown[]), note] };
+  else aligned.push({ role: 'user', parts: [note] });
+  return { ...body, [key]: { ...instruction, parts }, contents: aligned };
 }

@@ -40,7 +40,8 @@ export interface CompressResult<M> {
 
 /**
  * Compresses the tool outputs in a conversation (Anthropic `tool_result` blocks, OpenAI
- * `role: "tool"` messages, Responses `function_call_output` items) and nothing else. The
+ * `role: "tool"` messages, Responses `function_call_output` items, Gemini `functionResponse`
+ * parts) and nothing else. The
  * input is not modified; the result shares every untouched object with it, keeps message
  * order, tool call pairing and every other field, `cache_control` included.
  */
@@ -133,12 +134,14 @@ function laterIdentifiers(messages: readonly unknown[], window: number): (index:
   };
 }
 
-/** A model message's tool calls and its prose, as text, in any of the three shapes. */
+/** A model message's tool calls and its prose, as text, in any of the request shapes. */
 function modelWords(message: unknown): { calls: string; prose: string } {
   const m = message as Record<string, unknown>;
   if (m.type === 'function_call' || m.type === 'custom_tool_call') return { calls: JSON.stringify(m), prose: '' };
-  const parts = Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : [];
-  const calls = [...parts.filter((p) => p?.type === 'tool_use'), ...(Array.isArray(m.tool_calls) ? m.tool_calls : [])];
-  const prose = typeof m.content === 'string' ? m.content : JSON.stringify(parts.filter((p) => p?.type !== 'tool_use'));
+  const list = Array.isArray(m.content) ? m.content : Array.isArray(m.parts) ? m.parts : [];
+  const parts = list as Array<Record<string, unknown>>;
+  const isCall = (p: Record<string, unknown> | undefined) => p?.type === 'tool_use' || p?.functionCall !== undefined;
+  const calls = [...parts.filter(isCall), ...(Array.isArray(m.tool_calls) ? m.tool_calls : [])];
+  const prose = typeof m.content === 'string' ? m.content : JSON.stringify(parts.filter((p) => !isCall(p)));
   return { calls: JSON.stringify(calls), prose };
 }

@@ -1,15 +1,8 @@
 import { compress, type ItemStats } from '../core/compress';
-import type { MessageFormat } from '../core/messages/formats';
+import type { Dialect } from './dialects/dialect';
 import type { ProxyState } from './proxyState';
 import { decodeBody } from './requestBody';
 import { errorMessage } from '../shared/errorMessage';
-
-/** Where each API keeps the conversation in its request body. */
-const CONVERSATION_FIELD: Record<MessageFormat, string> = {
-  anthropic: 'messages',
-  'openai-chat': 'messages',
-  'openai-responses': 'input',
-};
 
 export interface CompressedRequest {
   /** The compressed body as an object; routes change it further (retrieve tool, CacheAligner) before serialising it once. */
@@ -24,7 +17,7 @@ export interface CompressedRequest {
   rewrittenTokens: number;
 }
 
-/** A request body holding a conversation: `messages` (Anthropic, Chat Completions) or `input` (Responses). */
+/** A request body holding a conversation, where its dialect keeps one (`messages`, `input`, `contents`). */
 export type Conversation = Record<string, unknown>;
 
 /** What came of compressing a request; `parsed` is the conversation whenever the body could be read as one. */
@@ -40,7 +33,7 @@ export type RequestCompression =
  * original bytes, so the upstream answers exactly as it would have.
  */
 export async function compressRequestBody(
-  format: MessageFormat,
+  dialect: Dialect,
   raw: Buffer,
   contentEncoding: string | undefined,
   state: ProxyState,
@@ -55,18 +48,17 @@ export async function compressRequestBody(
     } catch {
       return { outcome: 'unchanged' };
     }
-    const field = CONVERSATION_FIELD[format];
-    if (typeof body !== 'object' || body === null || !Array.isArray((body as Conversation)[field]))
-      return { outcome: 'unchanged' };
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { outcome: 'unchanged' };
+    const messages = dialect.conversation(body as Conversation);
+    if (!messages) return { outcome: 'unchanged' };
     conversation = body as Conversation;
     const { config, store } = state;
-    const messages = conversation[field] as unknown[];
     // A client that manages its own context (Anthropic's context editing) keeps its history as it is.
     const history =
       config.history !== false && conversation.context_management === undefined ? (config.history ?? {}) : undefined;
     const result = await compress(messages, {
       scorer: state.relevance.scorer,
-      format,
+      format: dialect.format,
       store,
       deadline: Date.now() + config.compressionBudgetMs,
       minTokens: config.minTokens,
@@ -75,7 +67,7 @@ export async function compressRequestBody(
       history,
     });
     if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', parsed: conversation };
-    const parsed = { ...conversation, [field]: result.messages };
+    const parsed = dialect.withConversation(conversation, result.messages);
     // Tokens count each output once, when first seen: re-sending one saves cache reads, which the dollars count.
     const fresh = result.items.filter((item) => !item.cached);
     const tokensBefore = fresh.reduce((sum, item) => sum + item.tokensBefore, 0);

@@ -1,9 +1,17 @@
+import { DIALECTS } from './dialects/dialects';
+
+const OPENAI_PATHS = /^\/v1\/(chat\/completions|responses|completions|embeddings|models)\b/;
+const GEMINI_PATHS = /^\/v1(alpha|beta)\/|^\/v1\/models\/[^/]+:/;
+
 /**
- * An error the proxy itself answers, in the shape the client's API uses: OpenAI's for its
- * routes, Anthropic's for the rest (its own API and Anthropic's), so an SDK reads the message.
+ * An error the proxy itself answers, in the shape the client's API uses (a conversation
+ * route's dialect decides), so an SDK reads the message: OpenAI's and Gemini's on their other
+ * routes, Anthropic's for the rest (its own API and Anthropic's).
  */
-export function errorBodyFor(path: string, message: string): unknown {
-  return /^\/v1\/(chat\/completions|responses|completions|embeddings|models)\b/.test(path)
-    ? { error: { message, type: 'server_error', param: null, code: 'headroom_error' } }
-    : { type: 'error', error: { type: 'api_error', message } };
+export function errorBodyFor(path: string, message: string, type = 'api_error'): unknown {
+  const dialect = DIALECTS.find((d) => d.route(path, new URLSearchParams('alt=sse')));
+  if (dialect) return dialect.errors.json(message, type);
+  if (GEMINI_PATHS.test(path)) return { error: { code: 500, message, status: 'INTERNAL' } };
+  if (OPENAI_PATHS.test(path)) return { error: { message, type: 'server_error', param: null, code: 'headroom_error' } };
+  return { type: 'error', error: { type, message } };
 }

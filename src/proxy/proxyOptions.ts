@@ -7,6 +7,7 @@ import {
   DEFAULT_HISTORY_TOKENS,
   DEFAULT_MIN_TOKENS,
   DEFAULT_OPENAI_UPSTREAM,
+  DEFAULT_GEMINI_UPSTREAM,
   DEFAULT_PORT,
   DEFAULT_TTL_DAYS,
 } from '../shared/defaults';
@@ -81,6 +82,15 @@ export const PROXY_OPTIONS = {
     value: httpUrl,
     restarts: true,
     help: 'where OpenAI requests go after compression',
+  },
+  geminiUpstream: {
+    flag: 'gemini-upstream',
+    env: 'HEADROOM_GEMINI_UPSTREAM',
+    setting: 'geminiUpstream',
+    default: DEFAULT_GEMINI_UPSTREAM,
+    value: httpUrl,
+    restarts: true,
+    help: 'where Gemini requests go after compression',
   },
   compression: {
     flag: 'compression',

@@ -12,6 +12,8 @@ import { TreeSitterParser } from '../syntax/treeSitterParser';
 export interface ProxyConfig {
   anthropicUpstream: string;
   openaiUpstream: string;
+  /** Where Gemini requests go (Google's API when absent). */
+  geminiUpstream?: string;
   /** Compression gives up after this long and the original request goes upstream. */
   compressionBudgetMs: number;
   minTokens?: number;

@@ -4,7 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { forwardableHeaders } from './headers';
-import { UsageObserver, type ProviderUsage } from './usageObserver';
+import { UsageObserver, type ProviderUsage, type UsageReader } from './usageObserver';
 
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
@@ -15,6 +15,8 @@ export interface ForwardOptions {
   body: Buffer;
   /** Set when the body was rewritten: its encoding header no longer applies. */
   rewritten: boolean;
+  /** How to read the answer's usage, when the caller records it. */
+  readUsage?: UsageReader;
 }
 
 /** The URL on the upstream for this request: base path, then the request's path and query string, untouched. */
@@ -88,15 +90,21 @@ export function copyHeaders(upstreamResponse: IncomingMessage, res: Response, dr
 
 /**
  * Copies an upstream response to the client as it arrives: status, headers and body
- * verbatim, with backpressure. Resolves with the provider's usage figures, if it gave any.
+ * verbatim, with backpressure. Resolves with the provider's usage figures, read with
+ * `readUsage`, if it gave any.
  */
-export function relay(upstreamResponse: IncomingMessage, res: Response): Promise<ProviderUsage | undefined> {
+export function relay(
+  upstreamResponse: IncomingMessage,
+  res: Response,
+  readUsage?: UsageReader,
+): Promise<ProviderUsage | undefined> {
   res.status(upstreamResponse.statusCode ?? 502);
   copyHeaders(upstreamResponse, res);
   res.flushHeaders();
-  const observer = upstreamResponse.headers['content-encoding']
-    ? undefined
-    : new UsageObserver(upstreamResponse.headers['content-type']);
+  const observer =
+    upstreamResponse.headers['content-encoding'] || !readUsage
+      ? undefined
+      : new UsageObserver(upstreamResponse.headers['content-type'], readUsage);
   if (observer) upstreamResponse.on('data', (chunk: Buffer) => observer.push(chunk));
   return new Promise((resolve) => pipeline(upstreamResponse, res, () => resolve(observer?.finish())));
 }
@@ -128,7 +136,7 @@ export async function forward(
       options.body,
       res,
     );
-    return await relay(response, res);
+    return await relay(response, res, options.readUsage);
   } catch (error) {
     replyUnreachable(res, error as Error);
     return undefined;

@@ -16,49 +16,15 @@ export interface ProviderUsage {
 }
 
 type Json = Record<string, unknown>;
-const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-/** Reads the usage block of any of the three APIs, whole or streamed. */
-export function normaliseUsage(usage: unknown, model?: string): ProviderUsage | undefined {
-  if (typeof usage !== 'object' || usage === null) return undefined;
-  const u = usage as Json;
-  if ('prompt_tokens' in u) {
-    const cached = num((u.prompt_tokens_details as Json | undefined)?.cached_tokens);
-    return {
-      input: num(u.prompt_tokens) - cached,
-      output: num(u.completion_tokens),
-      cacheRead: cached,
-      cacheWrite: 0,
-      cacheWrite1h: 0,
-      model,
-    };
-  }
-  if ('input_tokens_details' in u) {
-    const cached = num((u.input_tokens_details as Json | undefined)?.cached_tokens);
-    return {
-      input: num(u.input_tokens) - cached,
-      output: num(u.output_tokens),
-      cacheRead: cached,
-      cacheWrite: 0,
-      cacheWrite1h: 0,
-      model,
-    };
-  }
-  const cacheWrite1h = num((u.cache_creation as Json | undefined)?.ephemeral_1h_input_tokens);
-  return {
-    input: num(u.input_tokens),
-    output: num(u.output_tokens),
-    cacheRead: num(u.cache_read_input_tokens),
-    cacheWrite: num(u.cache_creation_input_tokens),
-    cacheWrite1h,
-    model,
-  };
-}
+/** A dialect's reader of its usage block (see dialects/dialect.ts). */
+export type UsageReader = (usage: unknown, model?: string) => ProviderUsage | undefined;
 
 /**
  * Watches a response go by and picks out the provider's usage figures: from the JSON body,
  * or from the stream's events (Anthropic's message_start and message_delta, OpenAI's final
- * chunk, Responses' response.completed). It never changes what the client receives.
+ * chunk, Responses' response.completed, Gemini's last chunk), read by the API's dialect. It
+ * never changes what the client receives.
  */
 export class UsageObserver {
   private readonly stream: boolean;
@@ -68,10 +34,12 @@ export class UsageObserver {
   private size = 0;
   private merged: Json = {};
   private model: string | undefined;
-  private openai: Json | undefined;
+  /** The last complete usage block seen (OpenAI, Responses, Gemini report one at the end). */
+  private latest: Json | undefined;
 
   constructor(
     contentType: string | undefined,
+    private readonly read: UsageReader,
     private readonly maxBuffered = 8 * 1024 * 1024,
   ) {
     this.stream = /event-stream/.test(contentType ?? '');
@@ -99,19 +67,21 @@ export class UsageObserver {
       if (this.size > this.maxBuffered || this.size === 0) return undefined;
       try {
         const body = JSON.parse(Buffer.concat(this.chunks).toString('utf8')) as Json;
-        return normaliseUsage(body.usage, typeof body.model === 'string' ? body.model : undefined);
+        const model = typeof body.model === 'string' ? body.model : body.modelVersion;
+        return this.read(body.usage ?? body.usageMetadata, typeof model === 'string' ? model : undefined);
       } catch {
         return undefined;
       }
     }
-    if (this.openai) return normaliseUsage(this.openai, this.model);
-    return Object.keys(this.merged).length > 0 ? normaliseUsage(this.merged, this.model) : undefined;
+    if (this.latest) return this.read(this.latest, this.model);
+    return Object.keys(this.merged).length > 0 ? this.read(this.merged, this.model) : undefined;
   }
 
   private take(data: Json): void {
     const message = data.message as Json | undefined;
     const response = data.response as Json | undefined;
     if (typeof data.model === 'string') this.model = data.model;
+    if (typeof data.modelVersion === 'string') this.model = data.modelVersion;
     if (data.type === 'message_start' && message) {
       if (typeof message.model === 'string') this.model = message.model;
       Object.assign(this.merged, message.usage as Json | undefined);
@@ -119,9 +89,11 @@ export class UsageObserver {
       Object.assign(this.merged, data.usage as Json | undefined);
     } else if (data.type === 'response.completed' && response) {
       if (typeof response.model === 'string') this.model = response.model;
-      this.openai = response.usage as Json | undefined;
+      this.latest = response.usage as Json | undefined;
     } else if (data.usage && typeof data.usage === 'object') {
-      this.openai = data.usage as Json;
+      this.latest = data.usage as Json;
+    } else if (data.usageMetadata && typeof data.usageMetadata === 'object') {
+      this.latest = data.usageMetadata as Json;
     }
   }
 }

@@ -5,6 +5,7 @@
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_ANTHROPIC_UPSTREAM = 'https://api.anthropic.com';
 export const DEFAULT_OPENAI_UPSTREAM = 'https://api.openai.com';
+export const DEFAULT_GEMINI_UPSTREAM = 'https://generativelanguage.googleapis.com';
 /** Tool outputs under this many tokens are left as they are. */
 export const DEFAULT_MIN_TOKENS = 500;
 /** Days an unused original stays retrievable. */

@@ -4,7 +4,7 @@
 export interface RequestRecord {
   at: number;
   /** `local`: a compression asked for directly (CLI, MCP server, loopback API), with no provider call. */
-  provider: 'anthropic' | 'openai' | 'local';
+  provider: 'anthropic' | 'openai' | 'gemini' | 'local';
   model?: string;
   path: string;
   status: number;

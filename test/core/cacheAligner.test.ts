@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alignAnthropicRequest, alignOpenAIRequest, alignTexts } from '../../src/core/cacheAligner';
+import { alignAnthropicRequest, alignGeminiRequest, alignOpenAIRequest, alignTexts } from '../../src/core/cacheAligner';
 
 function request(time: string, requestId: string) {
   return {
@@ -49,15 +49,22 @@ describe('CacheAligner', () => {
     assert.equal(alignAnthropicRequest(stable), stable);
   });
 
-  it('leaves a request alone when it does not end with a user message', () => {
-    const prefill = {
-      ...request('2026-11-24T09:00:01Z', 'r'),
-      messages: [
-        { role: 'user', content: 'hi' },
-        { role: 'assistant', content: 'Sure,' },
-      ],
-    };
-    assert.equal(alignAnthropicRequest(prefill), prefill);
+  it('sends the same system bytes on every turn of a conversation, whatever each request ends with', () => {
+    const base = request('2026-11-24T09:00:01Z', '6f1c2d3e-aaaa-4bbb-8ccc-000000000001');
+    const turns = [
+      { ...base, messages: base.messages.slice(0, 1) },
+      {
+        ...request('2026-11-24T09:01:00Z', '6f1c2d3e-aaaa-4bbb-8ccc-000000000002'),
+        messages: [base.messages[0], { role: 'assistant', content: 'Sure,' }],
+      },
+      request('2026-11-24T09:02:00Z', '6f1c2d3e-aaaa-4bbb-8ccc-000000000003'),
+    ];
+    const aligned = turns.map((turn) => alignAnthropicRequest(turn));
+    for (const turn of aligned) assert.equal(JSON.stringify(turn.system), JSON.stringify(aligned[0].system));
+    const prefill = aligned[1].messages;
+    assert.equal(prefill.length, 2, 'no message added after the prefill');
+    assert.deepEqual(prefill[1], { role: 'assistant', content: 'Sure,' }, 'the prefill stays last and unchanged');
+    assert.match(JSON.stringify(prefill[0]), /Fix the build\..*⟦1⟧ = 2026-11-24T09:01:00Z/);
   });
 
   it('numbers a value that repeats with one placeholder and leaves ordinary numbers alone', () => {
@@ -102,7 +109,7 @@ describe('CacheAligner on OpenAI requests', () => {
     assert.match(note, /\/tmp\/codex-run-8f2k1\/repo/);
   });
 
-  it('appends the note to a final user message in Chat Completions, and leaves a chat ending in a tool message alone', () => {
+  it('appends the note to a final user message in Chat Completions, and after tool results as a user message', () => {
     const chat = {
       messages: [
         { role: 'system', content: 'Now is 2026-11-24T09:00:01Z.' },
@@ -114,11 +121,33 @@ describe('CacheAligner on OpenAI requests', () => {
     assert.match(aligned.messages[1].content, /^hi\n\n<headroom-values>[\s\S]*⟦1⟧ = 2026-11-24T09:00:01Z/);
     const endsInTool = {
       messages: [
-        ...chat.messages,
-        { role: 'assistant', content: null },
+        { role: 'system', content: 'Now is 2026-11-24T09:07:00Z.' },
+        chat.messages[1],
+        { role: 'assistant', content: null, tool_calls: [] },
         { role: 'tool', tool_call_id: 'x', content: 'ok' },
       ],
     };
-    assert.equal(alignOpenAIRequest(endsInTool, 'openai-chat'), endsInTool);
+    const afterTool = alignOpenAIRequest(endsInTool, 'openai-chat').messages as Array<Record<string, unknown>>;
+    assert.equal(afterTool[0].content, 'Now is ⟦1⟧.', 'the same system bytes as the turn before');
+    assert.deepEqual(afterTool.slice(1, 4), endsInTool.messages.slice(1), 'the conversation itself is untouched');
+    assert.equal(afterTool[4].role, 'user');
+    assert.match(JSON.stringify(afterTool[4].content), /⟦1⟧ = 2026-11-24T09:07:00Z/);
+  });
+});
+
+describe('CacheAligner on Gemini requests', () => {
+  const turn = (time: string, last: Record<string, unknown>) => ({
+    systemInstruction: { parts: [{ text: `You are Gemini CLI. Today is ${time}.` }] },
+    contents: [{ role: 'user', parts: [{ text: 'List the files.' }] }, last],
+  });
+
+  it('aligns the system instruction and puts the values after the last turn', () => {
+    const a = alignGeminiRequest(turn('2026-11-24T09:00:01Z', { role: 'user', parts: [{ text: 'and now?' }] }));
+    const response = { role: 'user', parts: [{ functionResponse: { name: 'ls', response: { output: 'a' } } }] };
+    const b = alignGeminiRequest(turn('2026-11-24T10:00:01Z', response));
+    assert.equal(JSON.stringify(a.systemInstruction), JSON.stringify(b.systemInstruction));
+    assert.match(JSON.stringify(a.contents[1]), /and now\?.*⟦1⟧ = 2026-11-24T09:00:01Z/);
+    assert.deepEqual(b.contents[1], response, 'function responses keep their turn to themselves');
+    assert.match(JSON.stringify(b.contents[2]), /"role":"user".*⟦1⟧ = 2026-11-24T10:00:01Z/);
   });
 });

@@ -311,17 +311,16 @@ function scriptedChat(
   body: { messages?: Array<Record<string, unknown>>; input?: unknown },
   fallback: string,
 ): ChatScript {
-  const last = body.messages?.at(-1) ?? (body as { input?: Array<Record<string, unknown>> }).input?.at(-1);
   if (!script) return { content: fallback, toolCalls: [], finishReason: 'stop' };
-  if (last?.type === 'function_call_output' && last.call_id === 'call_retrieve_1')
+  const conversation = body.messages ?? (body as { input?: Array<Record<string, unknown>> }).input ?? [];
+  const result = conversation.find(
+    (m) =>
+      (m.type === 'function_call_output' && m.call_id === 'call_retrieve_1') ||
+      (m.role === 'tool' && m.tool_call_id === 'call_retrieve_1'),
+  );
+  if (result)
     return {
-      content: `I read the original: ${String(last.output).slice(0, 200)}`,
-      toolCalls: [],
-      finishReason: 'stop',
-    };
-  if (last?.role === 'tool' && last.tool_call_id === 'call_retrieve_1')
-    return {
-      content: `I read the original: ${String(last.content).slice(0, 200)}`,
+      content: `I read the original: ${String(result.output ?? result.content).slice(0, 200)}`,
       toolCalls: [],
       finishReason: 'stop',
     };

@@ -127,18 +127,34 @@ describe('proxy: the retrieval loop (Anthropic)', () => {
         body: request(stream),
       });
       const body = answer.body.toString();
-      assert.ok(!body.includes('toolu_client_1'), 'the client tool call made alongside the retrieval is not shown');
       if (stream) assertCoherentStream(events(body));
       const text = stream ? streamedText(events(body)) : body;
       assert.ok(text.includes('I read the original'));
+      assert.ok(
+        body.includes('toolu_client_1'),
+        'the client tool call made alongside the retrieval reaches the client',
+      );
+      assert.ok(!body.includes('toolu_retrieve_1'), 'the retrieve call does not');
+      assert.ok(
+        body.indexOf('toolu_client_1') > body.indexOf('I read the original'),
+        'the client call comes after what the model wrote once it had read the original',
+      );
+      assert.match(body, /"stop_reason":"tool_use"/);
       const continuation = JSON.parse(h.upstream.requests.at(-1)!.body.toString()) as {
         messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;
       };
-      const assistant = continuation.messages.at(-2)!;
+      const [assistant, results] = continuation.messages.slice(-2);
       assert.deepEqual(
         assistant.content.map((b) => b.name ?? b.type),
-        ['text', 'headroom_retrieve'],
+        ['text', 'Bash', 'headroom_retrieve'],
+        'the model sees its turn as it made it',
       );
+      assert.deepEqual(
+        results.content.map((b) => b.tool_use_id),
+        ['toolu_retrieve_1', 'toolu_client_1'],
+        'every call has its result',
+      );
+      assert.match(String(results.content[1].content), /goes to the client with your answer/);
     });
   }
 
@@ -233,13 +249,15 @@ describe('proxy: the retrieval loop (OpenAI Chat Completions)', () => {
     );
   });
 
-  it('streams one completion across the rounds, hiding the retrieval and holding back client calls', async () => {
+  it('streams one completion across the rounds, hiding the retrieval and sending client calls at the end', async () => {
     const answer = await httpRequest(`${h.proxy.url}/v1/chat/completions`, {
       headers: { ...chatHeaders, 'x-fake-script': 'retrieve+client-tool' },
       body: chatRequest(true),
     });
     const body = answer.body.toString();
-    assert.ok(!body.includes('headroom_retrieve') && !body.includes('call_client_1'));
+    assert.ok(!body.includes('headroom_retrieve'));
+    assert.ok(body.indexOf('call_client_1') > body.indexOf('I read the original'), 'the client call, after the text');
+    assert.match(body, /"tool_calls":\[\{"index":0,"id":"call_client_1"/, 'numbered from 0 for the client');
     const chunks = new SseParser().push(body).map((e) => e.data);
     assert.equal(chunks.at(-1), '[DONE]');
     assert.equal(chunks.filter((c) => c === '[DONE]').length, 1);
@@ -255,7 +273,7 @@ describe('proxy: the retrieval loop (OpenAI Chat Completions)', () => {
     const text = parsed.flatMap((c) => c.choices.map((ch) => ch.delta?.content ?? '')).join('');
     assert.match(text, /^Let me look closer\.I read the original: /);
     const finishes = parsed.flatMap((c) => c.choices.map((ch) => ch.finish_reason).filter(Boolean));
-    assert.deepEqual(finishes, ['stop']);
+    assert.deepEqual(finishes, ['tool_calls']);
     assert.deepEqual(parsed.at(-1)!.usage, {
       prompt_tokens: 2000,
       completion_tokens: 10,
@@ -322,7 +340,7 @@ describe('proxy: the retrieval loop (OpenAI Responses, as Codex sends it)', () =
       body: responsesRequest(true),
     });
     const body = answer.body.toString();
-    assert.ok(!body.includes('headroom_retrieve') && !body.includes('call_client_1'));
+    assert.ok(!body.includes('headroom_retrieve'));
     const list = new SseParser()
       .push(body)
       .map((e) => ({ name: e.event, data: JSON.parse(e.data) as Record<string, unknown> }));
@@ -349,8 +367,13 @@ describe('proxy: the retrieval loop (OpenAI Responses, as Codex sends it)', () =
     assert.deepEqual(completed.usage, summed);
     assert.deepEqual(
       completed.output.map((o) => o.type),
-      ['message', 'message'],
+      ['message', 'message', 'function_call'],
+      'the client call made next to the retrieval arrives last',
     );
     assert.equal(completed.id, 'resp_fake');
+    const streamedItems = list
+      .filter((e) => e.name === 'response.output_item.done')
+      .map((e) => (e.data.item as { type: string; call_id?: string }).call_id ?? 'message');
+    assert.deepEqual(streamedItems, ['message', 'message', 'call_client_1']);
   });
 });

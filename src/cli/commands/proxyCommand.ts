@@ -65,6 +65,7 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
         config: {
           anthropicUpstream: options.anthropicUpstream,
           openaiUpstream: options.openaiUpstream,
+          geminiUpstream: options.geminiUpstream,
           compression: options.compression,
           minTokens: options.minTokens,
           aggressiveness: options.aggressiveness,

@@ -1,7 +1,7 @@
 import type { Path } from './copyOnWrite';
 import { isRecord } from '../../shared/isRecord';
 
-export type MessageFormat = 'anthropic' | 'openai-chat' | 'openai-responses';
+export type MessageFormat = 'anthropic' | 'openai-chat' | 'openai-responses' | 'gemini';
 
 /** One tool output inside a request, and where its text sits. */
 export interface ToolOutputSlot {
@@ -50,7 +50,7 @@ interface ToolCall {
 }
 
 /** Arguments sent as a JSON string (OpenAI) are read as an object; a free-form input stays a string. */
-function parsedArguments(value: unknown): unknown {
+export function parsedArguments(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
     return JSON.parse(value) as unknown;
@@ -143,10 +143,64 @@ export const openaiResponsesFormat: FormatAdapter = {
   latestQuery: (items) => latestUserText(items, 'input_text'),
 };
 
+/** Fields of a Gemini `functionResponse.response` that agents put the tool's text in (Gemini CLI: `output`). */
+const GEMINI_OUTPUT_FIELDS = ['output', 'content', 'result', 'text'];
+
+/** Gemini `contents`: model turns hold `functionCall` parts, the user turn after them `functionResponse` parts. */
+export const geminiFormat: FormatAdapter = {
+  toolOutputs(contents) {
+    const calls = new Map<string, ToolCall>();
+    const pending: ToolCall[] = [];
+    const slots: ToolOutputSlot[] = [];
+    contents.forEach((content, i) => {
+      if (!isRecord(content)) return;
+      asArray(content.parts).forEach((part, j) => {
+        if (!isRecord(part)) return;
+        const call = part.functionCall;
+        if (isRecord(call) && typeof call.name === 'string') {
+          const entry = { tool: call.name, input: call.args };
+          if (typeof call.id === 'string') calls.set(call.id, entry);
+          pending.push(entry);
+        }
+        const response = part.functionResponse;
+        if (!isRecord(response) || !isRecord(response.response)) return;
+        // Without ids, responses answer the calls of the turn before them in order.
+        const byId = typeof response.id === 'string' ? calls.get(response.id) : undefined;
+        const match = byId ?? pending.find((p) => p.tool === response.name);
+        if (match) pending.splice(pending.indexOf(match), 1);
+        const field = GEMINI_OUTPUT_FIELDS.find((f) => typeof (response.response as Obj)[f] === 'string');
+        if (field)
+          slots.push({
+            text: (response.response as Obj)[field] as string,
+            tool: match?.tool ?? (typeof response.name === 'string' ? response.name : undefined),
+            input: match?.input,
+            path: [i, 'parts', j, 'functionResponse', 'response', field],
+          });
+      });
+    });
+    return slots;
+  },
+  latestQuery(contents) {
+    for (let i = contents.length - 1; i >= 0; i--) {
+      const content = contents[i];
+      if (!isRecord(content) || (content.role !== undefined && content.role !== 'user')) continue;
+      const text = stripReminders(
+        asArray(content.parts)
+          .filter((p): p is Obj => isRecord(p) && typeof p.text === 'string' && p.thought !== true)
+          .map((p) => p.text as string)
+          .join('\n'),
+      );
+      if (text) return text;
+    }
+    return undefined;
+  },
+};
+
 export const FORMATS: Record<MessageFormat, FormatAdapter> = {
   anthropic: anthropicFormat,
   'openai-chat': openaiChatFormat,
   'openai-responses': openaiResponsesFormat,
+  gemini: geminiFormat,
 };
 
 /** A message or item the model wrote: an assistant message, a function call, a reasoning item. */
@@ -154,13 +208,14 @@ export function isModelMessage(message: unknown): boolean {
   if (!isRecord(message)) return false;
   return (
     message.role === 'assistant' ||
+    message.role === 'model' ||
     message.type === 'function_call' ||
     message.type === 'custom_tool_call' ||
     message.type === 'reasoning'
   );
 }
 
-/** Tells the three request shapes apart by the tool-call fields only each one has. */
+/** Tells the request shapes apart by the tool-call fields only each one has. */
 export function detectFormat(messages: readonly unknown[]): MessageFormat {
   const items = messages.filter(isRecord);
   const responsesPart = (m: Obj) =>
@@ -173,5 +228,6 @@ export function detectFormat(messages: readonly unknown[]): MessageFormat {
   )
     return 'openai-responses';
   if (items.some((m) => m.role === 'tool' || Array.isArray(m.tool_calls))) return 'openai-chat';
+  if (items.some((m) => Array.isArray(m.parts) && m.content === undefined)) return 'gemini';
   return 'anthropic';
 }

@@ -1,20 +1,4 @@
-import {
-  RETRIEVE_TOOL_DESCRIPTION as DESCRIPTION,
-  RETRIEVE_TOOL_NAME,
-  RETRIEVE_TOOL_PARAMETERS as PARAMETERS,
-} from '../../core/retrieveAnswer';
-
-export const anthropicRetrieveTool = { name: RETRIEVE_TOOL_NAME, description: DESCRIPTION, input_schema: PARAMETERS };
-export const openaiChatRetrieveTool = {
-  type: 'function',
-  function: { name: RETRIEVE_TOOL_NAME, description: DESCRIPTION, parameters: PARAMETERS },
-};
-export const openaiResponsesRetrieveTool = {
-  type: 'function',
-  name: RETRIEVE_TOOL_NAME,
-  description: DESCRIPTION,
-  parameters: PARAMETERS,
-};
+import { RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 
 /**
  * The request's tools with the retrieve tool appended last. Always last and always the same

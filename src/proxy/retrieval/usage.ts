@@ -1,4 +1,4 @@
-import { normaliseUsage, type ProviderUsage } from '../usageObserver';
+import type { ProviderUsage } from '../usageObserver';
 import { isRecord } from '../../shared/isRecord';
 
 export type Usage = Record<string, unknown>;
@@ -21,7 +21,12 @@ export function addUsage(total: Usage, usage: unknown): Usage {
 export class RoundUsage {
   /** What the client is told: every round's usage added up. */
   readonly summed: Usage = {};
+  /** The model that answered, as the answers name it. */
+  model: string | undefined;
   private readonly rounds: Usage[] = [];
+
+  /** `read` is the dialect's reader of its usage block. */
+  constructor(private readonly read: (usage: unknown, model?: string) => ProviderUsage | undefined) {}
 
   add(usage: unknown): void {
     if (typeof usage !== 'object' || usage === null) return;
@@ -30,10 +35,10 @@ export class RoundUsage {
   }
 
   /** The summed usage in the proxy's shape, with the rounds after the first apart; undefined when no round reported any. */
-  report(model: string | undefined): ProviderUsage | undefined {
+  report(): ProviderUsage | undefined {
     if (this.rounds.length === 0) return undefined;
-    const total = normaliseUsage(this.summed, model);
+    const total = this.read(this.summed, this.model);
     if (!total) return undefined;
-    return { ...total, laterRounds: this.rounds.slice(1).flatMap((round) => normaliseUsage(round, model) ?? []) };
+    return { ...total, laterRounds: this.rounds.slice(1).flatMap((round) => this.read(round, this.model) ?? []) };
   }
 }

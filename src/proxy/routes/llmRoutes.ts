@@ -1,189 +1,156 @@
 import { Router, type Request, type Response } from 'express';
+import { countTokens } from '../../core/tokens';
+import { DEFAULT_GEMINI_UPSTREAM } from '../../shared/defaults';
 import { errorMessage } from '../../shared/errorMessage';
-import { alignAnthropicRequest, alignOpenAIRequest } from '../../core/cacheAligner';
-import type { MessageFormat } from '../../core/messages/formats';
+import { PREVIEW_LENGTH } from '../../store/statsStore';
 import { compressRequestBody, type CompressedRequest, type Conversation } from '../compressRequest';
+import type { Dialect, Provider, Retrieval } from '../dialects/dialect';
+import { conversationRoute } from '../dialects/dialects';
+import { errorBodyFor } from '../errorShape';
 import type { ProxyState } from '../proxyState';
 import { BodyTooLarge, readBody } from '../readBody';
-import { messagesWithRetrieval, type AnthropicRequest } from '../retrieval/anthropicRetrieval';
-import { chatWithRetrieval } from '../retrieval/openaiChatRetrieval';
-import { responsesWithRetrieval } from '../retrieval/responsesRetrieval';
-import {
-  anthropicRetrieveTool,
-  openaiChatRetrieveTool,
-  openaiResponsesRetrieveTool,
-  withRetrieveTool,
-} from '../retrieval/retrieveTool';
+import { answerWithRetrieval } from '../retrieval/retrievalLoop';
+import { estimateSavings } from '../savingsEstimate';
 import { forward, upstreamHeaders, upstreamUrl } from '../upstream';
 import type { ProviderUsage } from '../usageObserver';
-import { estimateSavings } from '../savingsEstimate';
-import { countTokens } from '../../core/tokens';
-import { PREVIEW_LENGTH } from '../../store/statsStore';
-
-type Provider = 'anthropic' | 'openai';
 
 /**
  * The provider APIs: requests that carry a conversation get their tool outputs compressed,
- * everything else under /v1 passes through untouched to the provider it belongs to.
+ * everything else under a provider's prefix passes through untouched to the provider it belongs to.
  */
 export function llmRoutes(state: ProxyState): Router {
   const router = Router();
-  router.post('/v1/messages', conversationRoute(state, 'anthropic', 'anthropic', 'retrieval-loop'));
-  router.post('/v1/messages/count_tokens', conversationRoute(state, 'anthropic', 'anthropic', 'count-only'));
-  router.post('/v1/chat/completions', conversationRoute(state, 'openai', 'openai-chat', 'retrieval-loop'));
-  router.post('/v1/responses', conversationRoute(state, 'openai', 'openai-responses', 'retrieval-loop'));
-  router.all('/v1/{*rest}', async (req, res) => {
+  router.post('/{*rest}', async (req, res, next) => {
+    const route = conversationRoute(req.path, queryOf(req));
+    if (!route) return next();
+    await answerConversation(state, route.dialect, route.retrieval, req, res);
+  });
+  router.all(['/v1/{*rest}', '/v1beta/{*rest}', '/v1alpha/{*rest}'], async (req, res) => {
     const body = await bodyOrReply(req, res, state);
     if (body) await forward(req, res, { upstream: upstreamFor(state, providerOf(req)), body, rewritten: false });
   });
   return router;
 }
 
-/**
- * Whether the route offers the model the retrieve tool and answers its calls, or only counts
- * (count_tokens: the client asks what its own request costs, and sent no such tool).
- */
-type Retrieval = 'count-only' | 'retrieval-loop';
+const queryOf = (req: Request) => new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
 
-function conversationRoute(state: ProxyState, provider: Provider, format: MessageFormat, retrieval: Retrieval) {
-  return async (req: Request, res: Response) => {
-    const started = performance.now();
-    const raw = await bodyOrReply(req, res, state);
-    if (!raw) return;
-    state.totals.requests++;
-    const retrievalsBefore = state.totals.retrievals;
-    let compressed: CompressedRequest | undefined;
-    let conversation: Conversation | undefined;
-    let failure: string | undefined;
-    if (state.compressionEnabled && raw.length > 0) {
-      const compression = await compressRequestBody(format, raw, req.headers['content-encoding'], state);
-      if (compression.outcome === 'compressed') {
-        compressed = compression.request;
-        conversation = compressed.parsed;
-        state.totals.compressedRequests++;
-        state.totals.tokensBefore += compressed.tokensBefore;
-        state.totals.tokensAfter += compressed.tokensAfter;
-        state.totals.compressedItems += compressed.items.filter((i) => i.compressed && !i.cached).length;
-        if (compressed.checkpoint) state.totals.checkpoints++;
-      } else {
-        conversation = compression.parsed;
-        if (compression.outcome === 'failed') {
-          failure = `compression skipped for ${req.path}: ${compression.reason}`;
-          state.recordFailure(failure);
-        }
-      }
-    }
-
-    // Without a readable conversation (compression off, or a body it could not read) the request
-    // goes as it came; so does one that cannot be aligned or given the retrieve tool.
-    const upstream = upstreamFor(state, provider);
-    let usage: ProviderUsage | undefined;
-    const send = conversation && rewritten(conversation);
-    if (send) usage = await send();
-    else usage = await forward(req, res, { upstream, body: raw, rewritten: false });
-
-    function rewritten(parsed: Conversation): (() => Promise<ProviderUsage | undefined>) | undefined {
-      try {
-        return rewrite(parsed);
-      } catch (error) {
-        failure = `request sent unchanged for ${req.path}: ${errorMessage(error)}`;
+async function answerConversation(
+  state: ProxyState,
+  dialect: Dialect,
+  retrieval: Retrieval,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const started = performance.now();
+  const raw = await bodyOrReply(req, res, state);
+  if (!raw) return;
+  state.totals.requests++;
+  const retrievalsBefore = state.totals.retrievals;
+  let compressed: CompressedRequest | undefined;
+  let conversation: Conversation | undefined;
+  let failure: string | undefined;
+  if (state.compressionEnabled && raw.length > 0) {
+    const compression = await compressRequestBody(dialect, raw, req.headers['content-encoding'], state);
+    if (compression.outcome === 'compressed') {
+      compressed = compression.request;
+      conversation = compressed.parsed;
+      state.totals.compressedRequests++;
+      state.totals.tokensBefore += compressed.tokensBefore;
+      state.totals.tokensAfter += compressed.tokensAfter;
+      state.totals.compressedItems += compressed.items.filter((i) => i.compressed && !i.cached).length;
+      if (compressed.checkpoint) state.totals.checkpoints++;
+    } else {
+      conversation = compression.parsed;
+      if (compression.outcome === 'failed') {
+        failure = `compression skipped for ${req.path}: ${compression.reason}`;
         state.recordFailure(failure);
-        compressed = undefined;
-        conversation = undefined;
-        return undefined;
       }
     }
+  }
 
-    /** The aligned request with the retrieve tool, built now (a bad shape throws here, before anything is sent). */
-    function rewrite(parsed: Conversation): () => Promise<ProviderUsage | undefined> {
-      if (format === 'anthropic') {
-        const aligned = alignAnthropicRequest(parsed as AnthropicRequest['body']);
-        if (retrieval === 'count-only') {
-          const body = Buffer.from(JSON.stringify(aligned));
-          return () => forward(req, res, { upstream, body, rewritten: true });
-        }
-        const body = { ...aligned, tools: withRetrieveTool(parsed.tools, anthropicRetrieveTool) };
-        const url = upstreamUrl(upstream, req.originalUrl);
-        const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
-        return () => messagesWithRetrieval({ res, state, url, headers, body });
-      }
-      const url = upstreamUrl(upstream, req.originalUrl);
-      const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
-      const aligned = alignOpenAIRequest(parsed, format);
-      if (format === 'openai-chat') {
-        const body = {
-          ...aligned,
-          messages: aligned.messages as unknown[],
-          tools: withRetrieveTool(parsed.tools, openaiChatRetrieveTool),
-        };
-        return () => chatWithRetrieval({ res, state, url, headers, body });
-      }
-      const body = {
-        ...aligned,
-        input: aligned.input as unknown[],
-        tools: withRetrieveTool(parsed.tools, openaiResponsesRetrieveTool),
-      };
-      return () => responsesWithRetrieval({ res, state, url, headers, body });
+  // Without a readable conversation (compression off, or a body it could not read) the request
+  // goes as it came; so does one that cannot be aligned or given the retrieve tool.
+  const upstream = upstreamFor(state, dialect.provider);
+  let send: (() => Promise<ProviderUsage | undefined>) | undefined;
+  if (conversation) {
+    try {
+      send = rewritten(conversation);
+    } catch (error) {
+      failure = `request sent unchanged for ${req.path}: ${errorMessage(error)}`;
+      state.recordFailure(failure);
+      compressed = undefined;
+      conversation = undefined;
     }
-    if (req.path.endsWith('/count_tokens')) return;
-    const model = usage?.model ?? modelOf(conversation ?? raw);
-    const saved = (compressed?.items ?? [])
+  }
+  const usage = send
+    ? await send()
+    : await forward(req, res, { upstream, body: raw, rewritten: false, readUsage: dialect.readUsage });
+
+  /** The rewritten request, built now (a bad shape throws here, before anything is sent). */
+  function rewritten(parsed: Conversation): () => Promise<ProviderUsage | undefined> {
+    const body = dialect.rewrite(parsed, retrieval);
+    if (retrieval === 'count-only') {
+      const bytes = Buffer.from(JSON.stringify(body));
+      return () => forward(req, res, { upstream, body: bytes, rewritten: true, readUsage: dialect.readUsage });
+    }
+    const url = upstreamUrl(upstream, req.originalUrl);
+    const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
+    return () => answerWithRetrieval(dialect, { res, state, url, headers, body });
+  }
+
+  if (retrieval === 'count-only') return;
+  const model = usage?.model ?? modelOf(conversation ?? raw);
+  const saved = (compressed?.items ?? [])
+    .filter((i) => i.compressed)
+    .map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
+  const savings =
+    usage &&
+    estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(dialect) : 0, compressed?.rewrittenTokens);
+  state.recordRequest(
+    {
+      at: Date.now(),
+      provider: dialect.provider,
+      path: req.path,
+      status: res.statusCode,
+      model,
+      tokensBefore: compressed?.tokensBefore ?? 0,
+      tokensAfter: compressed?.tokensAfter ?? 0,
+      inputTokens: usage?.input,
+      outputTokens: usage?.output,
+      cacheReadTokens: usage?.cacheRead,
+      cacheWriteTokens: usage?.cacheWrite,
+      latencyMs: performance.now() - started,
+      retrievals: state.totals.retrievals - retrievalsBefore,
+      failure,
+      savings,
+      checkpoint: compressed?.checkpoint,
+    },
+    (compressed?.items ?? [])
       .filter((i) => i.compressed)
-      .map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
-    const savings =
-      usage &&
-      estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(format) : 0, compressed?.rewrittenTokens);
-    state.recordRequest(
-      {
-        at: Date.now(),
-        provider,
-        path: req.path,
-        status: res.statusCode,
-        model,
-        tokensBefore: compressed?.tokensBefore ?? 0,
-        tokensAfter: compressed?.tokensAfter ?? 0,
-        inputTokens: usage?.input,
-        outputTokens: usage?.output,
-        cacheReadTokens: usage?.cacheRead,
-        cacheWriteTokens: usage?.cacheWrite,
-        latencyMs: performance.now() - started,
-        retrievals: state.totals.retrievals - retrievalsBefore,
-        failure,
-        savings,
-        checkpoint: compressed?.checkpoint,
-      },
-      (compressed?.items ?? [])
-        .filter((i) => i.compressed)
-        .map((i) => ({
-          hash: i.hash,
-          tool: i.tool,
-          kind: i.kind,
-          tokensBefore: i.tokensBefore,
-          tokensAfter: i.tokensAfter,
-          preview: state.store.preview(i.hash, PREVIEW_LENGTH),
-        })),
-    );
-  };
+      .map((i) => ({
+        hash: i.hash,
+        tool: i.tool,
+        kind: i.kind,
+        tokensBefore: i.tokensBefore,
+        tokensAfter: i.tokensAfter,
+        preview: state.store.preview(i.hash, PREVIEW_LENGTH),
+      })),
+  );
 }
 
-const RETRIEVE_TOOLS = {
-  anthropic: anthropicRetrieveTool,
-  'openai-chat': openaiChatRetrieveTool,
-  'openai-responses': openaiResponsesRetrieveTool,
-} satisfies Record<MessageFormat, unknown>;
-const retrieveToolSizes = new Map<MessageFormat, number>();
+const retrieveToolSizes = new Map<Dialect, number>();
 
 /** Tokens the retrieve tool's definition adds to every request it is sent with. */
-function retrieveToolTokens(format: MessageFormat): number {
-  let tokens = retrieveToolSizes.get(format);
+function retrieveToolTokens(dialect: Dialect): number {
+  let tokens = retrieveToolSizes.get(dialect);
   if (tokens === undefined) {
-    tokens = countTokens(JSON.stringify(RETRIEVE_TOOLS[format]));
-    retrieveToolSizes.set(format, tokens);
+    tokens = countTokens(JSON.stringify(dialect.retrieveTool));
+    retrieveToolSizes.set(dialect, tokens);
   }
   return tokens;
 }
 
-/** The model named in the request, for pricing when the answer did not say. */
+/** The model named in the request (or, for Gemini, its path), for pricing when the answer did not say. */
 function modelOf(body: Buffer | Record<string, unknown>): string | undefined {
   if (!Buffer.isBuffer(body)) return typeof body.model === 'string' ? body.model : undefined;
   return /"model"\s*:\s*"([^"]{1,100})"/.exec(body.subarray(0, 4096).toString('utf8'))?.[1];
@@ -193,23 +160,29 @@ async function bodyOrReply(req: Request, res: Response, state: ProxyState): Prom
   try {
     return await readBody(req, state.config.bodyLimit);
   } catch (error) {
-    if (error instanceof BodyTooLarge) {
-      res.status(413).json({
-        type: 'error',
-        error: {
-          type: 'request_too_large',
-          message: `Headroom accepts request bodies up to ${Math.round(error.limit / 1024 / 1024)} MB.`,
-        },
-      });
-    } else {
-      res.destroy();
-    }
+    if (error instanceof BodyTooLarge)
+      res
+        .status(413)
+        .json(
+          errorBodyFor(
+            req.path,
+            `Headroom accepts request bodies up to ${Math.round(error.limit / 1024 / 1024)} MB.`,
+            'request_too_large',
+          ),
+        );
+    else res.destroy();
     return undefined;
   }
 }
 
-/** Anthropic's clients always send anthropic-version; OpenAI's never do. */
+/** Anthropic's clients always send anthropic-version, Google's an x-goog-api-key or a versioned model path; OpenAI's neither. */
 function providerOf(req: Request): Provider {
+  if (
+    req.headers['x-goog-api-key'] !== undefined ||
+    /^\/v1(alpha|beta)\//.test(req.path) ||
+    /^\/v1\/models\/[^/]+:/.test(req.path)
+  )
+    return 'gemini';
   return req.headers['anthropic-version'] !== undefined ||
     req.path.startsWith('/v1/messages') ||
     req.path.startsWith('/v1/complete')
@@ -218,5 +191,7 @@ function providerOf(req: Request): Provider {
 }
 
 function upstreamFor(state: ProxyState, provider: Provider): string {
-  return provider === 'anthropic' ? state.config.anthropicUpstream : state.config.openaiUpstream;
+  const { config } = state;
+  if (provider === 'gemini') return config.geminiUpstream ?? DEFAULT_GEMINI_UPSTREAM;
+  return provider === 'anthropic' ? config.anthropicUpstream : config.openaiUpstream;
 }
