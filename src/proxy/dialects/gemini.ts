@@ -175,9 +175,17 @@ class GeminiStreamRelay implements StreamRelay {
     }
     this.usage.add(roundUsage);
     const answer = { candidates: [{ content: { role: 'model', parts } }], usageMetadata: roundUsage };
-    if (parts.some(isRetrieve) && !lastRound) return answer;
+    const visible = (candidateOf(last ?? {})?.content?.parts ?? []).filter((part) => !isCall(part));
+    if (parts.some(isRetrieve) && !lastRound) {
+      // The round's last words go out without its finish reason: the answer goes on.
+      if (last && visible.length > 0) {
+        const [candidate] = withParts(last, visible, undefined).candidates as Json[];
+        delete candidate.finishReason;
+        await this.write(dataEvent({ ...last, candidates: [candidate], usageMetadata: undefined }));
+      }
+      return answer;
+    }
     if (last) {
-      const visible = (candidateOf(last)?.content?.parts ?? []).filter((part) => !isCall(part));
       const summed = this.rounds === 1 ? last.usageMetadata : this.usage.summed;
       await this.write(dataEvent(withParts(last, [...visible, ...this.held], summed)));
     }
