@@ -1,7 +1,8 @@
 // Installs the real clients the end-to-end tests drive, from the npm registry, into .e2e-tools/:
-// code-server (the real VS Code workbench, served on loopback), the Node 24 it needs, and the
+// code-server (the real VS Code workbench, served on loopback), the Node 24 it needs, the
 // Claude Code CLI (a 380 MB native binary, so it is not a devDependency every `npm install`
-// would fetch). Idempotent per tool: one already installed at its version is left alone (a
+// would fetch), the Codex and Gemini CLIs, and the providers' SDKs (they need Node 22 or later,
+// so the tests run them on this Node 24 rather than on the project's Node). Idempotent per tool: one already installed at its version is left alone (a
 // second `npm install` in its folder would prune what its install script put beside it).
 // Debian's chromium and the headers code-server's native modules build against are installed
 // by .ci/run (apt-get), since npm cannot provide them.
@@ -29,31 +30,34 @@ const allowScripts = {
   kerberos: true,
   'native-watchdog': true,
   '@anthropic-ai/claude-code': true,
+  '@openai/codex': true,
 };
 
 /**
- * Installs `pkg@version` into its own folder (fresh) unless the manifest says that version is
- * there and its binary exists; records the version and binary path in the manifest.
+ * Installs `pkg@version` (or several packages, `pkg` a list and `version` their joined specs)
+ * into its own folder (fresh) unless the manifest says that version is there and its binary
+ * exists; records the version and binary path in the manifest.
  */
 function tool({ key, binKey, pkg, version, folder, bin, node = process.execPath, env = process.env, hint }) {
+  const specs = Array.isArray(pkg) ? pkg : [`${pkg}@${version}`];
   const dir = join(root, folder);
   const binary = join(dir, bin);
   if (manifest[key] === version && manifest[binKey] === binary && existsSync(binary)) return binary;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, allowScripts }));
-  console.log(`e2e tools: installing ${pkg}@${version} into ${dir}`);
+  console.log(`e2e tools: installing ${specs.join(' ')} into ${dir}`);
   try {
-    execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${version}`], {
+    execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
       cwd: dir,
       stdio: 'inherit',
       env,
     });
   } catch (error) {
-    if (hint) console.error(`e2e tools: ${pkg} did not install. ${hint}`);
+    if (hint) console.error(`e2e tools: ${specs.join(' ')} did not install. ${hint}`);
     throw error;
   }
-  if (!existsSync(binary)) throw new Error(`${pkg}@${version} did not install its binary at ${binary}`);
+  if (!existsSync(binary)) throw new Error(`${specs.join(' ')} did not install ${binary}`);
   Object.assign(manifest, { [key]: version, [binKey]: binary });
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   return binary;
@@ -92,6 +96,39 @@ tool({
   version: '2.1.331',
   folder: 'claude-code',
   bin: 'node_modules/@anthropic-ai/claude-code/bin/claude.exe',
+  node: nodeBin,
+  env,
+});
+// Codex's launcher picks this platform's native binary from its optional dependencies.
+tool({
+  key: 'codex',
+  binKey: 'codexBin',
+  pkg: '@openai/codex',
+  version: '0.171.0',
+  folder: 'codex',
+  bin: 'node_modules/@openai/codex/bin/codex.js',
+  node: nodeBin,
+  env,
+});
+tool({
+  key: 'geminiCli',
+  binKey: 'geminiBin',
+  pkg: '@google/gemini-cli',
+  version: '0.61.0',
+  folder: 'gemini-cli',
+  bin: 'node_modules/@google/gemini-cli/bundle/gemini.js',
+  node: nodeBin,
+  env,
+});
+// The providers' official SDKs, which the SDK tests drive through the proxy.
+const sdks = ['openai@7.59.0', '@anthropic-ai/sdk@1.15.0', '@google/genai@3.3.0'];
+tool({
+  key: 'sdks',
+  binKey: 'sdkModules',
+  pkg: sdks,
+  version: sdks.join(' '),
+  folder: 'sdks',
+  bin: 'node_modules',
   node: nodeBin,
   env,
 });

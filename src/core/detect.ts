@@ -106,7 +106,8 @@ function isSearchOutput(lines: string[]): boolean {
     return m !== null && pathLike(m[1]) && !/^\d{4}-\d\d-\d\d/.test(line) && !isClockTime(m);
   };
   if (passing(lines, 0.6, isGrepLine) >= 2) return true;
-  const isHeadingMatch = (line: string) => SEARCH_HEADING_MATCH.test(line);
+  // A date (`2026-11-24 …`) starts a log line, not a match on line 2026.
+  const isHeadingMatch = (line: string) => SEARCH_HEADING_MATCH.test(line) && !/^\d{4}-\d\d-\d\d/.test(line);
   const isHeading = (line: string) => !isHeadingMatch(line) && pathLike(line) && !/\s/.test(line.trim());
   if (passing(lines, 0.8, (line) => isHeadingMatch(line) || isHeading(line)) === -1) return false;
   return lines.some(isHeading) && lines.filter(isHeadingMatch).length >= 2;

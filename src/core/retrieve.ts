@@ -73,14 +73,13 @@ export async function selectFromOriginal(
   if (!wantsPart)
     return { ...base, content: original.content, matched: units.length, offset: 0, returned: units.length };
 
+  // With a query, matches are paged best first (the page shown in the original's order), so
+  // the line a query names is on the first page however many lines share its other words.
   let indices = units.map((_, i) => i);
-  if (options.query?.trim()) {
-    const scores = await scorer.score(options.query, units);
-    indices = topRelevant(scores, units.length, 0.25).sort((a, b) => a - b);
-  }
+  if (options.query?.trim()) indices = topRelevant(await scorer.score(options.query, units), units.length, 0.25);
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const limit = Math.max(0, Math.floor(options.limit ?? (options.query?.trim() ? DEFAULT_QUERY_LIMIT : units.length)));
-  const selected = indices.slice(offset, offset + limit);
+  const selected = indices.slice(offset, offset + limit).sort((a, b) => a - b);
   const content = rows
     ? `[${selected.map((i) => units[i]).join(',')}]`
     : withTableHeader(original, units, selected)

@@ -43,6 +43,13 @@ describe('content detection', () => {
     }
   });
 
+  it("reads a dated log inside an agent's tag wrapper (Gemini CLI's shell output) as a log, not as ripgrep --heading", () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `2026-11-24 10:00:00 INFO worker ${i} processed batch ${i * 7}`);
+    const wrapped = `<untrusted_context>\nOutput: ${lines.join('\n')}\nProcess Group PGID: 2485\n</untrusted_context>`;
+    assert.equal(detectKind(wrapped).kind, 'log');
+    assert.equal(detectKind('src/a.ts\n12:const a = 1;\n40-const b = 2;\nsrc/b.ts\n7:return a;').kind, 'search');
+  });
+
   it('still reads ripgrep --column output, and paths that end in digits, as search results', () => {
     assert.equal(
       detectKind('src/a.ts:12:5:const a = 1;\nsrc/b.ts:40:17:const b = 2;\nsrc/c.ts:7:3:  return a + b;').kind,

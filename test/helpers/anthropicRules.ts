@@ -32,8 +32,9 @@ export function anthropicRequestError(body: unknown): string | undefined {
   }
 
   for (const [i, message] of messages.entries()) {
-    if (message.role !== 'user' && message.role !== 'assistant')
-      return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    // Claude Code puts its environment in a `system` message between the turns.
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system')
+      return `messages.${i}.role: Input should be 'user', 'assistant' or 'system'`;
     const blocks = blocksOf(message);
     if (blocks.length === 0 && message.role === 'user')
       return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;

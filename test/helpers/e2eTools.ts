@@ -9,6 +9,12 @@ export interface E2eTools {
   codeServerBin: string;
   /** The Claude Code CLI's native binary. */
   claudeBin: string;
+  /** The Codex CLI's launcher (a Node script that runs its native binary). */
+  codexBin: string;
+  /** The Gemini CLI's bundle, run with nodeBin. */
+  geminiBin: string;
+  /** node_modules holding the OpenAI, Anthropic and Google Gen AI SDKs. */
+  sdkModules: string;
 }
 
 let tools: E2eTools | undefined;
@@ -22,7 +28,7 @@ export function e2eTools(): E2eTools {
       'The end-to-end tools are not installed: run `node scripts/e2eTools.mjs` (`npm test` and `npm run test:e2e` do it first).',
     );
   }
-  if (!tools.claudeBin)
-    throw new Error('.e2e-tools predates the Claude Code CLI: run `node scripts/e2eTools.mjs` again.');
+  if (!tools.claudeBin || !tools.codexBin || !tools.geminiBin || !tools.sdkModules)
+    throw new Error('.e2e-tools predates some of the clients: run `node scripts/e2eTools.mjs` again.');
   return tools;
 }

@@ -27,7 +27,7 @@ const SCHEMA_FIELDS = new Set([
   'minLength',
   'maxLength',
 ]);
-const PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 function schemaError(schema: unknown, at: string): string | undefined {
   if (typeof schema !== 'object' || schema === null) return undefined;

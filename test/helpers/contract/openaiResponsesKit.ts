@@ -132,7 +132,9 @@ export const openaiResponsesKit: ApiKit = {
         outputs.push({
           callId: String(item.call_id),
           name: names.get(String(item.call_id)) ?? '',
-          text: String(item.output),
+          text: Array.isArray(item.output)
+            ? (item.output as Json[]).map((p) => String(p.text ?? '')).join('\n')
+            : String(item.output),
         });
     }
     return { outputs, tools: openaiResponsesKit.toolNames(body) };

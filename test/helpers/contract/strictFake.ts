@@ -31,10 +31,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * One fake upstream for every API of the contract suite: each request is checked against its
  * API's documented rules (a broken rule gets the API's 400), then answered by the fake model
- * in that API's shapes. Headers steer it: `x-fake-script` (the model's behaviour),
+ * in that API's shapes. Headers steer it: `x-fake-script` (the model's behaviour, else the
+ * `script` it was started with),
  * `x-fake-status` (an error answer), `x-fake-delay-ms` (a pause between stream events).
  */
-export async function startStrictFake(kits: readonly ApiKit[]): Promise<StrictFake> {
+export async function startStrictFake(kits: readonly ApiKit[], options: { script?: string } = {}): Promise<StrictFake> {
   const requests: StrictRequest[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -77,7 +78,11 @@ export async function startStrictFake(kits: readonly ApiKit[]): Promise<StrictFa
     if (record.rejected) return answer(400, kit.errorBody(400, record.rejected));
 
     const stream = body.stream === true || url.pathname.endsWith(':streamGenerateContent');
-    const turn = fakeModelTurn(String(req.headers['x-fake-script'] ?? 'answer'), kit.view(body), number);
+    const turn = fakeModelTurn(
+      String(req.headers['x-fake-script'] ?? options.script ?? 'answer'),
+      kit.view(body),
+      number,
+    );
     const events = kit.respond(turn, body, stream, number);
     if (!stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${number}` });
