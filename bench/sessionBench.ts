@@ -60,6 +60,8 @@ interface SessionResult {
   checked: number;
   missing: Array<MissingString & { retrievable: boolean }>;
   claimedDollars: number;
+  /** Deliberate, counted cache breaks the proxy made (history checkpoints), as its stats report them. */
+  checkpoints: number;
   items: { listed: number; distinct: number };
   priceUnknown: boolean;
   /** What the fake API said when it refused a request, in either lane. */
@@ -269,6 +271,7 @@ async function replay(session: Session): Promise<SessionResult> {
     checked: 0,
     missing: [],
     claimedDollars: 0,
+    checkpoints: 0,
     items: { listed: 0, distinct: 0 },
     priceUnknown: false,
     rejections: [],
@@ -350,8 +353,11 @@ async function replay(session: Session): Promise<SessionResult> {
       body = nextBody;
     }
     result.toolOutputShare = promptTokens ? toolTokens / promptTokens : 0;
-    const stats = (await getJson(`${headroom.url}/headroom/stats`)) as { allTime: { dollarsSaved: number } };
+    const stats = (await getJson(`${headroom.url}/headroom/stats`)) as {
+      allTime: { dollarsSaved: number; checkpoints: number };
+    };
     result.claimedDollars = stats.allTime.dollarsSaved;
+    result.checkpoints = stats.allTime.checkpoints;
     result.items = await listedItems(headroom.url);
     result.rejections = [...direct.rejected, ...proxied.rejected];
   } finally {
@@ -415,6 +421,8 @@ function report(results: SessionResult[]): string {
         sum((r) => r.requests),
       ),
     claimed: sum((r) => r.claimedDollars),
+    checkpoints: sum((r) => r.checkpoints),
+    unplannedBreaks: sum((r) => Math.max(0, r.proxy.brokenPrefixes - r.checkpoints - r.direct.brokenPrefixes)),
   };
   const saved = (d: Lane, p: Lane) =>
     `${usd(d.dollars - p.dollars)} (${pct(d.dollars ? (d.dollars - p.dollars) / d.dollars : 0)})`;
@@ -428,7 +436,7 @@ function report(results: SessionResult[]): string {
     usd(r.proxy.dollars),
     saved(r.direct, r.proxy),
     usd(r.claimedDollars),
-    `${r.direct.brokenPrefixes} / ${r.proxy.brokenPrefixes}`,
+    `${r.direct.brokenPrefixes} / ${r.proxy.brokenPrefixes} (${r.checkpoints})`,
     `${percentile(r.addedMs, 50).toFixed(1)} / ${percentile(r.addedMs, 95).toFixed(1)}`,
   ]);
   sessionRows.push([
@@ -441,7 +449,7 @@ function report(results: SessionResult[]): string {
     usd(totals.proxy.dollars),
     `**${saved(totals.direct, totals.proxy)}**`,
     usd(totals.claimed),
-    `${totals.direct.brokenPrefixes} / ${totals.proxy.brokenPrefixes}`,
+    `${totals.direct.brokenPrefixes} / ${totals.proxy.brokenPrefixes} (${totals.checkpoints})`,
     `${percentile(allMs, 50).toFixed(1)} / ${percentile(allMs, 95).toFixed(1)}`,
   ]);
 
@@ -494,7 +502,7 @@ function report(results: SessionResult[]): string {
         'proxy $',
         'saved',
         'stats claim',
-        'prefix breaks direct / proxy',
+        'prefix breaks direct / proxy (checkpoints)',
         'added ms p50 / p95',
       ],
       sessionRows,
@@ -502,6 +510,7 @@ function report(results: SessionResult[]): string {
     '',
     `Dollars by part, plain input / cache writes / cache reads: direct ${usd(totals.direct.uncachedDollars)} / ${usd(totals.direct.writeDollars)} / ${usd(totals.direct.readDollars)}, through the proxy ${usd(totals.proxy.uncachedDollars)} / ${usd(totals.proxy.writeDollars)} / ${usd(totals.proxy.readDollars)}.`,
     `Billed input through the proxy is ${pct(totals.direct.dollars ? 1 - totals.proxy.dollars / totals.direct.dollars : 0)} lower than direct; /headroom/stats claimed ${usd(totals.claimed)} saved against ${usd(totals.direct.dollars - totals.proxy.dollars)} billed.`,
+    `Prefix breaks through the proxy beyond its counted checkpoints and the direct lane's own: ${totals.unplannedBreaks}.`,
     `Requests the fake API rejected: ${rejected}${rejected ? ` (direct ${totals.direct.rejected}, proxy ${totals.proxy.rejected}: ${reasons.join('; ')})` : ''}. Answers that reached the client differently through the proxy: ${differ}.`,
     `The panel's item list: ${items.reduce((s, i) => s + i.listed, 0)} rows for ${items.reduce((s, i) => s + i.distinct, 0)} distinct outputs.${unknown.length ? ` Price unknown for: ${unknown.join(', ')}.` : ''}`,
     '',

@@ -89,13 +89,18 @@ function withNote(message: Obj, note: string, partType: string): Obj {
 /**
  * Aligns an Anthropic Messages request body. Returns a new body that shares everything it
  * did not change with the input, or the input itself when its system prompt holds nothing
- * volatile. The same system bytes go out whatever the request ends with: the note joins the
- * last user message, which comes after every breakpoint but an assistant prefill's.
+ * volatile. The same system bytes go out whatever the request ends with: the note ends the
+ * last message (a user turn, or the `system` message Claude Code sends after it), after every
+ * breakpoint; after an assistant prefill, it ends the last user message instead.
  */
 export function alignAnthropicRequest<T extends Obj>(body: T): T {
   const { system, messages } = body;
   if (!Array.isArray(messages)) return body;
-  const target = lastIndexOfRole(messages, 'user');
+  const last = messages[messages.length - 1];
+  const target =
+    isRecord(last) && (last.role === 'user' || last.role === 'system')
+      ? messages.length - 1
+      : lastIndexOfRole(messages, 'user');
   if (target < 0) return body;
   const systemTexts =
     typeof system === 'string' ? [system] : Array.isArray(system) ? system.filter(isTextBlock).map((b) => b.text) : [];

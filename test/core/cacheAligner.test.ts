@@ -67,6 +67,61 @@ describe('CacheAligner', () => {
     assert.match(JSON.stringify(prefill[0]), /Fix the build\..*⟦1⟧ = 2026-11-24T09:01:00Z/);
   });
 
+  it('keeps every cached prefix of a Claude Code session, whose requests end in a system message or a prefill', () => {
+    type Block = { type: string; text?: string; cache_control?: unknown; [k: string]: unknown };
+    type Message = { role: string; content: Block[] };
+    type Request = { system: Block[]; messages: Message[] };
+    const breakpoint = { cache_control: { type: 'ephemeral' } };
+    const environment = (n: number): Message => ({
+      role: 'system',
+      content: [{ type: 'text', text: `# Environment\nPrimary working directory: /work (turn ${n})`, ...breakpoint }],
+    });
+    // The first user message keeps a breakpoint; Claude Code's other one sits on the newest message.
+    const history: Message[] = [{ role: 'user', content: [{ type: 'text', text: 'Fix the build.', ...breakpoint }] }];
+    const turns: Request[] = [];
+    for (let n = 0; n < 6; n++) {
+      const date = n < 3 ? '2026-11-24' : '2026-11-25';
+      const system = [{ type: 'text', text: `You are Claude Code. Today is ${date}.`, ...breakpoint }];
+      const end = n === 4 ? { role: 'assistant', content: [{ type: 'text', text: 'Sure,' }] } : environment(n);
+      turns.push({ system, messages: [...history, end] });
+      history.push(
+        { role: 'assistant', content: [{ type: 'tool_use', id: `t${n}`, name: 'Bash', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${n}`, content: `ok ${n}` }] },
+      );
+    }
+    const blocksOf = (request: Request) => [
+      ...request.system.map((b) => JSON.stringify(b)),
+      ...request.messages.flatMap((m) => m.content.map((b) => m.role + JSON.stringify(b))),
+    ];
+    /** The breakpoints of one request whose prefix the next request repeats: what it reads from the cache. */
+    const hits = (previous: Request, next: Request) => {
+      const [before, after] = [blocksOf(previous), blocksOf(next)];
+      return before.flatMap((block, i) =>
+        block.includes('"cache_control"') && before.slice(0, i + 1).every((b, k) => after[k] === b) ? [i] : [],
+      );
+    };
+    const aligned = turns.map((t) => alignAnthropicRequest(t));
+    for (let n = 1; n < turns.length; n++) {
+      const direct = hits(turns[n - 1], turns[n]);
+      const through = hits(aligned[n - 1], aligned[n]);
+      assert.ok(
+        direct.every((i) => through.includes(i)),
+        `turn ${n}: every prefix the direct lane keeps is kept`,
+      );
+      assert.ok(
+        through.includes(0) && through.includes(1),
+        `turn ${n}: system prompt and first message read from the cache`,
+      );
+    }
+    assert.equal(hits(turns[2], turns[3]).length, 0, 'the date change breaks every prefix of the direct lane');
+    for (const [n, request] of aligned.entries()) {
+      const blocks = blocksOf(request);
+      const note = blocks.findIndex((b) => b.includes('<headroom-values>'));
+      const lastBreakpoint = blocks.map((b) => b.includes('"cache_control"')).lastIndexOf(true);
+      assert.ok(note > lastBreakpoint, `turn ${n}: the note comes after the last breakpoint`);
+    }
+  });
+
   it('numbers a value that repeats with one placeholder and leaves ordinary numbers alone', () => {
     const { texts, values } = alignTexts(['at 12:30:01 and again at 12:30:01, build 42, version 2.1.3']);
     assert.equal(texts[0], 'at ⟦1⟧ and again at ⟦1⟧, build 42, version 2.1.3');
