@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { CONTENT_KINDS } from '../core/types';
-import type { SavingsReport, SharedEntry } from '../proxy/api';
+import { savingsReportSchema, type SavingsReport, type SharedEntry } from '../proxy/api';
 import { answerRetrieve } from '../core/retrieveAnswer';
 import { formatDollars, formatPercent, formatTokens } from '../shared/format';
 import type { StoreSession } from './storeSession';
@@ -30,37 +30,6 @@ const compressionShape = {
   tokensBefore: z.number(),
   tokensAfter: z.number(),
   markerHashes: z.array(z.string()).describe('Hashes named in the compressed text\'s "retrieve hash=…" markers.'),
-};
-
-const summaryShape = z.object({
-  requests: z.number(),
-  compressedItems: z.number(),
-  tokensBefore: z.number(),
-  tokensAfter: z.number(),
-  tokensSaved: z.number(),
-  compression: z.number(),
-  dollarsSaved: z.number().describe('Net dollars saved on the bill, the prompt cache counted.'),
-  dollarsGross: z.number(),
-  retrieveToolDollars: z.number(),
-  retrievalDollars: z.number(),
-  unpricedRequests: z.number(),
-  checkpoints: z.number(),
-  pricesAsOf: z.string(),
-  tokenCounts: z.string(),
-  cacheHitRate: z.number().nullable(),
-  retrievals: z.number(),
-  failures: z.number(),
-});
-const savingsBy = z.array(z.object({ key: z.string(), tokensSaved: z.number(), items: z.number() }));
-const statsShape = {
-  source: z
-    .enum(['proxy', 'store'])
-    .describe('"proxy" when a running Headroom proxy answered, "store" when the store was read directly.'),
-  compression: z.boolean().nullable().describe('Whether the proxy compresses now; null when no proxy runs.'),
-  allTime: summaryShape,
-  byKind: savingsBy,
-  byTool: savingsBy,
-  store: z.object({ originals: z.number(), bytes: z.number(), compressions: z.number() }),
 };
 
 /** Registers Headroom's tools; each call reaches the store through `session`. `agentName` names the client for shared-context provenance. */
@@ -124,7 +93,7 @@ export function registerHeadroomTools(server: McpServer, session: StoreSession, 
       title: 'Headroom savings',
       description:
         'Reports what Headroom has saved: tokens and dollars, compression by content kind and by tool, the prompt-cache hit rate and how often originals were retrieved.',
-      outputSchema: statsShape,
+      outputSchema: savingsReportSchema.shape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async () => {

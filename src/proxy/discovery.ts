@@ -1,15 +1,17 @@
 import { readFileSync, rmSync } from 'node:fs';
+import * as z from 'zod/mini';
 import { ENGINE_VERSION } from '../core/engineVersion';
 import { FileLock } from '../store/fileLock';
 import { writeFileAtomicSync } from '../store/atomicWrite';
 
 /** What a running proxy says about itself, next to the store it holds. */
-export interface ProxyDiscovery {
-  url: string;
-  port: number;
-  pid: number;
-  engineVersion: number;
-}
+const discoverySchema = z.object({
+  url: z.url(),
+  port: z.number(),
+  pid: z.number(),
+  engineVersion: z.number(),
+});
+export type ProxyDiscovery = z.infer<typeof discoverySchema>;
 
 /** The discovery file of the proxy that holds `storeFile`. */
 export function discoveryPath(storeFile: string): string {
@@ -28,8 +30,8 @@ export function removeDiscovery(storeFile: string): void {
 /** The proxy holding `storeFile`, if its discovery file names the given pid (the lock holder). */
 export function readDiscovery(storeFile: string, pid: number): ProxyDiscovery | undefined {
   try {
-    const info = JSON.parse(readFileSync(discoveryPath(storeFile), 'utf8')) as ProxyDiscovery;
-    return info.pid === pid && typeof info.url === 'string' ? info : undefined;
+    const info = discoverySchema.safeParse(JSON.parse(readFileSync(discoveryPath(storeFile), 'utf8')));
+    return info.success && info.data.pid === pid ? info.data : undefined;
   } catch {
     return undefined;
   }

@@ -1,19 +1,31 @@
+import * as z from 'zod/mini';
 import type { RetrieveOptions, RetrieveOutcome } from '../core/retrieve';
 import type { TextCompression } from '../core/types';
 import { SseParser } from './sse';
-import type {
-  CompressRequest,
-  HealthResponse,
-  ItemsQuery,
-  ItemsResponse,
-  RequestEvent,
-  SeriesBucket,
-  SharedEntry,
-  SharedListing,
-  SharedPut,
-  ShareRequest,
-  StatsResponse,
-  ToggleResponse,
+import {
+  healthResponseSchema,
+  itemsResponseSchema,
+  parseWith,
+  requestEventSchema,
+  retrieveOutcomeSchema,
+  sharedEntrySchema,
+  sharedListingSchema,
+  sharedPutSchema,
+  statsResponseSchema,
+  textCompressionSchema,
+  toggleResponseSchema,
+  type CompressRequest,
+  type HealthResponse,
+  type ItemsQuery,
+  type ItemsResponse,
+  type RequestEvent,
+  type SeriesBucket,
+  type SharedEntry,
+  type SharedListing,
+  type SharedPut,
+  type ShareRequest,
+  type StatsResponse,
+  type ToggleResponse,
 } from './api';
 
 /** The proxy answered, but not with success; `status` and the proxy's own words are kept. */
@@ -28,21 +40,23 @@ export class LoopbackError extends Error {
 
 /**
  * A typed client for a running proxy's `/headroom/*` API. The extension, the MCP server and
- * the CLI use it so that one process, the proxy, writes the store.
+ * the CLI use it so that one process, the proxy, writes the store. Every answer is read
+ * through its schema: a proxy of another version that answers differently is an error that
+ * says what did not fit, never a wrong value.
  */
 export class LoopbackClient {
   constructor(readonly url: string) {}
 
   health(timeoutMs = 2_000): Promise<HealthResponse> {
-    return this.json('/headroom/health', { signal: AbortSignal.timeout(timeoutMs) });
+    return this.json(healthResponseSchema, '/headroom/health', { signal: AbortSignal.timeout(timeoutMs) });
   }
 
   stats(bucket: SeriesBucket = 'hour'): Promise<StatsResponse> {
-    return this.json(`/headroom/stats?bucket=${bucket}`);
+    return this.json(statsResponseSchema, `/headroom/stats?bucket=${bucket}`);
   }
 
   items(query: ItemsQuery = {}): Promise<ItemsResponse> {
-    return this.json(`/headroom/items?${searchParams(query)}`);
+    return this.json(itemsResponseSchema, `/headroom/items?${searchParams(query)}`);
   }
 
   /** The whole original behind a hash, or undefined when the store no longer has it. */
@@ -55,26 +69,35 @@ export class LoopbackClient {
 
   /** Turns compression on or off, or flips it when `enabled` is not given. */
   toggle(enabled?: boolean): Promise<ToggleResponse> {
-    return this.json('/headroom/toggle', postJson(enabled === undefined ? {} : { enabled }));
+    return this.json(toggleResponseSchema, '/headroom/toggle', postJson(enabled === undefined ? {} : { enabled }));
   }
 
   compress(request: CompressRequest): Promise<TextCompression> {
-    return this.json('/headroom/compress', postJson(request));
+    return this.json(textCompressionSchema, '/headroom/compress', postJson(request));
   }
 
   /** The original or a part of it; an unknown hash is an outcome (`ok: false`), not an error. */
   retrieve(hash: string, options: RetrieveOptions = {}): Promise<RetrieveOutcome> {
-    return this.json(`/headroom/retrieve/${encodeURIComponent(hash)}?${searchParams(options)}`, {}, [404]);
+    return this.json(
+      retrieveOutcomeSchema,
+      `/headroom/retrieve/${encodeURIComponent(hash)}?${searchParams(options)}`,
+      {},
+      [404],
+    );
   }
 
   share(request: ShareRequest): Promise<SharedPut> {
     const { key, ...rest } = request;
-    return this.json(`/headroom/shared/${encodeURIComponent(key)}`, { ...postJson(rest), method: 'PUT' });
+    return this.json(sharedPutSchema, `/headroom/shared/${encodeURIComponent(key)}`, {
+      ...postJson(rest),
+      method: 'PUT',
+    });
   }
 
   /** The shared entry under `key`, or undefined when there is none. */
   async shared(key: string, options: { original?: boolean } = {}): Promise<SharedEntry | undefined> {
-    const found = await this.json<SharedEntry | { error: string }>(
+    const found = await this.json(
+      z.union([sharedEntrySchema, z.object({ error: z.string() })]),
       `/headroom/shared/${encodeURIComponent(key)}${options.original ? '?original=1' : ''}`,
       {},
       [404],
@@ -83,7 +106,7 @@ export class LoopbackClient {
   }
 
   sharedList(): Promise<SharedListing[]> {
-    return this.json('/headroom/shared');
+    return this.json(z.array(sharedListingSchema), '/headroom/shared');
   }
 
   /**
@@ -98,7 +121,8 @@ export class LoopbackClient {
     try {
       for await (const chunk of response.body) {
         for (const event of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
-          if (event.event === 'request') onRequest(JSON.parse(event.data) as RequestEvent);
+          if (event.event === 'request')
+            onRequest(parsed(requestEventSchema, JSON.parse(event.data), '/headroom/events'));
         }
       }
     } catch (error) {
@@ -106,12 +130,27 @@ export class LoopbackClient {
     }
   }
 
-  private async json<T>(path: string, init: RequestInit = {}, acceptedStatuses: readonly number[] = []): Promise<T> {
+  private async json<T>(
+    schema: z.ZodMiniType<T>,
+    path: string,
+    init: RequestInit = {},
+    acceptedStatuses: readonly number[] = [],
+  ): Promise<T> {
     const response = await fetch(`${this.url}${path}`, init);
     if (!response.ok && !acceptedStatuses.includes(response.status))
       throw new LoopbackError(response.status, await refusal(response));
-    return (await response.json()) as T;
+    return parsed(schema, await response.json(), path);
   }
+}
+
+/** An answer read through its schema, or an error naming what did not fit. */
+function parsed<T>(schema: z.ZodMiniType<T>, value: unknown, path: string): T {
+  const result = parseWith(schema, value);
+  if (result.ok) return result.value;
+  throw new LoopbackError(
+    200,
+    `the Headroom proxy answered ${path} in a shape this version does not read (${result.issues})`,
+  );
 }
 
 /** The proxy's own words when it says why (`{"error": …}`), else the status and body. */

@@ -1,7 +1,15 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { ENGINE_VERSION } from '../../core/engineVersion';
-import { isContentKind } from '../../core/types';
-import type { HealthResponse, ItemsResponse, StatsResponse, ToggleResponse } from '../api';
+import {
+  compressRequestSchema,
+  parseWith,
+  shareBodySchema,
+  toggleRequestSchema,
+  type HealthResponse,
+  type ItemsResponse,
+  type StatsResponse,
+  type ToggleResponse,
+} from '../api';
 import { InvalidShare } from '../../store/sharedContext';
 import { compressDirectly } from '../directCompression';
 import type { ProxyState } from '../proxyState';
@@ -23,6 +31,11 @@ function queryText(req: Request, name: string): string | undefined {
 function queryCount(req: Request, name: string): number | undefined {
   const value = queryText(req, name);
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** A request that does not fit its schema: 400 with what was wrong. */
+function refuse(res: Response, error: string): void {
+  res.status(400).json({ error });
 }
 
 /** Headroom's own loopback API, for the extension panel, the MCP server and the CLI. */
@@ -82,8 +95,9 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.post('/headroom/toggle', express.json({ limit: '1kb' }), (req, res) => {
-    const wanted = (req.body as { enabled?: unknown } | undefined)?.enabled;
-    state.compressionEnabled = typeof wanted === 'boolean' ? wanted : !state.compressionEnabled;
+    const body = parseWith(toggleRequestSchema, req.body ?? {});
+    if (!body.ok) return refuse(res, `POST /headroom/toggle takes {"enabled"?: boolean} (${body.issues}).`);
+    state.compressionEnabled = body.value.enabled ?? !state.compressionEnabled;
     res.json({ compression: state.compressionEnabled } satisfies ToggleResponse);
   });
 
@@ -97,32 +111,14 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.post('/headroom/compress', express.json({ limit: DIRECT_BODY_LIMIT }), async (req, res) => {
-    const body = req.body as
-      | {
-          content?: unknown;
-          query?: unknown;
-          kind?: unknown;
-          minTokens?: unknown;
-          aggressiveness?: unknown;
-          tool?: unknown;
-        }
-      | undefined;
-    if (typeof body?.content !== 'string') {
-      res
-        .status(400)
-        .json({ error: 'POST /headroom/compress takes {"content": string, "query"?: string, "kind"?: string}.' });
-      return;
-    }
-    const request = {
-      content: body.content,
-      query: optionalString(body.query),
-      kind: optionalString(body.kind),
-      aggressiveness: optionalString(body.aggressiveness),
-      tool: optionalString(body.tool),
-      minTokens: typeof body.minTokens === 'number' ? body.minTokens : undefined,
-    };
+    const body = parseWith(compressRequestSchema, req.body ?? {});
+    if (!body.ok)
+      return refuse(
+        res,
+        `POST /headroom/compress takes {"content": string, "query"?: string, "kind"?: string} (${body.issues}).`,
+      );
     res.json(
-      await compressDirectly(request, state.store, (record, items) => state.recordRequest(record, items), {
+      await compressDirectly(body.value, state.store, (record, items) => state.recordRequest(record, items), {
         ...state.config,
         scorer: state.relevance.scorer,
       }),
@@ -140,19 +136,16 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.put('/headroom/shared/:key', express.json({ limit: DIRECT_BODY_LIMIT }), async (req, res) => {
-    const body = req.body as { content?: unknown; agent?: unknown; query?: unknown; kind?: unknown } | undefined;
-    if (typeof body?.content !== 'string' || typeof body.agent !== 'string') {
-      res.status(400).json({
-        error:
-          'PUT /headroom/shared/:key takes {"content": string, "agent": string, "query"?: string, "kind"?: string}.',
-      });
-      return;
-    }
+    const body = parseWith(shareBodySchema, req.body ?? {});
+    if (!body.ok)
+      return refuse(
+        res,
+        `PUT /headroom/shared/:key takes {"content": string, "agent": string, "query"?: string, "kind"?: string} (${body.issues}).`,
+      );
+    const { content, ...options } = body.value;
     res.json(
-      await state.shared.put(req.params.key, body.content, {
-        agent: body.agent,
-        query: optionalString(body.query),
-        kind: isContentKind(body.kind) ? body.kind : undefined,
+      await state.shared.put(req.params.key, content, {
+        ...options,
         minTokens: state.config.minTokens,
         aggressiveness: state.config.aggressiveness,
       }),
