@@ -83,7 +83,7 @@ export async function compress<M>(messages: readonly M[], options: CompressOptio
       asHistory.set(slot, result);
       saved[index] += current.get(slot)!.tokensAfter - result.tokensAfter;
     }
-    plan = historyBoundary(messages, settings, saved, format === 'anthropic' ? 'whole-conversation' : 'from-change');
+    plan = historyBoundary(messages, settings, saved, format === 'anthropic' ? 'lookback' : 'from-change');
   }
   for (const slot of slots) {
     const history = plan !== undefined && Number(slot.path[0]) < plan.before;

@@ -168,8 +168,11 @@ async function compressBody(
   forced: ContentKind | undefined,
   context: CompressorContext,
 ): Promise<{ kind: ContentKind | 'binary'; result?: CompressorResult }> {
-  const detection = forced ? forcedDetection(text, forced) : detectKind(text);
+  let detection = forced ? forcedDetection(text, forced) : detectKind(text);
   if (detection.kind === 'binary') return { kind: 'binary' };
+  // A view of a source file is code, however much its lines look like a log or like prose.
+  if (!forced && context.language && (detection.kind === 'log' || detection.kind === 'prose'))
+    detection = { kind: 'code' };
   const result =
     detection.kind === 'json'
       ? await crushJson(text, context, detection.value)

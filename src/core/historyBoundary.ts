@@ -54,12 +54,17 @@ export function historyReach(messages: readonly unknown[], settings: HistorySett
 }
 
 /**
- * How much of the conversation a rewrite makes the cache write again. OpenAI's cache matches
- * any prefix, so only what follows the first changed output. Anthropic's looks back at most 20
- * blocks from each breakpoint the client set, and a changed output lies further back than that,
- * so everything after the system prompt is written again.
+ * How much of the conversation a rewrite makes the cache write again. OpenAI's (and Gemini's)
+ * cache matches any prefix, so only what follows the first changed output. Anthropic's looks
+ * back at most LOOKBACK_BLOCKS blocks from each breakpoint for a cached prefix, and agents set
+ * their breakpoints on the last messages of every request, so every earlier message ends a
+ * cached prefix: a change within the look-back of the request's end is written again from the
+ * change on, one further back makes everything after the system prompt written again.
  */
-export type RewriteReach = 'from-change' | 'whole-conversation';
+export type RewriteReach = 'from-change' | 'lookback';
+
+/** Blocks before a breakpoint that Anthropic's cache looks back over for an earlier cached prefix. */
+const LOOKBACK_BLOCKS = 20;
 
 /**
  * Replays the decisions of every request of the conversation so far: at the end of each, the
@@ -75,7 +80,11 @@ export function historyBoundary(
 ): HistoryPlan {
   const n = messages.length;
   const size = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) size[i + 1] = size[i] + textLength(messages[i]) / CHARS_PER_TOKEN;
+  const blocks = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    size[i + 1] = size[i] + textLength(messages[i]) / CHARS_PER_TOKEN;
+    blocks[i + 1] = blocks[i] + blockCount(messages[i]);
+  }
   const turns = modelTurns(messages);
   let before = 0;
   let checkpoints = 0;
@@ -95,7 +104,10 @@ export function historyBoundary(
       if (firstChange < 0) firstChange = i;
     }
     if (firstChange < 0) return;
-    const rewriteStart = rewrite === 'from-change' ? firstChange : 0;
+    // The cached prefix that ends just before the changed message is found if it lies within
+    // the look-back of the request's last block.
+    const withinLookback = blocks[end] - blocks[firstChange] <= LOOKBACK_BLOCKS;
+    const rewriteStart = rewrite === 'from-change' || withinLookback ? firstChange : 0;
     const rewritten = Math.max(0, size[end] - size[rewriteStart] - gain);
     const readsSaved = gain * CACHE_READ * turnsSoFar * REMAINING_TURN_SHARE;
     if (readsSaved <= rewritten * (CACHE_WRITE - CACHE_READ)) return;
@@ -115,6 +127,12 @@ export function modelTurns(messages: readonly unknown[]): number[] {
     if (isModelMessage(m)) turns.push(i);
   });
   return turns;
+}
+
+/** Content blocks of a message, as the prompt cache counts them (a string content is one). */
+function blockCount(message: unknown): number {
+  const content = typeof message === 'object' && message !== null ? (message as { content?: unknown }).content : undefined;
+  return Array.isArray(content) ? Math.max(1, content.length) : 1;
 }
 
 /** Characters of text in a message, its cache_control markers left out: they move between turns, the content does not. */

@@ -42,6 +42,26 @@ describe('compressText', () => {
     assert.equal(result.reason, 'error: model exploded');
   });
 
+  it('reads a view of a source file as code, even when its lines look like a log', async () => {
+    const source = Array.from(
+      { length: 300 },
+      (_, i) => `    logger.info("2026-11-24 10:00:${String(i % 60).padStart(2, '0')} INFO worker ${i} done");`,
+    ).join('\n');
+    const read = await compressText(source, {
+      store: new MemoryStore(),
+      tool: 'Read',
+      toolInput: { file_path: '/repo/src/worker.ts', offset: 100, limit: 300 },
+    });
+    assert.equal(read.kind, 'code');
+    assert.equal(read.compressed, false, 'a range the model is about to edit stays whole');
+    const printed = await compressText(source, {
+      store: new MemoryStore(),
+      tool: 'Bash',
+      toolInput: { command: 'python run.py' },
+    });
+    assert.equal(printed.kind, 'log', 'the same lines printed by a program are a log');
+  });
+
   it('leaves binary data alone', async () => {
     const binary = `PNG\u0000\u0001\u0002${'\u0003\u0004'.repeat(2_000)}`;
     const result = await compressText(binary, { store: new MemoryStore() });

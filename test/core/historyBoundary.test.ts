@@ -38,14 +38,41 @@ describe('history checkpoints', () => {
     const each = (share: number) =>
       messages.map((m) => (m.role === 'user' && Array.isArray(m.content) ? 1_000 * share : 0));
     assert.equal(
-      historyBoundary(messages, settings, each(0.01), 'whole-conversation').checkpoints,
+      historyBoundary(messages, settings, each(0.01), 'lookback').checkpoints,
       0,
       'saving 1% never pays for a rewrite',
     );
-    const plan = historyBoundary(messages, settings, each(0.9), 'whole-conversation');
+    const plan = historyBoundary(messages, settings, each(0.9), 'lookback');
     assert.ok(plan.checkpoints >= 1 && plan.before > 0 && plan.before <= reach);
-    const shorter = historyBoundary(conversation(6, 60), settings, each(0.9), 'whole-conversation');
+    const shorter = historyBoundary(conversation(6, 60), settings, each(0.9), 'lookback');
     assert.equal(shorter.checkpoints, 0, 'six turns in, too few turns are expected to follow');
+  });
+
+  it("counts a rewrite from the change when the change lies within Anthropic's 20-block look-back", () => {
+    const compact = conversation(40, 60);
+    // The same turns with each message split into eleven blocks: the change lies beyond the look-back.
+    const split = compact.map((m) =>
+      Array.isArray(m.content)
+        ? {
+            ...m,
+            content: [...(m.content as unknown[]), ...Array.from({ length: 10 }, () => ({ type: 'text', text: '.' }))],
+          }
+        : m,
+    );
+    const each = (messages: typeof compact) =>
+      messages.map((m) => (m.role === 'user' && Array.isArray(m.content) ? 1_000 : 0));
+    const near = historyBoundary(compact, settings, each(compact), 'lookback');
+    const far = historyBoundary(split, settings, each(split), 'lookback');
+    const anyPrefix = historyBoundary(compact, settings, each(compact), 'from-change');
+    assert.equal(
+      near.checkpoints,
+      anyPrefix.checkpoints,
+      'within the look-back, a rewrite costs what it costs on OpenAI',
+    );
+    assert.ok(
+      far.checkpoints < near.checkpoints,
+      `beyond it the whole conversation is rewritten: ${far.checkpoints} < ${near.checkpoints}`,
+    );
   });
 
   it('decides the same for every request of a conversation: the rewritten prefix stays byte-stable', async () => {
