@@ -131,7 +131,8 @@ export function modelTurns(messages: readonly unknown[]): number[] {
 
 /** Content blocks of a message, as the prompt cache counts them (a string content is one). */
 function blockCount(message: unknown): number {
-  const content = typeof message === 'object' && message !== null ? (message as { content?: unknown }).content : undefined;
+  const content =
+    typeof message === 'object' && message !== null ? (message as { content?: unknown }).content : undefined;
   return Array.isArray(content) ? Math.max(1, content.length) : 1;
 }
 
