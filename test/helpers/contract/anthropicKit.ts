@@ -16,7 +16,8 @@ export const anthropicKit: ApiKit = {
 
   firstRequest: ({ stream, output }) => ({
     model: 'claude-sonnet-4-5',
-    max_tokens: 1024,
+    max_tokens: 2048,
+    thinking: { type: 'enabled', budget_tokens: 1024 },
     stream,
     system: [{ type: 'text', text: 'You are a coding agent.', cache_control: { type: 'ephemeral' } }],
     tools: [{ name: 'shell', description: 'Runs a command.', input_schema: { type: 'object' } }],
@@ -24,7 +25,10 @@ export const anthropicKit: ApiKit = {
       { role: 'user', content: 'Which nodes had data TLB errors?' },
       {
         role: 'assistant',
-        content: [{ type: 'tool_use', id: 'toolu_0', name: 'shell', input: { cmd: 'cat bgl.log' } }],
+        content: [
+          { type: 'thinking', thinking: 'thinking 0', signature: 'sig:thinking 0' },
+          { type: 'tool_use', id: 'toolu_0', name: 'shell', input: { cmd: 'cat bgl.log' } },
+        ],
       },
       {
         role: 'user',
@@ -57,6 +61,9 @@ export const anthropicKit: ApiKit = {
           const block = blocks[index];
           if (!block) throw new Error(`delta for block ${index} before its start`);
           if (delta.type === 'text_delta') block.text = `${String(block.text ?? '')}${String(delta.text)}`;
+          if (delta.type === 'thinking_delta')
+            block.thinking = `${String(block.thinking ?? '')}${String(delta.thinking)}`;
+          if (delta.type === 'signature_delta') block.signature = delta.signature;
           if (delta.type === 'input_json_delta')
             json.set(index, `${json.get(index) ?? ''}${String(delta.partial_json)}`);
         } else if (name === 'content_block_stop') {
@@ -101,6 +108,19 @@ export const anthropicKit: ApiKit = {
       ...(body.messages as Json[]).flatMap((m) => blocksOf(m.content)),
     ].filter((b) => b.cache_control !== undefined).length;
     if (breakpoints > 4) return `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`;
+    const messages = body.messages as Json[];
+    if ((body.thinking as Json | undefined)?.type === 'enabled') {
+      // In a tool loop the turn being continued must open with the model's thinking, signed as it was sent.
+      const last = messages.at(-1);
+      const turn = messages.at(-2);
+      const continuing = last?.role === 'user' && blocksOf(last.content).some((b) => b.type === 'tool_result');
+      if (continuing && turn?.role === 'assistant' && blocksOf(turn.content)[0]?.type !== 'thinking')
+        return `messages.${messages.length - 2}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(blocksOf(turn.content)[0]?.type)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
+      for (const [i, m] of messages.entries())
+        for (const b of blocksOf(m.content))
+          if (b.type === 'thinking' && b.signature !== `sig:${String(b.thinking)}`)
+            return `messages.${i}: Invalid \`signature\` in \`thinking\` block`;
+    }
     return undefined;
   },
   errorBody: (status, message) => ({
@@ -123,7 +143,10 @@ export const anthropicKit: ApiKit = {
     return { outputs, tools: anthropicKit.toolNames(body) };
   },
   respond(turn, body, stream, n) {
+    const thought = `thinking ${n}`;
+    const thinking = (body.thinking as Json | undefined)?.type === 'enabled';
     const content: Json[] = [
+      ...(thinking ? [{ type: 'thinking', thinking: thought, signature: `sig:${thought}` }] : []),
       { type: 'text', text: turn.text },
       ...turn.calls.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: c.args })),
     ];
@@ -134,13 +157,24 @@ export const anthropicKit: ApiKit = {
       event('message_start', { type: 'message_start', message: { ...message, content: [], usage: USAGE } }),
     ];
     content.forEach((block, index) => {
-      const start = block.type === 'text' ? { ...block, text: '' } : { ...block, input: {} };
-      events.push(event('content_block_start', { type: 'content_block_start', index, content_block: start }));
-      const delta =
+      const start =
         block.type === 'text'
-          ? { type: 'text_delta', text: block.text }
-          : { type: 'input_json_delta', partial_json: JSON.stringify(block.input) };
-      events.push(event('content_block_delta', { type: 'content_block_delta', index, delta }));
+          ? { ...block, text: '' }
+          : block.type === 'thinking'
+            ? { type: 'thinking', thinking: '', signature: '' }
+            : { ...block, input: {} };
+      events.push(event('content_block_start', { type: 'content_block_start', index, content_block: start }));
+      const deltas =
+        block.type === 'text'
+          ? [{ type: 'text_delta', text: block.text }]
+          : block.type === 'thinking'
+            ? [
+                { type: 'thinking_delta', thinking: block.thinking },
+                { type: 'signature_delta', signature: block.signature },
+              ]
+            : [{ type: 'input_json_delta', partial_json: JSON.stringify(block.input) }];
+      for (const delta of deltas)
+        events.push(event('content_block_delta', { type: 'content_block_delta', index, delta }));
       events.push(event('content_block_stop', { type: 'content_block_stop', index }));
     });
     events.push(
