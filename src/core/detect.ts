@@ -109,8 +109,15 @@ function isSearchOutput(lines: string[]): boolean {
   // A date (`2026-11-24 …`) starts a log line, not a match on line 2026.
   const isHeadingMatch = (line: string) => SEARCH_HEADING_MATCH.test(line) && !/^\d{4}-\d\d-\d\d/.test(line);
   const isHeading = (line: string) => !isHeadingMatch(line) && pathLike(line) && !/\s/.test(line.trim());
-  if (passing(lines, 0.8, (line) => isHeadingMatch(line) || isHeading(line)) === -1) return false;
-  return lines.some(isHeading) && lines.filter(isHeadingMatch).length >= 2;
+  // `--` parts the context groups of `grep -C`.
+  if (passing(lines, 0.8, (line) => isHeadingMatch(line) || isHeading(line) || line === '--') === -1) return false;
+  const numbers = lines.filter(isHeadingMatch).map((line) => Number(SEARCH_HEADING_MATCH.exec(line)![1]));
+  if (numbers.length < 2) return false;
+  if (lines.some(isHeading)) return true;
+  // One file searched (`grep -n PATTERN FILE`, a search tool given a file): no heading, line
+  // numbers that go up, and some of them matches (`12:`), not only context (`12-`).
+  const ascending = numbers.filter((n, i) => i === 0 || n > numbers[i - 1]).length;
+  return ascending >= numbers.length * 0.9 && lines.some((line) => /^\d+:/.test(line));
 }
 
 /** How many lines pass `test`, or -1 as soon as so many have failed that `share` of them cannot pass. */

@@ -50,6 +50,20 @@ describe('content detection', () => {
     assert.equal(detectKind('src/a.ts\n12:const a = 1;\n40-const b = 2;\nsrc/b.ts\n7:return a;').kind, 'search');
   });
 
+  it("reads one file's grep -n -C output, with no file heading, as search results", () => {
+    const groups = Array.from({ length: 12 }, (_, g) => {
+      const at = 40 + g * 30;
+      return [
+        `${at - 1}-\t// setup ${g}`,
+        `${at}:\tif _, err := git.PlainInit(dir${g}, false); err != nil {`,
+        `${at + 1}-\t\tt.Fatal(err)`,
+      ].join('\n');
+    });
+    assert.equal(detectKind(groups.join('\n--\n')).kind, 'search');
+    const numberedNotes = ['3: buy milk', '1: call Ann', '2: fix the car', '5: pay rent', '4: book flights'].join('\n');
+    assert.notEqual(detectKind(numberedNotes).kind, 'search', 'numbers that do not go up are not line numbers');
+  });
+
   it('still reads ripgrep --column output, and paths that end in digits, as search results', () => {
     assert.equal(
       detectKind('src/a.ts:12:5:const a = 1;\nsrc/b.ts:40:17:const b = 2;\nsrc/c.ts:7:3:  return a + b;').kind,

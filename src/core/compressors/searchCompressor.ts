@@ -14,7 +14,8 @@ interface FileHits {
 const HEADING_MATCH = /^(\d+)([:-])(.*)$/;
 
 /**
- * grep / ripgrep output (`path:line:text`, or ripgrep's per-file headings): matches grouped
+ * grep / ripgrep output (`path:line:text`, ripgrep's per-file headings, or one file's
+ * `line:text`): matches grouped
  * by file, the best few per file by relevance to the query, the most relevant files first,
  * and a count of what was dropped.
  */
@@ -32,8 +33,9 @@ export const compressSearch: Compressor = async (input, context) => {
       return;
     }
     const numbered = HEADING_MATCH.exec(line);
-    if (numbered && heading !== undefined) {
-      fileOf[i] = heading;
+    if (numbered) {
+      // Before any heading: the one file a single-file search looked in.
+      fileOf[i] = heading ?? '';
       isMatch[i] = numbered[2] === ':';
       return;
     }

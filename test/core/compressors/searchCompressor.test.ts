@@ -46,6 +46,21 @@ describe('search compressor', () => {
     assert.ok(result.text.includes('lib/part0.py'));
   });
 
+  it("reads one file's matches, with no heading, and keeps the one the question names", async () => {
+    const lines: string[] = [];
+    for (let m = 0; m < 120; m++) {
+      lines.push(`${m * 10 + 1}-  // step ${m}`);
+      lines.push(`${m * 10 + 2}:  result${m} := run(ctx, "job-${m}")`);
+      lines.push('--');
+    }
+    const { result, store } = await compressWithStore(lines.join('\n'), { query: 'what does job-77 do?' });
+    assert.equal(result.kind, 'search');
+    assert.equal(result.compressed, true);
+    assert.ok(result.text.includes('"job-77"'), 'the match the question names stays');
+    assert.ok(result.tokensAfter < result.tokensBefore / 2);
+    assert.equal(await retrieveAll(store, result.hash), lines.join('\n'));
+  });
+
   it('keeps the definition of the name the question asks about, wherever its file ranks', async () => {
     const lines: string[] = [];
     for (let f = 0; f < 40; f++)
