@@ -3,7 +3,8 @@ import { isMarkerLine, parseKeptLine } from './marker';
 /**
  * Agents rarely hand the model a command's output bare: they wrap it (Codex's `Chunk ID … Output:`
  * header, mini-swe-agent's `<returncode>`/`<output>` tags and its head/tail split, OpenHands'
- * `[Command finished with exit code N]` trailer, Claude Code's `<system-reminder>` notes) and
+ * `[Command finished with exit code N]` trailer, Gemini CLI's `Output: … Process Group PGID:`
+ * frame, Claude Code's `<system-reminder>` notes) and
  * number file views (`     1→…` from Claude Code's Read, `cat -n`, `nl -ba`). Compressing such
  * an output as one blob loses the wrapper's lines and hides the content's own kind.
  *
@@ -36,6 +37,11 @@ const WRAPPERS: Wrapper[] = [
   },
   // mini-swe-agent.
   { head: /^<returncode>-?\d+<\/returncode>\n<output>\n/, tail: /\n?<\/output>\s*$/ },
+  // Gemini CLI's run_shell_command: the output starts on the `Output:` line; how it ended follows.
+  {
+    head: /^(?:<untrusted_context>\n)?(?:Command: [^\n]*\n)?(?:Directory: [^\n]*\n)?Output: /,
+    tail: /\n(?:(?:Error|Exit Code|Signal|Background PIDs): [^\n]*\n)*Process Group PGID: [^\n]*(?:\n<\/untrusted_context>)?\s*$/,
+  },
   // OpenHands' editor view and command observation.
   { head: /^Here's the result of running `cat -n` on [^\n]*:\n/, tail: OPENHANDS_TRAILER },
   { head: /^/, tail: OPENHANDS_TRAILER },

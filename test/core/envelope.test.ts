@@ -69,6 +69,24 @@ describe("outputs inside an agent's wrapper or line numbers", () => {
     assert.ok(result.tokensAfter < result.tokensBefore / 5);
   });
 
+  it("compresses what Gemini CLI's shell tool printed by its own kind, and keeps the frame around it", async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      id: i,
+      name: `pkg-${i}`,
+      version: `1.${i}.0`,
+      license: 'MIT',
+    }));
+    const printed = JSON.stringify(rows, null, 2);
+    const framed = `<untrusted_context>\nOutput: ${printed}\nExit Code: 0\nProcess Group PGID: 2485\n</untrusted_context>`;
+    const result = await compressText(framed, { store: new MemoryStore() });
+    assert.equal(result.kind, 'json', 'the printed JSON is read as JSON, not as a log');
+    assert.ok(result.text.startsWith('<untrusted_context>\nOutput: '));
+    assert.ok(result.text.endsWith('\nExit Code: 0\nProcess Group PGID: 2485\n</untrusted_context>'));
+    assert.ok(result.tokensAfter < result.tokensBefore / 4, `${result.tokensBefore} → ${result.tokensAfter}`);
+    const inner = result.text.slice('<untrusted_context>\nOutput: '.length, result.text.indexOf('\nExit Code: 0'));
+    assert.doesNotThrow(() => JSON.parse(inner), 'and stays valid JSON inside the frame');
+  });
+
   it("compresses both halves of mini-swe-agent's truncated output and keeps its tags and notice", async () => {
     const log = bglLog().lines;
     const content = `<returncode>0</returncode>\n<warning>\nThe output of your last command was too long.\n</warning>\n<output_head>\n${log.slice(0, 600).join('\n')}\n</output_head>\n<elided_chars>\n12345 characters elided\n</elided_chars>\n<output_tail>\n${log.slice(-600).join('\n')}\n</output_tail>`;
