@@ -97,12 +97,27 @@ function isDiff(lines: readonly string[]): boolean {
  * match stays linear in the line's length on long lines full of dashes.
  */
 export const SEARCH_LINE = /^((?:[A-Za-z]:)?[^\w.)\]:\n]*[\w.)\]][^:\n]*)[:-](\d+)[:-](?:(\d+):)?(.*)$/;
+/** What `git grep PATTERN REV` puts before each path: the revision and a colon (`origin/main:`, `HEAD~2:`). */
+const GIT_REVISION = /^[\w./@~^-]+:(?=[^\s:])/;
+
+/**
+ * A search result line (`path:line:text`, `path-line-context`), the path in group 1, also
+ * when `git grep` on a revision puts `REV:` before the path.
+ */
+export function searchLine(line: string): RegExpExecArray | null {
+  const direct = SEARCH_LINE.exec(line);
+  if (direct) return direct;
+  const revision = GIT_REVISION.exec(line)?.[0];
+  const rest = revision ? SEARCH_LINE.exec(line.slice(revision.length)) : null;
+  if (rest) rest[1] = revision + rest[1];
+  return rest;
+}
 const SEARCH_HEADING_MATCH = /^(\d+)[:-](.*)$/;
 
 function isSearchOutput(lines: string[]): boolean {
   const pathLike = (path: string) => /[./\\]/.test(path) && !/\s{2,}/.test(path) && !/^\d+$/.test(path);
   const isGrepLine = (line: string) => {
-    const m = SEARCH_LINE.exec(line);
+    const m = searchLine(line);
     return m !== null && pathLike(m[1]) && !/^\d{4}-\d\d-\d\d/.test(line) && !isClockTime(m);
   };
   if (passing(lines, 0.6, isGrepLine) >= 2) return true;

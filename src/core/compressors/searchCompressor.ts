@@ -1,5 +1,5 @@
 import { IDENTIFIER, isCodeLike } from '../identifiers';
-import { SEARCH_LINE } from '../detect';
+import { searchLine } from '../detect';
 import { marker } from '../marker';
 import { relevanceScores, type Compressor } from './compressor';
 import { splitLines } from './lines';
@@ -26,7 +26,7 @@ export const compressSearch: Compressor = async (input, context) => {
   const isMatch: boolean[] = new Array<boolean>(lines.length).fill(false);
   let heading: string | undefined;
   lines.forEach((line, i) => {
-    const grep = SEARCH_LINE.exec(line);
+    const grep = searchLine(line);
     if (grep && /[./\\]/.test(grep[1])) {
       fileOf[i] = grep[1];
       isMatch[i] = line.charAt(grep[1].length) === ':';

@@ -61,6 +61,22 @@ describe('search compressor', () => {
     assert.equal(await retrieveAll(store, result.hash), lines.join('\n'));
   });
 
+  it('reads `git grep PATTERN REV` output, whose lines start with the revision, as search results', async () => {
+    const lines: string[] = [];
+    for (let f = 0; f < 30; f++)
+      for (let m = 0; m < 8; m++)
+        lines.push(
+          `origin/eval-refactor:packages/core/src/part${f}.ts:${m * 7 + 3}:  const experiment${m} = load(${f});`,
+        );
+    const { result } = await compressWithStore(lines.join('\n'), { query: 'where is experiment5 loaded in part12?' });
+    assert.equal(result.kind, 'search');
+    assert.equal(result.compressed, true);
+    assert.ok(
+      result.text.includes('origin/eval-refactor:packages/core/src/part12.ts:38:'),
+      'the match asked about stays, revision and all',
+    );
+  });
+
   it('keeps the definition of the name the question asks about, wherever its file ranks', async () => {
     const lines: string[] = [];
     for (let f = 0; f < 40; f++)
