@@ -1,4 +1,5 @@
 import { parseJsonDocument } from './detect';
+import { findSymbolBody } from './symbolBody';
 import { readTable } from './tableReader';
 import { bm25Scorer } from './relevance/bm25Scorer';
 import { topRelevant } from './relevance/topRelevant';
@@ -11,6 +12,8 @@ export interface RetrieveOptions {
   offset?: number;
   /** Most rows or lines to return. */
   limit?: number;
+  /** Return the whole definition of this function, method or class (`name`, `Owner.name`) in a source original. */
+  symbol?: string;
 }
 
 export interface RetrievedPart {
@@ -69,6 +72,18 @@ export async function selectFromOriginal(
   const units: string[] = rows ? rows.map((row) => JSON.stringify(row) ?? 'null') : original.content.split(/\r?\n/);
   const unit = rows ? 'rows' : 'lines';
   const base = { hash: original.hash, kind: original.kind, unit, total: units.length } as const;
+  if (options.symbol?.trim() && !rows) {
+    // A symbol's definition, whole: no paging applies; `matched` 0 says there is none.
+    const body = findSymbolBody(units, options.symbol.trim());
+    const selected = body ? units.slice(body.first, body.last + 1) : [];
+    return {
+      ...base,
+      content: selected.join('\n'),
+      matched: selected.length,
+      offset: body?.first ?? 0,
+      returned: selected.length,
+    };
+  }
   const wantsPart = options.query?.trim() || options.offset !== undefined || options.limit !== undefined;
   if (!wantsPart)
     return { ...base, content: original.content, matched: units.length, offset: 0, returned: units.length };

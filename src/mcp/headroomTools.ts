@@ -72,10 +72,14 @@ export function registerHeadroomTools(server: McpServer, session: StoreSession, 
       title: 'Retrieve a compressed original',
       description:
         'Returns the original content behind a "[headroom: … · retrieve hash=HASH]" marker, from any agent or tool that Headroom compressed. ' +
-        'Give "query" to get only the rows or lines about it, "offset" and "limit" to page through long originals.',
+        'Give "query" to get only the rows or lines about it, "symbol" for one function or class of source code whole, "offset" and "limit" to page through long originals.',
       inputSchema: {
         hash: z.string().describe('The hash from a "retrieve hash=…" marker (hex characters).'),
         query: z.string().optional().describe('Only return the rows or lines relevant to this.'),
+        symbol: z
+          .string()
+          .optional()
+          .describe('A function, method or class to return whole, by name ("parse", "Parser.parse").'),
         offset: z.number().int().min(0).optional().describe('First row or line to return (0-based).'),
         limit: z.number().int().min(1).optional().describe('Most rows or lines to return.'),
       },

@@ -1,4 +1,4 @@
-import { IDENTIFIER, isCodeLike } from '../identifiers';
+import { definitionOf, IDENTIFIER, isCodeLike } from '../identifiers';
 import { searchLine } from '../detect';
 import { marker } from '../marker';
 import { relevanceScores, type Compressor } from './compressor';
@@ -100,17 +100,8 @@ export const compressSearch: Compressor = async (input, context) => {
   return { text: out.join('\n'), transforms: ['search:rank'] };
 };
 
-const DEFINING =
-  'def|class|function|func|fn|const|let|var|type|interface|struct|enum|trait|impl|module|object|record|val|public|private|protected|static|export|async';
-
-/** A line defining one of the identifiers the question names (`def parse_config`, `class Parser`, `func Open(`). */
+/** A line defining one of the code-like names the question asks about. */
 function definitionPattern(query: string | undefined): RegExp | undefined {
   // Only words that read as code: English words of a question would match every definition.
-  const names = [...new Set(query?.match(IDENTIFIER) ?? [])].filter(isCodeLike);
-  if (names.length === 0) return undefined;
-  const alternatives = names.map((name) => name.replace(/\$/g, '\\$')).join('|');
-  // A bounded run of modifiers and types between the keyword and the name keeps the match linear.
-  return new RegExp(
-    `\\b(?:${DEFINING})\\s+(?:[\\w$<>,*&]+\\s+){0,3}(?:${alternatives})\\b|\\b(?:${alternatives})\\s*=\\s*(?:function\\b|\\(|async\\b)`,
-  );
+  return definitionOf([...new Set(query?.match(IDENTIFIER) ?? [])].filter(isCodeLike));
 }

@@ -29,6 +29,7 @@ const retrieveTool = {
     properties: {
       hash: { type: 'string' },
       query: { type: 'string' },
+      symbol: { type: 'string' },
       offset: { type: 'integer' },
       limit: { type: 'integer' },
     },

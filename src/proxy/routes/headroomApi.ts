@@ -104,6 +104,7 @@ export function headroomApi(state: ProxyState): Router {
   router.get('/headroom/retrieve/:hash', async (req, res) => {
     const outcome = await state.store.retrieve(req.params.hash, {
       query: queryText(req, 'query'),
+      symbol: queryText(req, 'symbol'),
       offset: queryCount(req, 'offset'),
       limit: queryCount(req, 'limit'),
     });
