@@ -18,6 +18,25 @@ function countBpeTokens(text: string): number {
  * engine's throughput, so longer texts are estimated from evenly spaced samples.
  */
 const EXACT_LIMIT = 8_000;
+
+/**
+ * Agents re-send every short output (an edit's result, a command's two lines) on every turn,
+ * and counting them again is most of a warm request's time: the counts of the most recent
+ * short texts are kept, the oldest dropped first.
+ */
+const SHORT_TEXT = 2_000;
+const SHORT_COUNTS_KEPT = 20_000;
+const shortCounts = new Map<string, number>();
+
+function shortTextTokens(text: string): number {
+  let count = shortCounts.get(text);
+  if (count === undefined) {
+    count = countBpeTokens(text);
+    if (shortCounts.size >= SHORT_COUNTS_KEPT) shortCounts.delete(shortCounts.keys().next().value!);
+    shortCounts.set(text, count);
+  }
+  return count;
+}
 const SAMPLE_COUNT = 32;
 const SAMPLE_LENGTH = 300;
 
@@ -26,6 +45,7 @@ const SAMPLE_LENGTH = 300;
  * does not publish its tokenizer, and counts differ by a few percent.
  */
 export function countTokens(text: string): number {
+  if (text.length <= SHORT_TEXT) return shortTextTokens(text);
   if (text.length <= EXACT_LIMIT) return countBpeTokens(text);
   let sampledChars = 0;
   let sampledTokens = 0;

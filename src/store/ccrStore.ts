@@ -17,6 +17,8 @@ const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 export const DEFAULT_TTL_MS = DEFAULT_TTL_DAYS * DAY;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/** How many replays read lately are kept in memory (each holds one compressed output). */
+const RECENT_REPLAYS = 4_096;
 /** How many evicted hashes are remembered, so a late retrieve can say why its original is gone. */
 const EVICTION_MEMORY = 10_000;
 
@@ -44,6 +46,13 @@ export class CcrStore implements CompressionStore {
   private readonly now: () => number;
 
   private readonly sql: Statements;
+  /**
+   * Replays read lately, kept in memory: agents re-send every output on every turn, and a
+   * replay from SQL (the row, its JSON, a check per marker's original) is most of a warm
+   * request's time. Emptied whenever an original or a replay is deleted, so a marker whose
+   * original is gone is never replayed from here.
+   */
+  private readonly recentReplays = new Map<string, { value: CachedCompression; readAt: number }>();
 
   private constructor(
     private readonly file: SqliteFile,
@@ -142,6 +151,21 @@ export class CcrStore implements CompressionStore {
   }
 
   getCompression(key: string): CachedCompression | undefined {
+    const recent = this.recentReplays.get(key);
+    // Within touchAfterMs of its last read a replay needs no write, and it cannot have expired.
+    if (recent && recent.readAt >= this.now() - this.touchAfterMs) return recent.value;
+    const value = this.replayFromSql(key);
+    if (value) this.rememberReplay(key, value);
+    return value;
+  }
+
+  private rememberReplay(key: string, value: CachedCompression): void {
+    this.recentReplays.delete(key);
+    if (this.recentReplays.size >= RECENT_REPLAYS) this.recentReplays.delete(this.recentReplays.keys().next().value!);
+    this.recentReplays.set(key, { value, readAt: this.now() });
+  }
+
+  private replayFromSql(key: string): CachedCompression | undefined {
     const row = this.sql.row('SELECT value, marker_hashes, accessed_at FROM compressions WHERE key = ?', [key]);
     if (!row) return undefined;
     const value = JSON.parse(String(row.value)) as CachedCompression;
@@ -151,6 +175,7 @@ export class CcrStore implements CompressionStore {
       needed.some((h) => this.sql.scalar('SELECT 1 FROM originals WHERE hash = ?', [h]) === undefined)
     ) {
       this.sql.run('DELETE FROM compressions WHERE key = ?', [key]);
+      this.recentReplays.clear();
       this.file.markDirty();
       return undefined;
     }
@@ -166,6 +191,7 @@ export class CcrStore implements CompressionStore {
   }
 
   putCompression(key: string, value: CachedCompression): void {
+    this.recentReplays.delete(key);
     const hash = key.split(':')[0];
     this.sql.run(
       'INSERT OR REPLACE INTO compressions (key, hash, marker_hashes, value, accessed_at) VALUES (?, ?, ?, ?, ?)',
@@ -176,6 +202,7 @@ export class CcrStore implements CompressionStore {
 
   /** Drops originals and memo entries past their TTL. */
   prune(): void {
+    this.recentReplays.clear();
     const cutoff = this.now() - this.ttlMs;
     const expired = this.column('SELECT hash FROM originals WHERE accessed_at < ?', [cutoff]);
     for (const hash of expired) this.evict(hash, 'expired');
@@ -216,6 +243,7 @@ export class CcrStore implements CompressionStore {
 
   /** Removes an original and every memo entry whose markers point at it. */
   private evict(hash: string, reason: string): void {
+    this.recentReplays.clear();
     const bytes = Number(this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [hash]) ?? 0);
     this.sql.run('DELETE FROM originals WHERE hash = ?', [hash]);
     this.sql.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [

@@ -91,6 +91,30 @@ describe('CCR store (sql.js on disk)', () => {
     assert.equal((await store.retrieve(hash)).ok, true, 'the original its marker names stayed with it');
   });
 
+  it('never replays a compression from memory once an original its markers name is gone', async () => {
+    let now = 0;
+    const store = await CcrStore.open({ maxBytes: 250, now: () => ++now });
+    const hash = '4'.repeat(24);
+    store.putOriginal(original(hash, 'w'.repeat(100)));
+    const replay = {
+      compressed: true,
+      text: `w [headroom: 99 lines omitted · retrieve hash=${hash}]`,
+      kind: 'log' as const,
+      tokensBefore: 30,
+      tokensAfter: 5,
+      transforms: [],
+      markerHashes: [hash],
+    };
+    store.putCompression(`${hash}:v`, replay);
+    assert.deepEqual(store.getCompression(`${hash}:v`), replay, 'read once: now kept in memory too');
+    assert.deepEqual(store.getCompression(`${hash}:v`), replay);
+    // Two newer originals push it over the size cap.
+    store.putOriginal(original('5'.repeat(24), 'x'.repeat(100)));
+    store.putOriginal(original('6'.repeat(24), 'y'.repeat(100)));
+    assert.equal(store.getOriginal(hash), undefined, 'the original was evicted');
+    assert.equal(store.getCompression(`${hash}:v`), undefined, 'and its marker is not replayed any more');
+  });
+
   it('evicts the least recently used originals over the size cap', async () => {
     let now = 0;
     const store = await CcrStore.open({ maxBytes: 250, now: () => ++now });
