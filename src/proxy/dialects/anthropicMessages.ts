@@ -1,14 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import type { Response } from 'express';
 import { alignAnthropicRequest } from '../../core/cacheAligner';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../../core/retrieveAnswer';
 import { isRecord } from '../../shared/isRecord';
 import { BlockAssembler, type ContentBlock } from '../retrieval/anthropicBlocks';
 import { withRetrieveTool } from '../retrieval/retrieveTool';
-import { writeWithBackpressure } from '../retrieval/streamWriter';
-import type { RoundUsage, Usage } from '../retrieval/usage';
-import { formatEvent, SseParser, type SseEvent } from '../sse';
-import { tokenCount, type Dialect, type Json, type StreamRelay } from './dialect';
+import type { Usage } from '../retrieval/usage';
+import { formatEvent, type SseEvent } from '../sse';
+import { tokenCount, type Dialect, type Json } from './dialect';
+import { JsonEventRelay } from './jsonEventRelay';
 
 const isRetrieveCall = (block: unknown): boolean =>
   isRecord(block) && block.type === 'tool_use' && block.name === RETRIEVE_TOOL_NAME;
@@ -100,7 +99,7 @@ export const anthropicMessages: Dialect = {
  * only, block indices renumbered across rounds, retrieve calls hidden, client tool calls of
  * every round held back and sent at the end of the last, usage summed in the final message_delta.
  */
-class MessagesStreamRelay implements StreamRelay {
+class MessagesStreamRelay extends JsonEventRelay {
   private startSent = false;
   private nextIndex = 0;
   private rounds = 0;
@@ -108,14 +107,8 @@ class MessagesStreamRelay implements StreamRelay {
   /** The events of each client tool call, from every round so far. */
   private readonly held: SseEvent[][] = [];
 
-  constructor(
-    private readonly res: Response,
-    private readonly usage: RoundUsage,
-  ) {}
-
   async round(response: IncomingMessage, lastRound: boolean): Promise<Json | undefined> {
     this.rounds++;
-    const parser = new SseParser();
     const assembler = new BlockAssembler();
     const visibleIndex = new Map<number, number>();
     const heldHere = new Map<number, SseEvent[]>();
@@ -137,79 +130,65 @@ class MessagesStreamRelay implements StreamRelay {
       );
     };
 
-    response.setEncoding('utf8');
-    for await (const chunk of response) {
-      for (const event of parser.push(chunk as string)) {
-        let data: Json;
-        try {
-          data = JSON.parse(event.data) as Json;
-        } catch {
-          await this.write(event.raw);
-          continue;
+    for await (const { event, data } of this.events(response)) {
+      const index = typeof data.index === 'number' ? data.index : -1;
+      switch (event.event) {
+        case 'message_start': {
+          const message = data.message as { usage?: Usage; model?: string } | undefined;
+          Object.assign(roundUsage, message?.usage);
+          this.usage.model ??= message?.model;
+          if (!this.startSent) await this.write(event.raw);
+          this.startSent = true;
+          break;
         }
-        const index = typeof data.index === 'number' ? data.index : -1;
-        switch (event.event) {
-          case 'message_start': {
-            const message = data.message as { usage?: Usage; model?: string } | undefined;
-            Object.assign(roundUsage, message?.usage);
-            this.usage.model ??= message?.model;
-            if (!this.startSent) await this.write(event.raw);
-            this.startSent = true;
+        case 'content_block_start': {
+          const block = data.content_block as ContentBlock;
+          assembler.start(index, block);
+          if (isRetrieveCall(block)) hidden.add(index);
+          else if (isClientToolCall(block)) {
+            const events = [event];
+            heldHere.set(index, events);
+            this.held.push(events);
+          } else await forwardBlockEvent(event, index, visibleIndex);
+          break;
+        }
+        case 'content_block_delta':
+        case 'content_block_stop':
+          if (event.event === 'content_block_delta') assembler.delta(index, data.delta as Json);
+          else assembler.stop(index);
+          if (hidden.has(index)) break;
+          if (heldHere.has(index)) heldHere.get(index)!.push(event);
+          else await forwardBlockEvent(event, index, visibleIndex);
+          break;
+        case 'message_delta': {
+          this.usage.add({ ...roundUsage, ...(data.usage as Usage | undefined) });
+          if (hidden.size > 0) this.retrieved = true;
+          if (hidden.size > 0 && !lastRound) {
+            continuing = true;
             break;
           }
-          case 'content_block_start': {
-            const block = data.content_block as ContentBlock;
-            assembler.start(index, block);
-            if (isRetrieveCall(block)) hidden.add(index);
-            else if (isClientToolCall(block)) {
-              const events = [event];
-              heldHere.set(index, events);
-              this.held.push(events);
-            } else await forwardBlockEvent(event, index, visibleIndex);
-            break;
+          for (const events of this.held) {
+            const mapping = new Map<number, number>();
+            for (const heldEvent of events)
+              await forwardBlockEvent(heldEvent, (JSON.parse(heldEvent.data) as { index: number }).index, mapping);
           }
-          case 'content_block_delta':
-          case 'content_block_stop':
-            if (event.event === 'content_block_delta') assembler.delta(index, data.delta as Json);
-            else assembler.stop(index);
-            if (hidden.has(index)) break;
-            if (heldHere.has(index)) heldHere.get(index)!.push(event);
-            else await forwardBlockEvent(event, index, visibleIndex);
-            break;
-          case 'message_delta': {
-            this.usage.add({ ...roundUsage, ...(data.usage as Usage | undefined) });
-            if (hidden.size > 0) this.retrieved = true;
-            if (hidden.size > 0 && !lastRound) {
-              continuing = true;
-              break;
-            }
-            for (const events of this.held) {
-              const mapping = new Map<number, number>();
-              for (const heldEvent of events)
-                await forwardBlockEvent(heldEvent, (JSON.parse(heldEvent.data) as { index: number }).index, mapping);
-            }
-            if (this.rounds === 1 && !this.retrieved) {
-              await this.write(event.raw);
-              break;
-            }
-            const delta = { ...(data.delta as Json) };
-            if (this.held.length > 0) delta.stop_reason = 'tool_use';
-            else if (delta.stop_reason === 'tool_use') delta.stop_reason = 'end_turn';
-            await this.write(formatEvent('message_delta', { ...data, delta, usage: { ...this.usage.summed } }));
-            break;
-          }
-          case 'message_stop':
-            if (!continuing) await this.write(event.raw);
-            break;
-          default:
+          if (this.rounds === 1 && !this.retrieved) {
             await this.write(event.raw);
+            break;
+          }
+          const delta = { ...(data.delta as Json) };
+          if (this.held.length > 0) delta.stop_reason = 'tool_use';
+          else if (delta.stop_reason === 'tool_use') delta.stop_reason = 'end_turn';
+          await this.write(formatEvent('message_delta', { ...data, delta, usage: { ...this.usage.summed } }));
+          break;
         }
+        case 'message_stop':
+          if (!continuing) await this.write(event.raw);
+          break;
+        default:
+          await this.write(event.raw);
       }
     }
     return continuing ? { content: assembler.all() } : undefined;
-  }
-
-  private write(text: string): Promise<void> {
-    return writeWithBackpressure(this.res, text);
   }
 }

@@ -1,12 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { Response } from 'express';
 import { alignGeminiRequest } from '../../core/cacheAligner';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 import { isRecord } from '../../shared/isRecord';
-import { writeWithBackpressure } from '../retrieval/streamWriter';
-import type { RoundUsage } from '../retrieval/usage';
-import { SseParser } from '../sse';
-import { tokenCount, type CallResult, type Dialect, type Json, type StreamRelay } from './dialect';
+import { tokenCount, type CallResult, type Dialect, type Json } from './dialect';
+import { JsonEventRelay } from './jsonEventRelay';
 
 type Part = Json & { functionCall?: Json & { name?: string; id?: string; args?: unknown } };
 type Candidate = Json & { content?: Json & { parts?: Part[] } };
@@ -134,45 +131,29 @@ export const gemini: Dialect = {
  * the client's function calls of every round held back and sent in the last chunk, which
  * carries the finish reason and the summed usage.
  */
-class GeminiStreamRelay implements StreamRelay {
+class GeminiStreamRelay extends JsonEventRelay {
   private rounds = 0;
   private readonly held: Part[] = [];
 
-  constructor(
-    private readonly res: Response,
-    private readonly usage: RoundUsage,
-  ) {}
-
   async round(response: IncomingMessage, lastRound: boolean): Promise<Json | undefined> {
     this.rounds++;
-    const parser = new SseParser();
     const parts: Part[] = [];
     let last: Json | undefined;
     let roundUsage: unknown;
-    response.setEncoding('utf8');
-    for await (const piece of response) {
-      for (const event of parser.push(piece as string)) {
-        let chunk: Json;
-        try {
-          chunk = JSON.parse(event.data) as Json;
-        } catch {
-          await this.write(event.raw);
-          continue;
-        }
-        if (typeof chunk.modelVersion === 'string') this.usage.model = chunk.modelVersion;
-        if (chunk.usageMetadata) roundUsage = chunk.usageMetadata;
-        const candidate = candidateOf(chunk);
-        const chunkParts = candidate?.content?.parts ?? [];
-        parts.push(...chunkParts);
-        this.held.push(...chunkParts.filter(isClientCall));
-        if (candidate?.finishReason) {
-          last = chunk;
-          continue;
-        }
-        const visible = chunkParts.filter((part) => !isCall(part));
-        if (visible.length === chunkParts.length && this.rounds === 1) await this.write(event.raw);
-        else if (visible.length > 0) await this.write(dataEvent(withParts(chunk, visible, undefined)));
+    for await (const { event, data: chunk } of this.events(response)) {
+      if (typeof chunk.modelVersion === 'string') this.usage.model = chunk.modelVersion;
+      if (chunk.usageMetadata) roundUsage = chunk.usageMetadata;
+      const candidate = candidateOf(chunk);
+      const chunkParts = candidate?.content?.parts ?? [];
+      parts.push(...chunkParts);
+      this.held.push(...chunkParts.filter(isClientCall));
+      if (candidate?.finishReason) {
+        last = chunk;
+        continue;
       }
+      const visible = chunkParts.filter((part) => !isCall(part));
+      if (visible.length === chunkParts.length && this.rounds === 1) await this.write(event.raw);
+      else if (visible.length > 0) await this.write(dataEvent(withParts(chunk, visible, undefined)));
     }
     this.usage.add(roundUsage);
     const answer = { candidates: [{ content: { role: 'model', parts } }], usageMetadata: roundUsage };
@@ -191,10 +172,6 @@ class GeminiStreamRelay implements StreamRelay {
       await this.write(dataEvent(withParts(last, [...visible, ...this.held], summed)));
     }
     return undefined;
-  }
-
-  private write(text: string): Promise<void> {
-    return writeWithBackpressure(this.res, text);
   }
 }
 

@@ -1,14 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { Response } from 'express';
 import { alignOpenAIRequest } from '../../core/cacheAligner';
 import { parsedArguments } from '../../core/messages/formats';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../../core/retrieveAnswer';
 import { isRecord } from '../../shared/isRecord';
 import { withRetrieveTool } from '../retrieval/retrieveTool';
-import { writeWithBackpressure } from '../retrieval/streamWriter';
-import type { RoundUsage } from '../retrieval/usage';
-import { SseParser } from '../sse';
-import { tokenCount, type Dialect, type Json, type StreamRelay } from './dialect';
+import { tokenCount, type Dialect, type Json } from './dialect';
+import { JsonEventRelay } from './jsonEventRelay';
 
 type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
 type Choice = Json & { message?: Json & { content?: string | null; tool_calls?: ToolCall[] } };
@@ -95,68 +92,52 @@ type CallPart = Json & { index: number; id?: string; function?: Json };
  * hidden, the client's tool calls of every round held back and sent at the end, numbered from
  * 0, then one finish chunk, the summed usage (when the client asked for it) and one [DONE].
  */
-class ChatStreamRelay implements StreamRelay {
+class ChatStreamRelay extends JsonEventRelay {
   private completionId: unknown;
   private rounds = 0;
   /** Each client tool call's chunks, from every round so far. */
   private readonly held: Json[][] = [];
 
-  constructor(
-    private readonly res: Response,
-    private readonly usage: RoundUsage,
-  ) {}
-
   async round(response: IncomingMessage, lastRound: boolean): Promise<Json | undefined> {
     this.rounds++;
-    const parser = new SseParser();
     const calls = new Map<number, ToolCall>();
     const heldHere = new Map<number, Json[]>();
     let text = '';
     let finish: Json | undefined;
     let roundUsage: unknown;
     let usageChunk: Json | undefined;
-    response.setEncoding('utf8');
-    for await (const piece of response) {
-      for (const event of parser.push(piece as string)) {
-        if (event.data === '[DONE]') continue;
-        let chunk: Json;
-        try {
-          chunk = JSON.parse(event.data) as Json;
-        } catch {
-          await this.write(event.raw);
-          continue;
-        }
-        this.completionId ??= chunk.id;
-        if (typeof chunk.model === 'string') this.usage.model = chunk.model;
-        if (chunk.usage) {
-          roundUsage = chunk.usage;
-          usageChunk = chunk;
-        }
-        const choice = (chunk.choices as Json[] | undefined)?.[0];
-        if (!choice) continue;
-        const delta = (choice.delta ?? {}) as Json & { tool_calls?: CallPart[] };
-        const parts = delta.tool_calls ?? [];
-        for (const part of parts) {
-          const call = calls.get(part.index) ?? { id: '', type: 'function', function: { name: '', arguments: '' } };
-          if (part.id) call.id = part.id;
-          if (part.function?.name) call.function.name += String(part.function.name);
-          if (part.function?.arguments) call.function.arguments += String(part.function.arguments);
-          calls.set(part.index, call);
-          const chunks = heldHere.get(part.index) ?? [];
-          chunks.push({ ...chunk, choices: [{ ...choice, delta: { tool_calls: [part] }, finish_reason: null }] });
-          heldHere.set(part.index, chunks);
-        }
-        if (typeof delta.content === 'string') text += delta.content;
-        if (choice.finish_reason) {
-          finish = chunk;
-          continue;
-        }
-        const visible: Json = { ...delta };
-        delete visible.tool_calls;
-        if (parts.length === 0 && this.rounds === 1) await this.write(event.raw);
-        else if (Object.keys(visible).length > 0)
-          await this.write(dataEvent({ ...chunk, id: this.completionId, choices: [{ ...choice, delta: visible }] }));
+    // The relay writes the one [DONE] of the whole answer itself.
+    for await (const { event, data: chunk } of this.events(response, (data) => data === '[DONE]')) {
+      this.completionId ??= chunk.id;
+      if (typeof chunk.model === 'string') this.usage.model = chunk.model;
+      if (chunk.usage) {
+        roundUsage = chunk.usage;
+        usageChunk = chunk;
       }
+      const choice = (chunk.choices as Json[] | undefined)?.[0];
+      if (!choice) continue;
+      const delta = (choice.delta ?? {}) as Json & { tool_calls?: CallPart[] };
+      const parts = delta.tool_calls ?? [];
+      for (const part of parts) {
+        const call = calls.get(part.index) ?? { id: '', type: 'function', function: { name: '', arguments: '' } };
+        if (part.id) call.id = part.id;
+        if (part.function?.name) call.function.name += String(part.function.name);
+        if (part.function?.arguments) call.function.arguments += String(part.function.arguments);
+        calls.set(part.index, call);
+        const chunks = heldHere.get(part.index) ?? [];
+        chunks.push({ ...chunk, choices: [{ ...choice, delta: { tool_calls: [part] }, finish_reason: null }] });
+        heldHere.set(part.index, chunks);
+      }
+      if (typeof delta.content === 'string') text += delta.content;
+      if (choice.finish_reason) {
+        finish = chunk;
+        continue;
+      }
+      const visible: Json = { ...delta };
+      delete visible.tool_calls;
+      if (parts.length === 0 && this.rounds === 1) await this.write(event.raw);
+      else if (Object.keys(visible).length > 0)
+        await this.write(dataEvent({ ...chunk, id: this.completionId, choices: [{ ...choice, delta: visible }] }));
     }
     this.usage.add(roundUsage);
     const retrieveCalls = [...calls.values()].filter(isRetrieve);
@@ -197,9 +178,5 @@ class ChatStreamRelay implements StreamRelay {
       );
     await this.write('data: [DONE]\n\n');
     return undefined;
-  }
-
-  private write(text: string): Promise<void> {
-    return writeWithBackpressure(this.res, text);
   }
 }

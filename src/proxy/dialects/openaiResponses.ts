@@ -1,14 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import type { Response } from 'express';
 import { alignOpenAIRequest } from '../../core/cacheAligner';
 import { parsedArguments } from '../../core/messages/formats';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../../core/retrieveAnswer';
 import { isRecord } from '../../shared/isRecord';
 import { withRetrieveTool } from '../retrieval/retrieveTool';
-import { writeWithBackpressure } from '../retrieval/streamWriter';
-import type { RoundUsage } from '../retrieval/usage';
-import { formatEvent, SseParser } from '../sse';
-import { tokenCount, type Dialect, type Json, type StreamRelay } from './dialect';
+import { formatEvent } from '../sse';
+import { tokenCount, type Dialect, type Json } from './dialect';
+import { JsonEventRelay } from './jsonEventRelay';
 
 type Item = Json & { type: string; name?: string; call_id?: string; arguments?: string };
 type Kind = 'retrieve' | 'client' | 'shown';
@@ -127,7 +125,7 @@ type Event = [type: string, data: Json];
  * of every round held back (with their reasoning) and sent at the end, one response.completed
  * with the merged output and usage summed.
  */
-class ResponsesStreamRelay implements StreamRelay {
+class ResponsesStreamRelay extends JsonEventRelay {
   private rounds: Json[] = [];
   private sequence = 0;
   private nextIndex = 0;
@@ -137,14 +135,8 @@ class ResponsesStreamRelay implements StreamRelay {
   /** The events of the client's calls (and their reasoning), from every round so far, keyed as above. */
   private readonly held: Array<[key: string, Event]> = [];
 
-  constructor(
-    private readonly res: Response,
-    private readonly usage: RoundUsage,
-  ) {}
-
   async round(response: IncomingMessage, lastRound: boolean): Promise<Json | undefined> {
     const round = this.rounds.length;
-    const parser = new SseParser();
     const kinds = new Map<number, Kind | 'pending'>();
     /** Reasoning items waiting for the item they belong to. */
     let pending: Array<[number, Event]> = [];
@@ -160,45 +152,35 @@ class ResponsesStreamRelay implements StreamRelay {
       pending = [];
     };
 
-    response.setEncoding('utf8');
-    for await (const piece of response) {
-      for (const event of parser.push(piece as string)) {
-        let data: Json;
-        try {
-          data = JSON.parse(event.data) as Json;
-        } catch {
-          await this.write(event.raw);
-          continue;
-        }
-        const type = event.event !== 'message' ? event.event : String(data.type);
-        if (type === 'response.created' || type === 'response.in_progress') {
-          this.firstId ??= (data.response as Json | undefined)?.id;
-          if (round === 0) await this.emit(type, data);
-          continue;
-        }
-        if (type === 'response.completed') {
-          completed = data.response as Json;
-          continue;
-        }
-        if (typeof data.output_index !== 'number') {
-          await this.emit(type, data);
-          continue;
-        }
-        const index = data.output_index;
-        if (type === 'response.output_item.added') {
-          const item = data.item as Item;
-          if (item.type === 'reasoning') kinds.set(index, 'pending');
-          else {
-            kinds.set(index, kindOf(item));
-            await settle(kindOf(item));
-          }
-        }
-        if (type === 'response.output_item.done') done.push(data.item as Item);
-        const kind = kinds.get(index) ?? 'shown';
-        if (kind === 'pending') pending.push([index, [type, data]]);
-        else if (kind === 'client') this.held.push([key(index), [type, data]]);
-        else if (kind === 'shown') await this.emitItemEvent(key(index), [type, data]);
+    for await (const { event, data } of this.events(response)) {
+      const type = event.event !== 'message' ? event.event : String(data.type);
+      if (type === 'response.created' || type === 'response.in_progress') {
+        this.firstId ??= (data.response as Json | undefined)?.id;
+        if (round === 0) await this.emit(type, data);
+        continue;
       }
+      if (type === 'response.completed') {
+        completed = data.response as Json;
+        continue;
+      }
+      if (typeof data.output_index !== 'number') {
+        await this.emit(type, data);
+        continue;
+      }
+      const index = data.output_index;
+      if (type === 'response.output_item.added') {
+        const item = data.item as Item;
+        if (item.type === 'reasoning') kinds.set(index, 'pending');
+        else {
+          kinds.set(index, kindOf(item));
+          await settle(kindOf(item));
+        }
+      }
+      if (type === 'response.output_item.done') done.push(data.item as Item);
+      const kind = kinds.get(index) ?? 'shown';
+      if (kind === 'pending') pending.push([index, [type, data]]);
+      else if (kind === 'client') this.held.push([key(index), [type, data]]);
+      else if (kind === 'shown') await this.emitItemEvent(key(index), [type, data]);
     }
     await settle('shown');
     if (!completed) return undefined;
@@ -230,9 +212,5 @@ class ResponsesStreamRelay implements StreamRelay {
   private emit(type: string, data: Json): Promise<void> {
     const numbered = 'sequence_number' in data ? { ...data, sequence_number: this.sequence++ } : data;
     return this.write(formatEvent(type, numbered));
-  }
-
-  private write(text: string): Promise<void> {
-    return writeWithBackpressure(this.res, text);
   }
 }
