@@ -1,4 +1,5 @@
 import { DIALECTS } from './dialects/dialects';
+import { openaiErrorBody } from './dialects/openaiChat';
 
 const OPENAI_PATHS = /^\/v1\/(chat\/completions|responses|completions|embeddings|models)\b/;
 const GEMINI_PATHS = /^\/v1(alpha|beta)\/|^\/v1\/models\/[^/]+:/;
@@ -12,6 +13,6 @@ export function errorBodyFor(path: string, message: string, type = 'api_error'):
   const dialect = DIALECTS.find((d) => d.route(path, new URLSearchParams('alt=sse')));
   if (dialect) return dialect.errors.json(message, type);
   if (GEMINI_PATHS.test(path)) return { error: { code: 500, message, status: 'INTERNAL' } };
-  if (OPENAI_PATHS.test(path)) return { error: { message, type: 'server_error', param: null, code: 'headroom_error' } };
+  if (OPENAI_PATHS.test(path)) return openaiErrorBody(message);
   return { type: 'error', error: { type, message } };
 }

@@ -6,7 +6,7 @@ import { BlockAssembler, type ContentBlock } from '../retrieval/anthropicBlocks'
 import { withRetrieveTool } from '../retrieval/retrieveTool';
 import type { Usage } from '../retrieval/usage';
 import { formatEvent, type SseEvent } from '../sse';
-import { tokenCount, type Dialect, type Json } from './dialect';
+import { modelField, tokenCount, type Dialect, type Json } from './dialect';
 import { JsonEventRelay } from './jsonEventRelay';
 
 const isRetrieveCall = (block: unknown): boolean =>
@@ -36,10 +36,8 @@ export const anthropicMessages: Dialect = {
     path === '/v1/messages' ? 'retrieval-loop' : path === '/v1/messages/count_tokens' ? 'count-only' : undefined,
   conversation: (body) => (Array.isArray(body.messages) ? body.messages : undefined),
   withConversation: (body, messages) => ({ ...body, messages }),
-  rewrite(body, retrieval) {
-    const aligned = alignAnthropicRequest(body);
-    return retrieval === 'count-only' ? aligned : { ...aligned, tools: withRetrieveTool(body.tools, retrieveTool) };
-  },
+  align: alignAnthropicRequest,
+  withRetrieveTool: (body) => ({ ...body, tools: withRetrieveTool(body.tools, retrieveTool) }),
   streams: (body) => body.stream === true,
 
   usageOf: (answer) => answer.usage,
@@ -54,7 +52,7 @@ export const anthropicMessages: Dialect = {
       model,
     };
   },
-  modelOf: (answer) => (typeof answer.model === 'string' ? answer.model : undefined),
+  modelOf: modelField,
 
   retrieveCalls: (answer) =>
     contentOf(answer)

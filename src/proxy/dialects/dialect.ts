@@ -69,8 +69,10 @@ export interface Dialect {
   /** The conversation in a request body, or undefined when the body holds none. */
   conversation(body: Json): unknown[] | undefined;
   withConversation(body: Json, conversation: unknown[]): Json;
-  /** The request as it goes upstream: cache prefix aligned, the retrieve tool added when the route loops. */
-  rewrite(body: Json, retrieval: Retrieval): Json;
+  /** The request with its cache prefix aligned (CacheAligner). */
+  align(body: Json): Json;
+  /** The request with the retrieve tool declared, last; the route adds it when it answers retrieve calls. */
+  withRetrieveTool(body: Json): Json;
   /** Whether the client asked for a streamed answer. */
   streams(body: Json, path: string): boolean;
 
@@ -99,3 +101,23 @@ export interface Dialect {
 
 /** A token count from a usage block: any finite number, else 0. */
 export const tokenCount = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+/** Usage as the APIs that count cached tokens inside the prompt report it (OpenAI, Gemini): no cache writes billed apart. */
+export function promptCachedUsage(
+  figures: { prompt: unknown; cached: unknown; output: number },
+  model: string | undefined,
+): ProviderUsage {
+  const cached = tokenCount(figures.cached);
+  return {
+    input: tokenCount(figures.prompt) - cached,
+    output: figures.output,
+    cacheRead: cached,
+    cacheWrite: 0,
+    cacheWrite1h: 0,
+    model,
+  };
+}
+
+/** The model an answer names in its `model` field. */
+export const modelField = (answer: Json): string | undefined =>
+  typeof answer.model === 'string' ? answer.model : undefined;

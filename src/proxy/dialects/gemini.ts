@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { alignGeminiRequest } from '../../core/cacheAligner';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME } from '../../core/retrieveAnswer';
 import { isRecord } from '../../shared/isRecord';
-import { tokenCount, type CallResult, type Dialect, type Json } from './dialect';
+import { promptCachedUsage, tokenCount, type CallResult, type Dialect, type Json } from './dialect';
 import { JsonEventRelay } from './jsonEventRelay';
 
 type Part = Json & { functionCall?: Json & { name?: string; id?: string; args?: unknown } };
@@ -75,25 +75,22 @@ export const gemini: Dialect = {
   },
   conversation: (body) => (Array.isArray(body.contents) ? body.contents : undefined),
   withConversation: (body, contents) => ({ ...body, contents }),
-  rewrite(body, retrieval) {
-    const aligned = alignGeminiRequest(body);
-    return retrieval === 'count-only' ? aligned : { ...aligned, tools: withRetrieveDeclaration(body.tools) };
-  },
+  align: alignGeminiRequest,
+  withRetrieveTool: (body) => ({ ...body, tools: withRetrieveDeclaration(body.tools) }),
   streams: (_body, path) => path.endsWith(':streamGenerateContent'),
 
   usageOf: (answer) => answer.usageMetadata,
-  readUsage(usage, model) {
-    if (!isRecord(usage) || !('promptTokenCount' in usage)) return undefined;
-    const cached = tokenCount(usage.cachedContentTokenCount);
-    return {
-      input: tokenCount(usage.promptTokenCount) - cached,
-      output: tokenCount(usage.candidatesTokenCount) + tokenCount(usage.thoughtsTokenCount),
-      cacheRead: cached,
-      cacheWrite: 0,
-      cacheWrite1h: 0,
-      model,
-    };
-  },
+  readUsage: (usage, model) =>
+    isRecord(usage) && 'promptTokenCount' in usage
+      ? promptCachedUsage(
+          {
+            prompt: usage.promptTokenCount,
+            cached: usage.cachedContentTokenCount,
+            output: tokenCount(usage.candidatesTokenCount) + tokenCount(usage.thoughtsTokenCount),
+          },
+          model,
+        )
+      : undefined,
   modelOf: (answer) => (typeof answer.modelVersion === 'string' ? answer.modelVersion : undefined),
 
   retrieveCalls: (answer) =>

@@ -4,7 +4,7 @@ import { parsedArguments } from '../../core/messages/formats';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../../core/retrieveAnswer';
 import { isRecord } from '../../shared/isRecord';
 import { withRetrieveTool } from '../retrieval/retrieveTool';
-import { tokenCount, type Dialect, type Json } from './dialect';
+import { modelField, promptCachedUsage, tokenCount, type Dialect, type Json } from './dialect';
 import { JsonEventRelay } from './jsonEventRelay';
 
 type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
@@ -14,6 +14,11 @@ const isRetrieve = (call: ToolCall) => call.function?.name === RETRIEVE_TOOL_NAM
 const choiceOf = (answer: Json): Choice | undefined => (answer.choices as Choice[] | undefined)?.[0];
 const callsOf = (answer: Json): ToolCall[] => choiceOf(answer)?.message?.tool_calls ?? [];
 const dataEvent = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+
+/** OpenAI's error body, as Chat Completions, Responses and its other routes answer one. */
+export const openaiErrorBody = (message: string) => ({
+  error: { message, type: 'server_error', param: null, code: 'headroom_error' },
+});
 
 const retrieveTool = {
   type: 'function',
@@ -27,33 +32,30 @@ export const openaiChat: Dialect = {
   format: 'openai-chat',
   retrieveTool,
   errors: {
-    json: (message) => ({ error: { message, type: 'server_error', param: null, code: 'headroom_error' } }),
-    event: (message) => dataEvent({ error: { message, type: 'server_error', param: null, code: 'headroom_error' } }),
+    json: openaiErrorBody,
+    event: (message) => dataEvent(openaiErrorBody(message)),
   },
 
   route: (path) => (path === '/v1/chat/completions' ? 'retrieval-loop' : undefined),
   conversation: (body) => (Array.isArray(body.messages) ? body.messages : undefined),
   withConversation: (body, messages) => ({ ...body, messages }),
-  rewrite(body, retrieval) {
-    const aligned = alignOpenAIRequest(body, 'openai-chat');
-    return retrieval === 'count-only' ? aligned : { ...aligned, tools: withRetrieveTool(body.tools, retrieveTool) };
-  },
+  align: (body) => alignOpenAIRequest(body, 'openai-chat'),
+  withRetrieveTool: (body) => ({ ...body, tools: withRetrieveTool(body.tools, retrieveTool) }),
   streams: (body) => body.stream === true,
 
   usageOf: (answer) => answer.usage,
-  readUsage(usage, model) {
-    if (!isRecord(usage) || !('prompt_tokens' in usage)) return undefined;
-    const cached = tokenCount((usage.prompt_tokens_details as Json | undefined)?.cached_tokens);
-    return {
-      input: tokenCount(usage.prompt_tokens) - cached,
-      output: tokenCount(usage.completion_tokens),
-      cacheRead: cached,
-      cacheWrite: 0,
-      cacheWrite1h: 0,
-      model,
-    };
-  },
-  modelOf: (answer) => (typeof answer.model === 'string' ? answer.model : undefined),
+  readUsage: (usage, model) =>
+    isRecord(usage) && 'prompt_tokens' in usage
+      ? promptCachedUsage(
+          {
+            prompt: usage.prompt_tokens,
+            cached: (usage.prompt_tokens_details as Json | undefined)?.cached_tokens,
+            output: tokenCount(usage.completion_tokens),
+          },
+          model,
+        )
+      : undefined,
+  modelOf: modelField,
 
   retrieveCalls: (answer) =>
     callsOf(answer)

@@ -5,7 +5,8 @@ import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS
 import { isRecord } from '../../shared/isRecord';
 import { withRetrieveTool } from '../retrieval/retrieveTool';
 import { formatEvent } from '../sse';
-import { tokenCount, type Dialect, type Json } from './dialect';
+import { modelField, promptCachedUsage, tokenCount, type Dialect, type Json } from './dialect';
+import { openaiErrorBody } from './openaiChat';
 import { JsonEventRelay } from './jsonEventRelay';
 
 type Item = Json & { type: string; name?: string; call_id?: string; arguments?: string };
@@ -42,9 +43,6 @@ const retrieveTool = {
   description: RETRIEVE_TOOL_DESCRIPTION,
   parameters: RETRIEVE_TOOL_PARAMETERS,
 };
-const errorBody = (message: string) => ({
-  error: { message, type: 'server_error', param: null, code: 'headroom_error' },
-});
 
 /** OpenAI's Responses API (`/v1/responses`), as Codex and the OpenAI SDKs speak it; works with `store: false`. */
 export const openaiResponses: Dialect = {
@@ -53,33 +51,30 @@ export const openaiResponses: Dialect = {
   format: 'openai-responses',
   retrieveTool,
   errors: {
-    json: errorBody,
+    json: openaiErrorBody,
     event: (message) => formatEvent('error', { type: 'error', code: 'server_error', message, param: null }),
   },
 
   route: (path) => (path === '/v1/responses' ? 'retrieval-loop' : undefined),
   conversation: (body) => (Array.isArray(body.input) ? body.input : undefined),
   withConversation: (body, input) => ({ ...body, input }),
-  rewrite(body, retrieval) {
-    const aligned = alignOpenAIRequest(body, 'openai-responses');
-    return retrieval === 'count-only' ? aligned : { ...aligned, tools: withRetrieveTool(body.tools, retrieveTool) };
-  },
+  align: (body) => alignOpenAIRequest(body, 'openai-responses'),
+  withRetrieveTool: (body) => ({ ...body, tools: withRetrieveTool(body.tools, retrieveTool) }),
   streams: (body) => body.stream === true,
 
   usageOf: (answer) => answer.usage,
-  readUsage(usage, model) {
-    if (!isRecord(usage) || !('input_tokens' in usage)) return undefined;
-    const cached = tokenCount((usage.input_tokens_details as Json | undefined)?.cached_tokens);
-    return {
-      input: tokenCount(usage.input_tokens) - cached,
-      output: tokenCount(usage.output_tokens),
-      cacheRead: cached,
-      cacheWrite: 0,
-      cacheWrite1h: 0,
-      model,
-    };
-  },
-  modelOf: (answer) => (typeof answer.model === 'string' ? answer.model : undefined),
+  readUsage: (usage, model) =>
+    isRecord(usage) && 'input_tokens' in usage
+      ? promptCachedUsage(
+          {
+            prompt: usage.input_tokens,
+            cached: (usage.input_tokens_details as Json | undefined)?.cached_tokens,
+            output: tokenCount(usage.output_tokens),
+          },
+          model,
+        )
+      : undefined,
+  modelOf: modelField,
 
   retrieveCalls: (answer) =>
     outputOf(answer)

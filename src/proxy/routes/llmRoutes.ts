@@ -88,7 +88,8 @@ async function answerConversation(
 
   /** The rewritten request, built now (a bad shape throws here, before anything is sent). */
   function rewritten(parsed: Conversation): () => Promise<ProviderUsage | undefined> {
-    const body = dialect.rewrite(parsed, retrieval);
+    const aligned = dialect.align(parsed);
+    const body = retrieval === 'count-only' ? aligned : dialect.withRetrieveTool(aligned);
     if (retrieval === 'count-only') {
       const bytes = Buffer.from(JSON.stringify(body));
       return () => forward(req, res, { upstream, body: bytes, rewritten: true, readUsage: dialect.readUsage });
