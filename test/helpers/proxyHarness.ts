@@ -3,19 +3,32 @@ import { startProxy, type RunningProxy } from '../../src/proxy/server';
 import { CcrStore } from '../../src/store/ccrStore';
 import { startFakeUpstream, type FakeUpstream } from './fakeUpstream';
 
-export interface Harness {
+/** What a harness needs of the fake upstream it puts behind the proxy. */
+interface Upstream {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface Harness<U extends Upstream = FakeUpstream> {
   proxy: RunningProxy;
-  upstream: FakeUpstream;
+  upstream: U;
   store: CcrStore;
   storeFile?: string;
 }
 
-/** A real proxy on an ephemeral loopback port, in front of a fake upstream, for one test file. */
-export function proxyHarness(options: { storeFile?: string; upstreamScript?: string } = {}): Harness {
+/**
+ * A real proxy on an ephemeral loopback port, in front of a fake upstream for every provider
+ * (the scripted one, or the one `upstream` starts), for one test file.
+ */
+export function proxyHarness<U extends Upstream = FakeUpstream>(
+  options: { storeFile?: string; upstreamScript?: string; upstream?: () => Promise<U> } = {},
+): Harness<U> {
   const { storeFile } = options;
-  const harness = { storeFile } as Harness;
+  const harness = { storeFile } as Harness<U>;
   before(async () => {
-    harness.upstream = await startFakeUpstream({ script: options.upstreamScript });
+    harness.upstream = options.upstream
+      ? await options.upstream()
+      : ((await startFakeUpstream({ script: options.upstreamScript })) as unknown as U);
     harness.store = await CcrStore.open({ file: storeFile, debounceMs: 20 });
     harness.proxy = await startProxy({
       port: 0,
@@ -23,6 +36,7 @@ export function proxyHarness(options: { storeFile?: string; upstreamScript?: str
       config: {
         anthropicUpstream: harness.upstream.url,
         openaiUpstream: harness.upstream.url,
+        geminiUpstream: harness.upstream.url,
         compressionBudgetMs: 5_000,
         bodyLimit: 64 * 1024 * 1024,
       },

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startProxy, type RunningProxy } from '../../src/proxy/server';
-import { CcrStore } from '../../src/store/ccrStore';
+import { describe, it } from 'node:test';
 import { runCli, type CliRun } from '../helpers/agentCli';
 import { runClaude } from '../helpers/claudeCli';
 import { anthropicKit } from '../helpers/contract/anthropicKit';
 import { geminiKit } from '../helpers/contract/geminiKit';
 import { openaiChatKit } from '../helpers/contract/openaiChatKit';
 import { openaiResponsesKit } from '../helpers/contract/openaiResponsesKit';
-import { startStrictFake, type StrictFake, type StrictRequest } from '../helpers/contract/strictFake';
+import { startStrictFake, type StrictRequest } from '../helpers/contract/strictFake';
 import { e2eTools } from '../helpers/e2eTools';
 import { tempDir } from '../helpers/tempDir';
+import { proxyHarness } from '../helpers/proxyHarness';
 
 /**
  * The real agent CLIs through the proxy against the strict fakes, each on the session the fake
@@ -22,35 +21,15 @@ import { tempDir } from '../helpers/tempDir';
  */
 const ANSWER = /AGENT-DONE: 2026-11-24 10:00:00 INFO worker 300 processed batch 2100 in 1ms/;
 
-let fake: StrictFake;
-let store: CcrStore;
-let proxy: RunningProxy;
-before(async () => {
-  fake = await startStrictFake([anthropicKit, openaiChatKit, openaiResponsesKit, geminiKit], { script: 'agent' });
-  store = await CcrStore.open({ debounceMs: 20 });
-  proxy = await startProxy({
-    port: 0,
-    store,
-    config: {
-      anthropicUpstream: fake.url,
-      openaiUpstream: fake.url,
-      geminiUpstream: fake.url,
-      compressionBudgetMs: 5_000,
-      bodyLimit: 64 * 1024 * 1024,
-    },
-  });
-});
-after(async () => {
-  await proxy.close(1_000);
-  await fake.close();
-  await store.close();
+const h = proxyHarness({
+  upstream: () => startStrictFake([anthropicKit, openaiChatKit, openaiResponsesKit, geminiKit], { script: 'agent' }),
 });
 
 /** Runs one CLI invocation and returns it with the upstream requests it caused, every one accepted by the API. */
 async function session(run: () => Promise<CliRun>): Promise<CliRun & { upstream: StrictRequest[] }> {
-  const first = fake.requests.length;
+  const first = h.upstream.requests.length;
   const result = await run();
-  const upstream = fake.requests.slice(first);
+  const upstream = h.upstream.requests.slice(first);
   assert.equal(result.code, 0, `exited ${result.code}: ${result.stderr.slice(-2_000)}`);
   for (const seen of upstream) assert.equal(seen.rejected, undefined, `the API accepts every request (${seen.url})`);
   return { ...result, upstream };
@@ -71,7 +50,7 @@ describe('the real agent CLIs through the proxy', () => {
         'model_provider = "headroom"',
         '[model_providers.headroom]',
         'name = "headroom"',
-        `base_url = "${proxy.url}/v1"`,
+        `base_url = "${h.proxy.url}/v1"`,
         'wire_api = "responses"',
         'env_key = "OPENAI_API_KEY"',
       ].join('\n'),
@@ -108,7 +87,7 @@ describe('the real agent CLIs through the proxy', () => {
         privacy: { usageStatisticsEnabled: false },
       }),
     );
-    const env = { HOME: home, GEMINI_API_KEY: 'AIza-e2e-not-a-real-key', GOOGLE_GEMINI_BASE_URL: proxy.url };
+    const env = { HOME: home, GEMINI_API_KEY: 'AIza-e2e-not-a-real-key', GOOGLE_GEMINI_BASE_URL: h.proxy.url };
     const run = await session(() =>
       runCli(
         tools.nodeBin,
@@ -124,7 +103,7 @@ describe('the real agent CLIs through the proxy', () => {
   it('Claude Code: `claude -p` with a retrieval, then `claude -c` in that session', async () => {
     const home = tempDir();
     const work = tempDir();
-    const env = { HOME: home, ANTHROPIC_BASE_URL: proxy.url, ANTHROPIC_API_KEY: 'sk-ant-e2e-not-a-real-key' };
+    const env = { HOME: home, ANTHROPIC_BASE_URL: h.proxy.url, ANTHROPIC_API_KEY: 'sk-ant-e2e-not-a-real-key' };
     const prompt = 'Print the log and tell me about worker 300.';
     const first = await session(() => runClaude({ cwd: work, prompt, allowedTools: 'Bash', env }));
     assert.match(first.stdout, ANSWER);

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { startProxy, type RunningProxy } from '../../src/proxy/server';
-import { CcrStore } from '../../src/store/ccrStore';
+import { startProxy } from '../../src/proxy/server';
 import { anthropicKit } from '../helpers/contract/anthropicKit';
 import type { ApiKit, Json } from '../helpers/contract/apiKit';
 import { geminiKit } from '../helpers/contract/geminiKit';
 import { openaiChatKit } from '../helpers/contract/openaiChatKit';
 import { openaiResponsesKit } from '../helpers/contract/openaiResponsesKit';
-import { startStrictFake, type StrictFake } from '../helpers/contract/strictFake';
+import { startStrictFake } from '../helpers/contract/strictFake';
 import { httpRequest } from '../helpers/http';
 import { bigLog } from '../helpers/toolOutputs';
 import { zstdRawFrame } from '../helpers/zstdFrame';
+import { proxyHarness } from '../helpers/proxyHarness';
 
 /**
  * The contract every dialect keeps, run against each API with a fake upstream that enforces
@@ -21,38 +21,16 @@ import { zstdRawFrame } from '../helpers/zstdFrame';
  */
 const KITS: readonly ApiKit[] = [anthropicKit, openaiChatKit, openaiResponsesKit, geminiKit];
 
-let fake: StrictFake;
-let store: CcrStore;
-let proxy: RunningProxy;
-before(async () => {
-  fake = await startStrictFake(KITS);
-  store = await CcrStore.open({ debounceMs: 20 });
-  proxy = await startProxy({
-    port: 0,
-    store,
-    config: {
-      anthropicUpstream: fake.url,
-      openaiUpstream: fake.url,
-      geminiUpstream: fake.url,
-      compressionBudgetMs: 5_000,
-      bodyLimit: 64 * 1024 * 1024,
-    },
-  });
-});
-after(async () => {
-  await proxy.close(1_000);
-  await fake.close();
-  await store.close();
-});
+const h = proxyHarness({ upstream: () => startStrictFake(KITS) });
 
 /** Sends a request through the proxy; every upstream request it caused must have kept the API's rules. */
 async function send(kit: ApiKit, body: Json | Buffer, stream: boolean, headers: Record<string, string> = {}) {
-  const first = fake.requests.length;
-  const answer = await httpRequest(`${proxy.url}${kit.path(stream)}`, {
+  const first = h.upstream.requests.length;
+  const answer = await httpRequest(`${h.proxy.url}${kit.path(stream)}`, {
     headers: { ...kit.headers, ...headers },
     body: Buffer.isBuffer(body) ? body : JSON.stringify(body),
   });
-  const upstream = fake.requests.slice(first);
+  const upstream = h.upstream.requests.slice(first);
   for (const seen of upstream) assert.equal(seen.rejected, undefined, `${kit.name} accepts what the proxy sent`);
   return { answer, upstream, text: answer.body.toString() };
 }
@@ -132,10 +110,10 @@ for (const kit of KITS) {
     });
 
     it('aborts the upstream request when the client goes away mid-stream', async () => {
-      const before = fake.requests.length;
+      const before = h.upstream.requests.length;
       await new Promise<void>((resolve) => {
         const req = request(
-          `${proxy.url}${kit.path(true)}`,
+          `${h.proxy.url}${kit.path(true)}`,
           { method: 'POST', headers: { ...kit.headers, 'x-fake-delay-ms': '60' } },
           (res) =>
             res.once('data', () => {
@@ -147,20 +125,25 @@ for (const kit of KITS) {
         req.end(JSON.stringify(kit.firstRequest({ stream: true, output: bigLog() })));
       });
       const deadline = Date.now() + 3_000;
-      while (!fake.requests[before]?.aborted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      assert.equal(fake.requests[before]?.aborted, true);
+      while (!h.upstream.requests[before]?.aborted && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      assert.equal(h.upstream.requests[before]?.aborted, true);
     });
 
     it('sends the tool output as it came when compression runs out of time', async () => {
-      const hurried = await startProxy({ port: 0, store, config: { ...proxy.state.config, compressionBudgetMs: 0 } });
+      const hurried = await startProxy({
+        port: 0,
+        store: h.store,
+        config: { ...h.proxy.state.config, compressionBudgetMs: 0 },
+      });
       const output = `${bigLog()}\nnever seen before: ${kit.name}`;
       const body = JSON.stringify(kit.firstRequest({ stream: false, output }));
       const answer = await httpRequest(`${hurried.url}${kit.path(false)}`, { headers: kit.headers, body });
       await hurried.close(100);
       assert.equal(answer.status, 200);
-      assert.equal(fake.requests.at(-1)!.rejected, undefined);
+      assert.equal(h.upstream.requests.at(-1)!.rejected, undefined);
       assert.ok(
-        fake.requests.at(-1)!.body.toString().includes(JSON.stringify(output)),
+        h.upstream.requests.at(-1)!.body.toString().includes(JSON.stringify(output)),
         'the whole output went upstream',
       );
     });
@@ -171,7 +154,7 @@ for (const kit of KITS) {
       assert.deepEqual(upstreamBody(upstream[0]).future_field, { kept: [1, '2'] });
 
       const toggle = (enabled: boolean) =>
-        httpRequest(`${proxy.url}/headroom/toggle`, {
+        httpRequest(`${h.proxy.url}/headroom/toggle`, {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ enabled }),
         });
@@ -179,10 +162,10 @@ for (const kit of KITS) {
       try {
         for (const stream of [false, true]) {
           const body = JSON.stringify(kit.firstRequest({ stream, output: bigLog() }));
-          const answer = await httpRequest(`${proxy.url}${kit.path(stream)}`, { headers: kit.headers, body });
+          const answer = await httpRequest(`${h.proxy.url}${kit.path(stream)}`, { headers: kit.headers, body });
           assert.equal(answer.status, 200);
           assert.ok(
-            fake.requests.at(-1)!.body.equals(Buffer.from(body)),
+            h.upstream.requests.at(-1)!.body.equals(Buffer.from(body)),
             `byte for byte (${stream ? 'streamed' : 'whole'})`,
           );
         }

@@ -1,51 +1,30 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startProxy, type RunningProxy } from '../../src/proxy/server';
-import { CcrStore } from '../../src/store/ccrStore';
 import { anthropicKit } from '../helpers/contract/anthropicKit';
 import { geminiKit } from '../helpers/contract/geminiKit';
 import { openaiChatKit } from '../helpers/contract/openaiChatKit';
 import { openaiResponsesKit } from '../helpers/contract/openaiResponsesKit';
-import { startStrictFake, type StrictFake } from '../helpers/contract/strictFake';
+import { startStrictFake } from '../helpers/contract/strictFake';
 import { e2eTools } from '../helpers/e2eTools';
 import type { SdkRun } from '../helpers/sdkClient';
+import { proxyHarness } from '../helpers/proxyHarness';
 
 /**
  * The official SDKs (OpenAI, Anthropic, Google Gen AI) through the proxy against the strict
  * fakes: each SDK parses what the proxy answers, whole and streamed, with its own stream
  * helpers, and its next turn (built from those objects) must be accepted.
  */
-let fake: StrictFake;
-let store: CcrStore;
-let proxy: RunningProxy;
-before(async () => {
-  fake = await startStrictFake([anthropicKit, openaiChatKit, openaiResponsesKit, geminiKit]);
-  store = await CcrStore.open({ debounceMs: 20 });
-  proxy = await startProxy({
-    port: 0,
-    store,
-    config: {
-      anthropicUpstream: fake.url,
-      openaiUpstream: fake.url,
-      geminiUpstream: fake.url,
-      compressionBudgetMs: 5_000,
-      bodyLimit: 64 * 1024 * 1024,
-    },
-  });
-});
-after(async () => {
-  await proxy.close(1_000);
-  await fake.close();
-  await store.close();
+const h = proxyHarness({
+  upstream: () => startStrictFake([anthropicKit, openaiChatKit, openaiResponsesKit, geminiKit]),
 });
 
 async function runSdk(sdk: string): Promise<SdkRun[]> {
   const tools = e2eTools();
   const script = join(__dirname, '..', 'helpers', 'sdkClient.js');
-  const { stdout } = await promisify(execFile)(tools.nodeBin, [script, sdk, proxy.url, tools.sdkModules], {
+  const { stdout } = await promisify(execFile)(tools.nodeBin, [script, sdk, h.proxy.url, tools.sdkModules], {
     timeout: 60_000,
   });
   return JSON.parse(stdout) as SdkRun[];
@@ -58,7 +37,7 @@ describe('the official SDKs through the proxy', () => {
     ['google', ['generateContent']],
   ] as const) {
     it(`${sdk}: a retrieval next to a client tool call, then the client's answer to it, whole and streamed`, async () => {
-      const before = fake.requests.length;
+      const before = h.upstream.requests.length;
       const runs = await runSdk(sdk);
       assert.deepEqual(
         runs.map((r) => `${r.api}/${r.stream ? 'streamed' : 'whole'}`),
@@ -73,7 +52,7 @@ describe('the official SDKs through the proxy', () => {
         assert.deepEqual(second.calls, [], label);
         assert.match(second.text, /I read the original/, `${label}: the next turn is answered`);
       }
-      const upstream = fake.requests.slice(before);
+      const upstream = h.upstream.requests.slice(before);
       assert.ok(upstream.length >= runs.length * 3, 'two rounds for the first turn, one for the second');
       for (const seen of upstream)
         assert.equal(seen.rejected, undefined, `the API accepts every request (${seen.kit})`);
