@@ -9,6 +9,10 @@ const USAGE = {
   prompt_tokens_details: { cached_tokens: 0 },
 };
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+/** OpenAI's error body for a status, as both its APIs answer it. */
+export const openaiErrorBody = (status: number, message: string) => ({
+  error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', param: null, code: null },
+});
 const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
 
 /** OpenAI Chat Completions: the SDK's requests, the API's rules, its completion and chunk shapes. */
@@ -126,9 +130,7 @@ export const openaiChatKit: ApiKit = {
       return `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...open].join(', ')}`;
     return undefined;
   },
-  errorBody: (status, message) => ({
-    error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', param: null, code: null },
-  }),
+  errorBody: openaiErrorBody,
   view(body) {
     const names = new Map<string, string>();
     const outputs: Array<{ callId: string; name: string; text: string }> = [];

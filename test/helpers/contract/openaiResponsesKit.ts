@@ -1,5 +1,6 @@
 import { SseParser } from '../../../src/proxy/sse';
 import type { ApiKit, ClientAnswer, Json } from './apiKit';
+import { openaiErrorBody } from './openaiChatKit';
 
 type Item = Json & { type?: string; id?: string; call_id?: string; name?: string };
 const USAGE = { input_tokens: 100, input_tokens_details: { cached_tokens: 0 }, output_tokens: 10, total_tokens: 110 };
@@ -120,9 +121,7 @@ export const openaiResponsesKit: ApiKit = {
     if (unanswered) return `No tool output found for function call ${unanswered}.`;
     return undefined;
   },
-  errorBody: (status, message) => ({
-    error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', param: null, code: null },
-  }),
+  errorBody: openaiErrorBody,
   view(body) {
     const names = new Map<string, string>();
     const outputs: Array<{ callId: string; name: string; text: string }> = [];
