@@ -114,15 +114,17 @@ export function searchLine(line: string): RegExpExecArray | null {
 }
 const SEARCH_HEADING_MATCH = /^(\d+)[:-](.*)$/;
 
+/** A date (`2026-11-24 …`) starts a log line, not a match in file 2026-11-24 or on line 2026. */
+const DATED = /^\d{4}-\d\d-\d\d/;
+
 function isSearchOutput(lines: string[]): boolean {
   const pathLike = (path: string) => /[./\\]/.test(path) && !/\s{2,}/.test(path) && !/^\d+$/.test(path);
   const isGrepLine = (line: string) => {
     const m = searchLine(line);
-    return m !== null && pathLike(m[1]) && !/^\d{4}-\d\d-\d\d/.test(line) && !isClockTime(m);
+    return m !== null && pathLike(m[1]) && !DATED.test(line) && !isClockTime(m);
   };
   if (passing(lines, 0.6, isGrepLine) >= 2) return true;
-  // A date (`2026-11-24 …`) starts a log line, not a match on line 2026.
-  const isHeadingMatch = (line: string) => SEARCH_HEADING_MATCH.test(line) && !/^\d{4}-\d\d-\d\d/.test(line);
+  const isHeadingMatch = (line: string) => SEARCH_HEADING_MATCH.test(line) && !DATED.test(line);
   const isHeading = (line: string) => !isHeadingMatch(line) && pathLike(line) && !/\s/.test(line.trim());
   // `--` parts the context groups of `grep -C`.
   if (passing(lines, 0.8, (line) => isHeadingMatch(line) || isHeading(line) || line === '--') === -1) return false;

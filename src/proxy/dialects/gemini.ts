@@ -53,6 +53,9 @@ function withRetrieveDeclaration(tools: unknown): unknown[] {
   );
 }
 
+/** Paths only Gemini's API has: its versioned prefixes, or a `models/NAME:method` call. */
+export const GEMINI_PATH = /^\/v1(alpha|beta)\/|^\/v1\/models\/[^/]+:/;
+
 const CONVERSATION_PATH = /^\/v1(?:alpha|beta)?\/models\/[^/:]+:(generateContent|streamGenerateContent)$/;
 
 /** Google's Gemini API (`models/…:generateContent`, streamed as SSE), as Gemini CLI and the Gen AI SDK speak it. */

@@ -6,6 +6,7 @@ import { PREVIEW_LENGTH } from '../../store/statsStore';
 import { compressRequestBody, type CompressedRequest, type Conversation } from '../compressRequest';
 import type { Dialect, Provider, Retrieval } from '../dialects/dialect';
 import { conversationRoute } from '../dialects/dialects';
+import { GEMINI_PATH } from '../dialects/gemini';
 import { errorBodyFor } from '../errorShape';
 import type { ProxyState } from '../proxyState';
 import { BodyTooLarge, readBody } from '../readBody';
@@ -178,12 +179,7 @@ async function bodyOrReply(req: Request, res: Response, state: ProxyState): Prom
 
 /** Anthropic's clients always send anthropic-version, Google's an x-goog-api-key or a versioned model path; OpenAI's neither. */
 function providerOf(req: Request): Provider {
-  if (
-    req.headers['x-goog-api-key'] !== undefined ||
-    /^\/v1(alpha|beta)\//.test(req.path) ||
-    /^\/v1\/models\/[^/]+:/.test(req.path)
-  )
-    return 'gemini';
+  if (req.headers['x-goog-api-key'] !== undefined || GEMINI_PATH.test(req.path)) return 'gemini';
   return req.headers['anthropic-version'] !== undefined ||
     req.path.startsWith('/v1/messages') ||
     req.path.startsWith('/v1/complete')
