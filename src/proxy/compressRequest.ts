@@ -1,12 +1,16 @@
 import { compress, type ItemStats } from '../core/compress';
 import type { Dialect } from './dialects/dialect';
 import type { ProxyState } from './proxyState';
+import { BodyTooLarge } from './readBody';
 import { decodeBody } from './requestBody';
+import { parseJsonBody } from './jsonBody';
 import { errorMessage } from '../shared/errorMessage';
 
 export interface CompressedRequest {
-  /** The compressed body as an object; routes change it further (retrieve tool, CacheAligner) before serialising it once. */
+  /** The compressed body as an object; routes change it further (retrieve tool, CacheAligner) before serialising it. */
   parsed: Conversation;
+  /** Writes the body (or a changed copy) as JSON, number literals as the client wrote them. */
+  serialise: (body: unknown) => Buffer;
   items: ItemStats[];
   /** Tool-output tokens of the outputs this request sent first (a re-sent output was counted when it was new). */
   tokensBefore: number;
@@ -20,11 +24,16 @@ export interface CompressedRequest {
 /** A request body holding a conversation, where its dialect keeps one (`messages`, `input`, `contents`). */
 export type Conversation = Record<string, unknown>;
 
-/** What came of compressing a request; `parsed` is the conversation whenever the body could be read as one. */
+/** A body read as a conversation, and how to write it back. */
+export type ReadConversation = Pick<CompressedRequest, 'parsed' | 'serialise'>;
+
+/** What came of compressing a request; `read` is the conversation whenever the body could be read as one. */
 export type RequestCompression =
   | { outcome: 'compressed'; request: CompressedRequest }
-  | { outcome: 'unchanged'; parsed?: Conversation }
-  | { outcome: 'failed'; reason: string; parsed?: Conversation };
+  | { outcome: 'unchanged'; read?: ReadConversation }
+  | { outcome: 'failed'; reason: string; read?: ReadConversation }
+  /** Decoded, the body would pass the size limit (or the ratio cap): refused, never forwarded. */
+  | { outcome: 'too-large'; limit: number };
 
 /**
  * Reads a request body once and compresses the tool outputs in its conversation. Anything
@@ -38,20 +47,19 @@ export async function compressRequestBody(
   contentEncoding: string | undefined,
   state: ProxyState,
 ): Promise<RequestCompression> {
-  let conversation: Conversation | undefined;
+  let read: ReadConversation | undefined;
   try {
-    const text = decodeBody(raw, contentEncoding);
-    if (text === undefined) return { outcome: 'failed', reason: `unsupported content-encoding ${contentEncoding}` };
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return { outcome: 'unchanged' };
-    }
+    const decoded = decodeBody(raw, contentEncoding, state.config.bodyLimit);
+    if ('unreadable' in decoded) return { outcome: 'failed', reason: decoded.unreadable };
+    const json = parseJsonBody(decoded.text);
+    if (json === undefined) return { outcome: 'unchanged' };
+    if ('unreadable' in json) return { outcome: 'failed', reason: json.unreadable };
+    const body = json.value;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return { outcome: 'unchanged' };
     const messages = dialect.conversation(body as Conversation);
     if (!messages) return { outcome: 'unchanged' };
-    conversation = body as Conversation;
+    const conversation = body as Conversation;
+    read = { parsed: conversation, serialise: json.serialise };
     const { config, store } = state;
     // A client that manages its own context (Anthropic's context editing) keeps its history as it is.
     const history =
@@ -66,7 +74,7 @@ export async function compressRequestBody(
       codeParser: state.codeParser,
       history,
     });
-    if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', parsed: conversation };
+    if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', read };
     const parsed = dialect.withConversation(conversation, result.messages);
     // Tokens count each output once, when first seen: re-sending one saves cache reads, which the dollars count.
     const fresh = result.items.filter((item) => !item.cached);
@@ -76,6 +84,7 @@ export async function compressRequestBody(
       outcome: 'compressed',
       request: {
         parsed,
+        serialise: json.serialise,
         items: result.items,
         tokensBefore,
         tokensAfter,
@@ -84,6 +93,7 @@ export async function compressRequestBody(
       },
     };
   } catch (error) {
-    return { outcome: 'failed', reason: errorMessage(error), parsed: conversation };
+    if (error instanceof BodyTooLarge) return { outcome: 'too-large', limit: error.limit };
+    return { outcome: 'failed', reason: errorMessage(error), read };
   }
 }

@@ -7,7 +7,7 @@ import type { RelevanceMode } from '../core/types';
 import { ProxyState, type ProxyConfig } from './proxyState';
 import { headroomApi } from './routes/headroomApi';
 import { llmRoutes } from './routes/llmRoutes';
-import { requireLocalHost } from './security';
+import { answerOptionsLocally, refuseBrowsers, refuseDotSegments, requireLocalHost } from './security';
 import { errorMessage } from '../shared/errorMessage';
 import { errorBodyFor } from './errorShape';
 
@@ -39,7 +39,7 @@ export function createProxyApp(state: ProxyState): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requireLocalHost);
+  app.use(requireLocalHost, refuseBrowsers, answerOptionsLocally, refuseDotSegments);
   app.head('/', (_req, res) => res.status(200).end());
   app.use(headroomApi(state));
   app.use(llmRoutes(state));

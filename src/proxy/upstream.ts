@@ -4,6 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { forwardableHeaders } from './headers';
+import { isCorsHeader } from './security';
 import { UsageObserver, type ProviderUsage, type UsageReader } from './usageObserver';
 
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
@@ -81,10 +82,13 @@ export function openUpstream(
   });
 }
 
-/** Puts the upstream response's end-to-end headers on the client's response, less those named in `drop`. */
+/**
+ * Puts the upstream response's end-to-end headers on the client's response, less those named in
+ * `drop` and any CORS header (a page must never be allowed to read an answer).
+ */
 export function copyHeaders(upstreamResponse: IncomingMessage, res: Response, drop: readonly string[] = []): void {
   for (const [name, value] of Object.entries(forwardableHeaders(upstreamResponse.headers, drop))) {
-    if (value !== undefined) res.setHeader(name, value);
+    if (value !== undefined && !isCorsHeader(name)) res.setHeader(name, value);
   }
 }
 

@@ -11,12 +11,22 @@ export interface HttpAnswer {
 /** A plain node:http client, so tests control every header (Host included) and see raw bytes. */
 export function httpRequest(
   url: string,
-  options: { method?: string; headers?: OutgoingHttpHeaders; body?: Buffer | string } = {},
+  options: {
+    method?: string;
+    headers?: OutgoingHttpHeaders;
+    body?: Buffer | string;
+    /** The request target exactly as sent (a URL string would have its dot segments resolved). */
+    path?: string;
+  } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: options.method ?? (options.body ? 'POST' : 'GET'), headers: options.headers },
+      {
+        method: options.method ?? (options.body ? 'POST' : 'GET'),
+        headers: options.headers,
+        ...(options.path ? { path: options.path } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

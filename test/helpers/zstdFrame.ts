@@ -19,3 +19,19 @@ export function zstdRawFrame(data: Buffer): Buffer {
   }
   return Buffer.concat([magic, descriptor, contentSize, ...blocks]);
 }
+
+/**
+ * A real zstd frame of `blocks` RLE blocks, each one byte repeated 128 KB: four bytes a block
+ * that decode to 128 KB, the shape of a decompression bomb. Its header declares a 128 KB window
+ * and no content size, as a streaming encoder's does.
+ */
+export function zstdRleFrame(byte: number, blocks: number): Buffer {
+  const magic = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+  const descriptor = Buffer.from([0x00, 7 << 3]); // no content size; window 2^(10+7) = 128 KB
+  const body: Buffer[] = [];
+  for (let i = 0; i < blocks; i++) {
+    const header = MAX_BLOCK * 8 + (1 << 1) + (i === blocks - 1 ? 1 : 0); // size, type RLE (1), last-block bit
+    body.push(Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff, byte]));
+  }
+  return Buffer.concat([magic, descriptor, ...body]);
+}

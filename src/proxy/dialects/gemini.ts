@@ -4,6 +4,7 @@ import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME } from '../../core/retrie
 import { isRecord } from '../../shared/isRecord';
 import { promptCachedUsage, tokenCount, type CallResult, type Dialect, type Json } from './dialect';
 import { JsonEventRelay } from './jsonEventRelay';
+import { toolList } from '../retrieval/retrieveTool';
 
 type Part = Json & { functionCall?: Json & { name?: string; id?: string; args?: unknown } };
 type Candidate = Json & { content?: Json & { parts?: Part[] } };
@@ -39,7 +40,7 @@ const retrieveTool = {
  * is one (some models refuse several), else as a tool of its own.
  */
 function withRetrieveDeclaration(tools: unknown): unknown[] {
-  const list = Array.isArray(tools) ? (tools as Json[]) : [];
+  const list = toolList(tools) as Json[];
   const declaring = list.filter((tool) => isRecord(tool) && Array.isArray(tool.functionDeclarations));
   const declared = declaring.some((tool) =>
     (tool.functionDeclarations as Json[]).some((d) => isRecord(d) && d.name === RETRIEVE_TOOL_NAME),

@@ -25,6 +25,10 @@ export interface LoopRequest {
   url: URL;
   headers: OutgoingHttpHeaders;
   body: Json;
+  /** `body` as the first round sends it. */
+  bytes: Buffer;
+  /** Writes a continued body as JSON, keeping the client's number literals. */
+  serialise: (body: Json) => Buffer;
 }
 
 /**
@@ -41,8 +45,9 @@ export function answerWithRetrieval(dialect: Dialect, request: LoopRequest): Pro
   );
 }
 
-function send(dialect: Dialect, request: LoopRequest, conversation: unknown[]): Promise<IncomingMessage> {
-  const body = Buffer.from(JSON.stringify(dialect.withConversation(request.body, conversation)), 'utf8');
+/** Sends the request's first round as built, or the conversation continued after a retrieval. */
+function send(dialect: Dialect, request: LoopRequest, continued?: unknown[]): Promise<IncomingMessage> {
+  const body = continued ? request.serialise(dialect.withConversation(request.body, continued)) : request.bytes;
   return openUpstream(request.url, 'POST', request.headers, body, request.res);
 }
 
@@ -63,7 +68,7 @@ async function whole(dialect: Dialect, request: LoopRequest, usage: RoundUsage):
   let conversation = dialect.conversation(request.body) ?? [];
   const rounds: Json[] = [];
   for (let round = 0; ; round++) {
-    const response = await send(dialect, request, conversation);
+    const response = await send(dialect, request, round === 0 ? undefined : conversation);
     if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type'])))
       return relay(response, res, dialect.readUsage);
     const answer = JSON.parse(await readResponseText(response)) as Json;
@@ -83,7 +88,7 @@ async function streamed(dialect: Dialect, request: LoopRequest, usage: RoundUsag
   const relayer = dialect.streamRelay(res, usage);
   let conversation = dialect.conversation(request.body) ?? [];
   for (let round = 0; ; round++) {
-    const response = await send(dialect, request, conversation);
+    const response = await send(dialect, request, round === 0 ? undefined : conversation);
     const start = await startStreamRound(response, res, round, dialect);
     if (start.kind === 'done') return start.usage ?? usage.report();
     const answer = await relayer.round(response, round === MAX_ROUNDS - 1);

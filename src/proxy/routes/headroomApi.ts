@@ -13,7 +13,6 @@ import {
 import { InvalidShare } from '../../store/sharedContext';
 import { compressDirectly } from '../directCompression';
 import type { ProxyState } from '../proxyState';
-import { refuseBrowsers } from '../security';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Direct compressions and shares take one tool output each, up to the size the MCP server accepts, JSON-escaped. */
@@ -41,7 +40,6 @@ function refuse(res: Response, error: string): void {
 /** Headroom's own loopback API, for the extension panel, the MCP server and the CLI. */
 export function headroomApi(state: ProxyState): Router {
   const router = Router();
-  router.use('/headroom', refuseBrowsers);
 
   router.get('/headroom/health', (_req, res) => {
     res.json({

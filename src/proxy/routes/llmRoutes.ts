@@ -3,7 +3,7 @@ import { countTokens } from '../../core/tokens';
 import { DEFAULT_GEMINI_UPSTREAM } from '../../shared/defaults';
 import { errorMessage } from '../../shared/errorMessage';
 import { PREVIEW_LENGTH } from '../../store/statsStore';
-import { compressRequestBody, type CompressedRequest, type Conversation } from '../compressRequest';
+import { compressRequestBody, type CompressedRequest, type ReadConversation } from '../compressRequest';
 import type { Dialect, Provider, Retrieval } from '../dialects/dialect';
 import { conversationRoute } from '../dialects/dialects';
 import { GEMINI_PATH } from '../dialects/gemini';
@@ -48,20 +48,21 @@ async function answerConversation(
   state.totals.requests++;
   const retrievalsBefore = state.totals.retrievals;
   let compressed: CompressedRequest | undefined;
-  let conversation: Conversation | undefined;
+  let read: ReadConversation | undefined;
   let failure: string | undefined;
   if (state.compressionEnabled && raw.length > 0) {
     const compression = await compressRequestBody(dialect, raw, req.headers['content-encoding'], state);
+    if (compression.outcome === 'too-large') return replyTooLarge(req, res, compression.limit);
     if (compression.outcome === 'compressed') {
       compressed = compression.request;
-      conversation = compressed.parsed;
+      read = compressed;
       state.totals.compressedRequests++;
       state.totals.tokensBefore += compressed.tokensBefore;
       state.totals.tokensAfter += compressed.tokensAfter;
       state.totals.compressedItems += compressed.items.filter((i) => i.compressed && !i.cached).length;
       if (compressed.checkpoint) state.totals.checkpoints++;
     } else {
-      conversation = compression.parsed;
+      read = compression.read;
       if (compression.outcome === 'failed') {
         failure = `compression skipped for ${req.path}: ${compression.reason}`;
         state.recordFailure(failure);
@@ -73,14 +74,14 @@ async function answerConversation(
   // goes as it came; so does one that cannot be aligned or given the retrieve tool.
   const upstream = upstreamFor(state, dialect.provider);
   let send: (() => Promise<ProviderUsage | undefined>) | undefined;
-  if (conversation) {
+  if (read) {
     try {
-      send = rewritten(conversation);
+      send = rewritten(read);
     } catch (error) {
       failure = `request sent unchanged for ${req.path}: ${errorMessage(error)}`;
       state.recordFailure(failure);
       compressed = undefined;
-      conversation = undefined;
+      read = undefined;
     }
   }
   const usage = send
@@ -88,26 +89,25 @@ async function answerConversation(
     : await forward(req, res, { upstream, body: raw, rewritten: false, readUsage: dialect.readUsage });
 
   /** The rewritten request, built now (a bad shape throws here, before anything is sent). */
-  function rewritten(parsed: Conversation): () => Promise<ProviderUsage | undefined> {
+  function rewritten({ parsed, serialise }: ReadConversation): () => Promise<ProviderUsage | undefined> {
     const aligned = dialect.align(parsed);
     const body = retrieval === 'count-only' ? aligned : dialect.withRetrieveTool(aligned);
-    if (retrieval === 'count-only') {
-      const bytes = Buffer.from(JSON.stringify(body));
+    const bytes = serialise(body);
+    if (retrieval === 'count-only')
       return () => forward(req, res, { upstream, body: bytes, rewritten: true, readUsage: dialect.readUsage });
-    }
     const url = upstreamUrl(upstream, req.originalUrl);
     const headers = upstreamHeaders(req, url, true, { 'accept-encoding': 'identity' });
-    return () => answerWithRetrieval(dialect, { res, state, url, headers, body });
+    return () => answerWithRetrieval(dialect, { res, state, url, headers, body, bytes, serialise });
   }
 
   if (retrieval === 'count-only') return;
-  const model = usage?.model ?? modelOf(conversation ?? raw);
+  const model = usage?.model ?? modelOf(read?.parsed ?? raw);
   const saved = (compressed?.items ?? [])
     .filter((i) => i.compressed)
     .map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
   const savings =
     usage &&
-    estimateSavings(model, usage, saved, conversation ? retrieveToolTokens(dialect) : 0, compressed?.rewrittenTokens);
+    estimateSavings(model, usage, saved, read ? retrieveToolTokens(dialect) : 0, compressed?.rewrittenTokens);
   state.recordRequest(
     {
       at: Date.now(),
@@ -162,19 +162,16 @@ async function bodyOrReply(req: Request, res: Response, state: ProxyState): Prom
   try {
     return await readBody(req, state.config.bodyLimit);
   } catch (error) {
-    if (error instanceof BodyTooLarge)
-      res
-        .status(413)
-        .json(
-          errorBodyFor(
-            req.path,
-            `Headroom accepts request bodies up to ${Math.round(error.limit / 1024 / 1024)} MB.`,
-            'request_too_large',
-          ),
-        );
+    if (error instanceof BodyTooLarge) replyTooLarge(req, res, error.limit);
     else res.destroy();
     return undefined;
   }
+}
+
+function replyTooLarge(req: Request, res: Response, limit: number): void {
+  const size = limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MB` : `${limit} bytes`;
+  const message = `Headroom accepts request bodies up to ${size}, decoded.`;
+  res.status(413).json(errorBodyFor(req.path, message, 'request_too_large'));
 }
 
 /** Anthropic's clients always send anthropic-version, Google's an x-goog-api-key or a versioned model path; OpenAI's neither. */
