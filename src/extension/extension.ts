@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const startProxy = () => proxy.start(launch()).then(() => embeddings.ensure());
 
   const onStatus = (status: ProxyStatus) => {
-    if (status.state === 'running') feed.connect(status.url);
+    if (status.state === 'running') feed.connect(status.url, status.apiToken);
     else if (status.state !== 'restarting') feed.disconnect();
     terminals.update(status.state === 'running' && routesTerminals() ? status.url : undefined);
     statusBar.update(status, status.state === 'running' ? feed.latest : undefined);

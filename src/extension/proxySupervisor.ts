@@ -9,7 +9,7 @@ import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED, parseReadyMessage, type ProxyContr
 /** What the supervised proxy is doing; `owned` is false when another window's proxy serves the store. */
 export type ProxyStatus =
   | { state: 'starting' }
-  | { state: 'running'; url: string; owned: boolean }
+  | { state: 'running'; url: string; apiToken: string; owned: boolean }
   | { state: 'restarting'; error: string; retryInMs: number }
   | { state: 'failed'; error: string }
   | { state: 'stopped' };
@@ -129,7 +129,7 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
     if (generation !== this.generation) return this.current;
     if (outcome.kind === 'listening') {
       if ('bm25Only' in launch.relevance) this.sendRelevance();
-      this.setStatus({ state: 'running', url: outcome.url, owned: true });
+      this.setStatus({ state: 'running', url: outcome.url, apiToken: outcome.apiToken, owned: true });
     } else if (outcome.code === EXIT_STORE_LOCKED && (await this.attach(launch, generation))) {
       // Another window started its proxy a moment before this one: use it.
     } else if (outcome.code === EXIT_PORT_IN_USE || outcome.code === EXIT_STORE_LOCKED) {
@@ -150,7 +150,7 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
       return false;
     }
     if (generation !== this.generation) return true;
-    this.setStatus({ state: 'running', url: found.url, owned: false });
+    this.setStatus({ state: 'running', url: found.url, apiToken: found.apiToken, owned: false });
     const watch = async (): Promise<void> => {
       if (generation !== this.generation) return;
       try {
@@ -168,7 +168,9 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
   private spawn(
     launch: ProxyLaunch,
     generation: number,
-  ): Promise<{ kind: 'listening'; url: string } | { kind: 'exited'; code: number | null; error: string }> {
+  ): Promise<
+    { kind: 'listening'; url: string; apiToken: string } | { kind: 'exited'; code: number | null; error: string }
+  > {
     const forkedAt = performance.now();
     const child = fork(
       this.options.cliPath,
@@ -193,7 +195,7 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
         const ready = parseReadyMessage(message);
         if (!ready) return;
         this.options.log?.(`The proxy is ready ${Math.round(performance.now() - forkedAt)} ms after the fork.`);
-        resolve({ kind: 'listening', url: ready.url });
+        resolve({ kind: 'listening', url: ready.url, apiToken: ready.apiToken });
       });
       child.once('exit', (code, signal) => {
         const error = lastLines(stderr) || `the proxy process exited (${signal ?? `code ${code}`})`;

@@ -28,10 +28,10 @@ export class StatsFeed extends EventEmitter<{ stats: [StatsResponse]; request: [
     return this.bucketShown;
   }
 
-  connect(url: string): void {
+  connect(url: string, apiToken: string): void {
     if (this.client?.url === url) return;
     this.disconnect();
-    const client = new LoopbackClient(url);
+    const client = new LoopbackClient(url, apiToken);
     const abort = new AbortController();
     this.client = client;
     this.abort = abort;

@@ -10,6 +10,8 @@ const discoverySchema = z.object({
   port: z.number(),
   pid: z.number(),
   engineVersion: z.number(),
+  /** The loopback API's secret: this file is written readable by the user alone. */
+  apiToken: z.string(),
 });
 export type ProxyDiscovery = z.infer<typeof discoverySchema>;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { RetrieveOptions, RetrieveOutcome } from '../core/retrieve';
 import type { TextCompression } from '../core/types';
+import { API_TOKEN_HEADER } from './apiToken';
 import { SseParser } from './sse';
 import {
   healthResponseSchema,
@@ -45,7 +46,11 @@ export class LoopbackError extends Error {
  * says what did not fit, never a wrong value.
  */
 export class LoopbackClient {
-  constructor(readonly url: string) {}
+  /** `apiToken` is the proxy's secret (from its discovery file or its ready message); health needs none. */
+  constructor(
+    readonly url: string,
+    private readonly apiToken = '',
+  ) {}
 
   health(timeoutMs = 2_000): Promise<HealthResponse> {
     return this.json(healthResponseSchema, '/headroom/health', { signal: AbortSignal.timeout(timeoutMs) });
@@ -61,7 +66,7 @@ export class LoopbackClient {
 
   /** The whole original behind a hash, or undefined when the store no longer has it. */
   async original(hash: string): Promise<string | undefined> {
-    const response = await fetch(`${this.url}/headroom/items/${encodeURIComponent(hash)}`);
+    const response = await this.fetch(`/headroom/items/${encodeURIComponent(hash)}`);
     if (response.status === 404) return undefined;
     if (!response.ok) throw new LoopbackError(response.status, await response.text());
     return response.text();
@@ -114,7 +119,7 @@ export class LoopbackClient {
    * proxy goes away; resolves then (the caller decides whether to reconnect).
    */
   async events(onRequest: (event: RequestEvent) => void, signal: AbortSignal): Promise<void> {
-    const response = await fetch(`${this.url}/headroom/events`, { signal });
+    const response = await this.fetch('/headroom/events', { signal });
     if (!response.ok || !response.body) throw new LoopbackError(response.status, 'the proxy refused its event stream');
     const decoder = new TextDecoder();
     const parser = new SseParser();
@@ -130,13 +135,19 @@ export class LoopbackClient {
     }
   }
 
+  private fetch(path: string, init: RequestInit = {}): Promise<globalThis.Response> {
+    const headers = new Headers(init.headers);
+    headers.set(API_TOKEN_HEADER, this.apiToken);
+    return fetch(`${this.url}${path}`, { ...init, headers });
+  }
+
   private async json<T>(
     schema: z.ZodMiniType<T>,
     path: string,
     init: RequestInit = {},
     acceptedStatuses: readonly number[] = [],
   ): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, init);
+    const response = await this.fetch(path, init);
     if (!response.ok && !acceptedStatuses.includes(response.status))
       throw new LoopbackError(response.status, await refusal(response));
     return parsed(schema, await response.json(), path);

@@ -1,3 +1,4 @@
+import { newApiToken } from './apiToken';
 import { EventEmitter } from 'node:events';
 import type { Aggressiveness } from '../core/types';
 import type { CcrStore } from '../store/ccrStore';
@@ -30,6 +31,8 @@ export interface ProxyConfig {
   history?: Partial<HistorySettings> | false;
   /** Where failures are reported as they happen (the CLI writes them to stderr). Never given headers or bodies. */
   log?: (line: string) => void;
+  /** The loopback API's secret; a fresh one when absent. */
+  apiToken?: string;
 }
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -49,6 +52,8 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   };
   lastError: string | undefined;
   readonly startedAt = Date.now();
+  /** What clients of `/headroom/*` (health aside) must send in the API token header. */
+  readonly apiToken: string;
 
   readonly stats: StatsStore;
   readonly shared: SharedContext;
@@ -65,6 +70,7 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
     this.stats = new StatsStore(store.sqlite);
     this.shared = new SharedContext(store);
     this.compressionEnabled = config.compression ?? true;
+    this.apiToken = config.apiToken ?? newApiToken();
     this.relevance = bm25Relevance(
       config.embeddings ? 'the embedding model is loading' : 'no embedding model is configured',
     );

@@ -18,6 +18,8 @@ export interface RunningProxy {
   url: string;
   port: number;
   state: ProxyState;
+  /** The loopback API's secret (its clients send it in the API token header). */
+  apiToken: string;
   /**
    * Loads an embedding model beside the running proxy and switches to it once loaded (requests
    * meanwhile use the relevance they had); resolves to the relevance now in use.
@@ -115,6 +117,7 @@ export async function startProxy(options: {
     url: `http://${LISTEN_HOST}:${port}`,
     port,
     state,
+    apiToken: state.apiToken,
     useEmbeddings,
     explainBm25,
     close: (graceMs = 10_000) => {

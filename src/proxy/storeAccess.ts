@@ -33,14 +33,14 @@ export const STORE_LOCK_WAIT_MS = 5_000;
  */
 export async function openStoreAccess(file: string, onWarning: (message: string) => void): Promise<StoreAccess> {
   const running = findRunningProxy(file);
-  if (running) return viaProxy(running.url);
+  if (running) return viaProxy(running.url, running.apiToken);
   try {
     return local(await CcrStore.open({ file, onWarning, lockWaitMs: STORE_LOCK_WAIT_MS }));
   } catch (error) {
     // A proxy that started between the check and the open.
     const proxy = error instanceof StoreLocked ? readDiscovery(file, error.pid) : undefined;
     if (!proxy) throw error;
-    return viaProxy(proxy.url);
+    return viaProxy(proxy.url, proxy.apiToken);
   }
 }
 
@@ -67,8 +67,8 @@ function local(store: CcrStore): StoreAccess {
   };
 }
 
-function viaProxy(url: string): StoreAccess {
-  const client = new LoopbackClient(url);
+function viaProxy(url: string, apiToken: string): StoreAccess {
+  const client = new LoopbackClient(url, apiToken);
   return {
     via: 'proxy',
     compress: (request) => client.compress(request),

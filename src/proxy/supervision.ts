@@ -27,8 +27,8 @@ const controlMessage = z.discriminatedUnion('type', [
 ]);
 export type ProxyControlMessage = z.infer<typeof controlMessage>;
 
-/** Proxy to supervisor, once: it listens at `url` and holds the store. */
-const readyMessage = z.object({ type: z.literal('ready'), url: z.string(), port: z.number() });
+/** Proxy to supervisor, once: it listens at `url`, holds the store, and answers its API to `apiToken`. */
+const readyMessage = z.object({ type: z.literal('ready'), url: z.string(), port: z.number(), apiToken: z.string() });
 export type ProxyReadyMessage = z.infer<typeof readyMessage>;
 
 export function parseControlMessage(message: unknown): ProxyControlMessage | undefined {

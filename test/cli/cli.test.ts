@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CcrStore } from '../../src/store/ccrStore';
@@ -102,7 +102,9 @@ describe('headroom proxy (the built bundle)', () => {
     const store = join(tempDir(), 'shared.sqlite');
     const proxy = await startCliProxy(['--store', store]);
     await assert.rejects(CcrStore.open({ file: store }), StoreLocked, 'one writer per store');
-    assert.ok(existsSync(`${store}.proxy.json`));
+    // The discovery file carries the API secret the CLI and MCP server use, so only the user may read it.
+    assert.equal(statSync(`${store}.proxy.json`).mode & 0o777, 0o600);
+    assert.equal((await fetch(`${proxy.url}/headroom/stats`)).status, 401, 'without the secret');
 
     const compressed = headroom(['compress', '--store', store, '--stats'], bglLog().text);
     assert.equal(compressed.code, 0, compressed.stderr);

@@ -61,7 +61,7 @@ describe('ProxySupervisor (forks the built CLI)', () => {
     const subject = supervisor();
     try {
       let status = running(await subject.start(launch(join(tempDir(), 'store.sqlite'))));
-      const client = new LoopbackClient(status.url);
+      const client = new LoopbackClient(status.url, status.apiToken);
       const { pid } = await client.health();
       const downloading = { mode: 'bm25', reason: 'the embedding model is downloading' };
       assert.deepEqual(
@@ -80,7 +80,7 @@ describe('ProxySupervisor (forks the built CLI)', () => {
       const restarted = nextStatus(subject, 'running');
       process.kill(pid, 'SIGKILL');
       status = running(await restarted);
-      const restartedClient = new LoopbackClient(status.url);
+      const restartedClient = new LoopbackClient(status.url, status.apiToken);
       assert.deepEqual(
         await settledRelevance(restartedClient),
         hybrid,

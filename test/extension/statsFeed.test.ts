@@ -12,7 +12,7 @@ describe("StatsFeed (a real proxy's event stream and stats)", () => {
   it('announces each finished request and fetches the stats again', async () => {
     const feed = new StatsFeed();
     const first = new Promise<StatsResponse>((resolve) => feed.once('stats', resolve));
-    feed.connect(harness.proxy.url);
+    feed.connect(harness.proxy.url, harness.proxy.apiToken);
     assert.equal((await first).session.requests, 0);
     const event = new Promise<RequestEvent>((resolve) => feed.once('request', resolve));
     const updated = new Promise<StatsResponse>((resolve) => {

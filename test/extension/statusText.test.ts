@@ -44,7 +44,7 @@ const stats = (compression: boolean, tokensSaved: number, lastError: string | nu
   store: { originals: 0, bytes: 0, compressions: 0 },
 });
 
-const running = { state: 'running', url: 'http://127.0.0.1:8787', owned: true } as const;
+const running = { state: 'running', url: 'http://127.0.0.1:8787', apiToken: 't', owned: true } as const;
 
 describe('status bar view', () => {
   it('shows compression share and tokens saved while compressing', () => {
@@ -72,7 +72,7 @@ describe('status bar view', () => {
     assert.match(failed.tooltip, /Port 8787 is in use/);
     assert.equal(statusView({ state: 'restarting', error: 'x', retryInMs: 2_000 }, undefined).severity, 'warning');
     assert.match(
-      statusView({ state: 'running', url: 'http://127.0.0.1:9000', owned: false }, undefined).tooltip,
+      statusView({ state: 'running', url: 'http://127.0.0.1:9000', apiToken: 't', owned: false }, undefined).tooltip,
       /started by another window/,
     );
   });

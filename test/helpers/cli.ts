@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { findRunningProxy } from '../../src/proxy/discovery';
 
 /** The built CLI bundle: tests run what users run. */
 export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.mjs');
@@ -18,11 +19,16 @@ export interface CliProxy {
   /** The line it printed on start. */
   line: string;
   child: ChildProcessWithoutNullStreams;
+  /** Its loopback API secret, read as its clients read it: from the discovery file beside its store. */
+  apiToken: string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** `headroom proxy --port 0 …` in a child process, once it says where it listens; `cli` is another copy of the bundle. */
+/**
+ * `headroom proxy --port 0 --store FILE …` in a child process, once it says where it listens;
+ * `cli` is another copy of the bundle.
+ */
 export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {}, cli = CLI): Promise<CliProxy> {
   const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', ...args], { env: { ...process.env, ...env } });
   let stderr = '';
@@ -32,10 +38,14 @@ export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {},
     child.once('exit', (code) => reject(new Error(`headroom proxy exited with ${code}: ${stderr}`)));
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const store = args[args.indexOf('--store') + 1];
+  const discovery = findRunningProxy(store);
+  if (!args.includes('--store') || !discovery) throw new Error(`no discovery file beside ${store}`);
   return {
     url: /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0],
     line,
     child,
+    apiToken: discovery.apiToken,
     stop: () => {
       child.kill('SIGTERM');
       return exited;

@@ -40,3 +40,8 @@ export function httpRequest(
     req.end(options.body);
   });
 }
+
+/** The header that carries a proxy's loopback API secret. */
+export const apiTokenHeader = (proxy: { apiToken: string }): OutgoingHttpHeaders => ({
+  'x-headroom-token': proxy.apiToken,
+});

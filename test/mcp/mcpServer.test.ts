@@ -243,10 +243,14 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
 
       const viaMcp = await mcp.call('headroom_compress', { content: bigJson() });
       const { hash: jsonHash } = viaMcp.structuredContent as { hash: string };
-      const original = await fetch(`${proxy.url}/headroom/items/${jsonHash}`);
+      const original = await fetch(`${proxy.url}/headroom/items/${jsonHash}`, {
+        headers: { 'x-headroom-token': proxy.apiToken },
+      });
       assert.equal(original.status, 200);
       assert.equal(await original.text(), bigJson(), 'the proxy has what the MCP server compressed');
-      const listed = (await (await fetch(`${proxy.url}/headroom/items?tool=mcp`)).json()) as {
+      const listed = (await (
+        await fetch(`${proxy.url}/headroom/items?tool=mcp`, { headers: { 'x-headroom-token': proxy.apiToken } })
+      ).json()) as {
         items: Array<{ hash: string }>;
       };
       assert.deepEqual(

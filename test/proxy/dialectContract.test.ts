@@ -9,7 +9,7 @@ import { geminiKit } from '../helpers/contract/geminiKit';
 import { openaiChatKit } from '../helpers/contract/openaiChatKit';
 import { openaiResponsesKit } from '../helpers/contract/openaiResponsesKit';
 import { startStrictFake } from '../helpers/contract/strictFake';
-import { httpRequest } from '../helpers/http';
+import { apiTokenHeader, httpRequest } from '../helpers/http';
 import { bigLog } from '../helpers/toolOutputs';
 import { zstdRawFrame } from '../helpers/zstdFrame';
 import { proxyHarness } from '../helpers/proxyHarness';
@@ -155,7 +155,7 @@ for (const kit of KITS) {
 
       const toggle = (enabled: boolean) =>
         httpRequest(`${h.proxy.url}/headroom/toggle`, {
-          headers: { 'content-type': 'application/json' },
+          headers: { ...apiTokenHeader(h.proxy), 'content-type': 'application/json' },
           body: JSON.stringify({ enabled }),
         });
       await toggle(false);

@@ -26,7 +26,7 @@ describe('the proxy with an embedding model', () => {
       '2000',
     ]);
     try {
-      const client = new LoopbackClient(proxy.url);
+      const client = new LoopbackClient(proxy.url, proxy.apiToken);
       assert.deepEqual(await settledRelevance(client), { mode: 'hybrid', embeddingWeight: 0.5, budgetMs: 2_000 });
       const result = await client.compress({ content: bglLog().text, query: 'storage full' });
       assert.equal(result.compressed, true);
@@ -44,11 +44,11 @@ describe('the proxy with an embedding model', () => {
       HEADROOM_EMBEDDING_MODEL: join(dir, 'no-model-here'),
     });
     try {
-      assert.deepEqual((await new LoopbackClient(none.url).stats()).relevance, {
+      assert.deepEqual((await new LoopbackClient(none.url, none.apiToken).stats()).relevance, {
         mode: 'bm25',
         reason: 'no embedding model is configured',
       });
-      const reason = await settledRelevance(new LoopbackClient(missing.url));
+      const reason = await settledRelevance(new LoopbackClient(missing.url, missing.apiToken));
       assert.equal(reason.mode, 'bm25');
       assert.match(reason.mode === 'bm25' ? reason.reason : '', /No embedding model in .*no-model-here/);
     } finally {
@@ -93,13 +93,13 @@ describe('the shipped bundles with fetched embeddings, outside any node_modules 
       cli,
     );
     try {
-      assert.deepEqual(await settledRelevance(new LoopbackClient(proxy.url)), {
+      assert.deepEqual(await settledRelevance(new LoopbackClient(proxy.url, proxy.apiToken)), {
         mode: 'hybrid',
         embeddingWeight: 0.5,
         budgetMs: 100,
       });
       assert.deepEqual(
-        (await new LoopbackClient(off.url).stats()).relevance,
+        (await new LoopbackClient(off.url, off.apiToken).stats()).relevance,
         { mode: 'bm25', reason: 'no embedding model is configured' },
         '--no-embeddings leaves the fetched model alone',
       );
@@ -129,7 +129,7 @@ describe('the shipped bundles with fetched embeddings, outside any node_modules 
       cli,
     );
     try {
-      const relevance = await settledRelevance(new LoopbackClient(proxy.url));
+      const relevance = await settledRelevance(new LoopbackClient(proxy.url, proxy.apiToken));
       assert.equal(relevance.mode, 'bm25');
       assert.match(
         relevance.mode === 'bm25' ? relevance.reason : '',

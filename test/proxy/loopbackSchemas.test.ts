@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { LoopbackClient, LoopbackError } from '../../src/proxy/loopbackClient';
-import { httpRequest } from '../helpers/http';
+import { apiTokenHeader, httpRequest } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
 
 describe("the loopback API's schemas", () => {
@@ -11,7 +11,7 @@ describe("the loopback API's schemas", () => {
   const post = (path: string, body: unknown, method = 'POST') =>
     httpRequest(`${h.proxy.url}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...apiTokenHeader(h.proxy), 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
 
@@ -27,12 +27,12 @@ describe("the loopback API's schemas", () => {
       const { error } = JSON.parse(answer.body.toString()) as { error: string };
       assert.match(error, new RegExp(`takes \\{.*\\(${field}: `), `${path}: ${error}`);
     }
-    const client = new LoopbackClient(h.proxy.url);
+    const client = new LoopbackClient(h.proxy.url, h.proxy.apiToken);
     assert.equal((await client.toggle(true)).compression, true, 'a body that fits still works');
   });
 
   it('reads every answer through its schema, and names what does not fit', async () => {
-    const client = new LoopbackClient(h.proxy.url);
+    const client = new LoopbackClient(h.proxy.url, h.proxy.apiToken);
     const stats = await client.stats();
     assert.equal(typeof stats.allTime.dollarsSaved, 'number');
     const compressed = await client.compress({ content: 'short', tool: 'test' });

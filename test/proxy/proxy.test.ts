@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { PortInUse, startProxy } from '../../src/proxy/server';
 import { CcrStore } from '../../src/store/ccrStore';
-import { httpRequest } from '../helpers/http';
+import { apiTokenHeader, httpRequest } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { tempDir } from '../helpers/tempDir';
 import { bigJson, bigLog } from '../helpers/toolOutputs';
@@ -83,7 +83,7 @@ describe('proxy: Anthropic Messages', () => {
 
   it('passes a request through byte-identically when compression is off', async () => {
     const off = await httpRequest(`${h.proxy.url}/headroom/toggle`, {
-      headers: { 'content-type': 'application/json' },
+      headers: { ...apiTokenHeader(h.proxy), 'content-type': 'application/json' },
       body: '{"enabled":false}',
     });
     assert.deepEqual(JSON.parse(off.body.toString()), { compression: false });
@@ -91,7 +91,7 @@ describe('proxy: Anthropic Messages', () => {
     await httpRequest(`${h.proxy.url}/v1/messages`, { headers: anthropicHeaders, body });
     assert.ok(h.upstream.requests.at(-1)!.body.equals(Buffer.from(body)));
     await httpRequest(`${h.proxy.url}/headroom/toggle`, {
-      headers: { 'content-type': 'application/json' },
+      headers: { ...apiTokenHeader(h.proxy), 'content-type': 'application/json' },
       body: '{"enabled":true}',
     });
   });
@@ -174,14 +174,16 @@ describe('proxy: Anthropic Messages', () => {
   });
 
   it('serves its stats and the originals it stored, and never writes the API key anywhere', async () => {
-    const stats = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as {
+    const stats = JSON.parse(
+      (await httpRequest(`${h.proxy.url}/headroom/stats`, { headers: apiTokenHeader(h.proxy) })).body.toString(),
+    ) as {
       session: { compressedRequests: number; tokensSaved: number };
     };
     assert.ok(stats.session.compressedRequests >= 3);
     assert.ok(stats.session.tokensSaved > 0);
     const compressed = h.upstream.requests.find((r) => /retrieve hash=([0-9a-f]{24})/.test(r.body.toString()))!;
     const hash = /retrieve hash=([0-9a-f]{24})/.exec(compressed.body.toString())![1];
-    const item = await httpRequest(`${h.proxy.url}/headroom/items/${hash}`);
+    const item = await httpRequest(`${h.proxy.url}/headroom/items/${hash}`, { headers: apiTokenHeader(h.proxy) });
     assert.equal(item.status, 200);
     assert.equal(item.body.toString(), bigLog());
     await h.store.flush();
@@ -199,7 +201,9 @@ describe('proxy: OpenAI Chat Completions and Responses', () => {
   it('answers odd shapes without a crash: user content null and Responses content an object go upstream as sent', async () => {
     const failures = async () =>
       (
-        JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as {
+        JSON.parse(
+          (await httpRequest(`${h.proxy.url}/headroom/stats`, { headers: apiTokenHeader(h.proxy) })).body.toString(),
+        ) as {
           session: { failures: number };
         }
       ).session.failures;

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { startProxy, type RunningProxy } from '../../src/proxy/server';
-import { httpRequest } from '../helpers/http';
+import { apiTokenHeader, httpRequest } from '../helpers/http';
 import { permissiveUpstream } from '../helpers/permissiveUpstream';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { bigLog } from '../helpers/toolOutputs';
@@ -236,5 +236,46 @@ describe('security: what the client sent is what the upstream gets', () => {
       Buffer.from(conversation().slice(-4)),
     ]);
     assert.deepEqual(await sent(body), body);
+  });
+});
+
+describe('security: other users of the machine', () => {
+  const h = proxyHarness({ upstream: permissiveUpstream });
+
+  it('answers the loopback API only to its secret, health aside', async () => {
+    const routes: Array<[string, string]> = [
+      ['GET', '/headroom/stats'],
+      ['GET', '/headroom/items'],
+      ['GET', `/headroom/items/${'a'.repeat(24)}`],
+      ['GET', '/headroom/events'],
+      ['POST', '/headroom/toggle'],
+      ['POST', '/headroom/compress'],
+      ['GET', '/headroom/shared'],
+      ['PUT', '/headroom/shared/k'],
+    ];
+    for (const [method, path] of routes)
+      for (const token of [undefined, '', 'not-the-secret', `${h.proxy.apiToken}x`]) {
+        const headers = {
+          'content-type': 'application/json',
+          ...(token === undefined ? {} : { 'x-headroom-token': token }),
+        };
+        const answer = await httpRequest(`${h.proxy.url}${path}`, {
+          method,
+          headers,
+          body: method === 'GET' ? undefined : '{"enabled":false}',
+        });
+        assert.equal(answer.status, 401, `${method} ${path} with ${token === undefined ? 'no token' : `"${token}"`}`);
+      }
+    assert.equal(h.proxy.state.compressionEnabled, true);
+    assert.equal((await httpRequest(`${h.proxy.url}/headroom/health`)).status, 200);
+    const stats = await httpRequest(`${h.proxy.url}/headroom/stats`, { headers: apiTokenHeader(h.proxy) });
+    assert.equal(stats.status, 200);
+  });
+
+  it('gives each proxy a fresh secret, long enough not to be guessed', async () => {
+    const other = await startProxy({ port: 0, store: h.store, config: h.proxy.state.config });
+    await other.close(100);
+    assert.notEqual(other.apiToken, h.proxy.apiToken);
+    assert.ok(Buffer.from(h.proxy.apiToken, 'base64url').length >= 32);
   });
 });

@@ -8,7 +8,7 @@ describe('shared context over the loopback API', () => {
   const harness = proxyHarness();
 
   it('puts, deduplicates, lists and gets through the running proxy', async () => {
-    const client = new LoopbackClient(harness.proxy.url);
+    const client = new LoopbackClient(harness.proxy.url, harness.proxy.apiToken);
     const first = await client.share({ key: 'build log', content: bglLog().text, agent: 'claude-code' });
     const second = await client.share({ key: 'same log', content: bglLog().text, agent: 'codex' });
     assert.equal(first.deduplicated, false);
@@ -20,14 +20,14 @@ describe('shared context over the loopback API', () => {
   });
 
   it('answers a bad put with 400 and the reason', async () => {
-    const client = new LoopbackClient(harness.proxy.url);
+    const client = new LoopbackClient(harness.proxy.url, harness.proxy.apiToken);
     await assert.rejects(
       client.share({ key: 'k', content: '', agent: 'a' }),
       (e: unknown) => e instanceof LoopbackError && e.status === 400 && /content is empty/.test(e.message),
     );
     const response = await fetch(`${harness.proxy.url}/headroom/shared/k`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'x-headroom-token': harness.proxy.apiToken, 'content-type': 'application/json' },
       body: '{"content": 5}',
     });
     assert.equal(response.status, 400);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
-import { httpRequest } from '../helpers/http';
+import { apiTokenHeader, httpRequest } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { bigJson, bigLog } from '../helpers/toolOutputs';
 
@@ -43,7 +43,7 @@ describe('proxy: stats, items and live events', () => {
 
   it('tells listeners of each finished request as it happens', async () => {
     const received = new Promise<Record<string, unknown>>((resolve, reject) => {
-      const events = request(`${h.proxy.url}/headroom/events`, (res) => {
+      const events = request(`${h.proxy.url}/headroom/events`, { headers: apiTokenHeader(h.proxy) }, (res) => {
         let buffer = '';
         res.on('data', (chunk: Buffer) => {
           buffer += chunk.toString();
@@ -69,7 +69,9 @@ describe('proxy: stats, items and live events', () => {
 
   it('persists requests and serves totals, a time series, savings by kind and tool, and dollars saved', async () => {
     await httpRequest(`${h.proxy.url}/v1/messages`, { headers, body: body(false, bigJson()) });
-    const stats = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats`)).body.toString()) as Stats;
+    const stats = JSON.parse(
+      (await httpRequest(`${h.proxy.url}/headroom/stats`, { headers: apiTokenHeader(h.proxy) })).body.toString(),
+    ) as Stats;
     assert.ok(stats.allTime.requests >= 2);
     assert.ok(stats.allTime.compressedItems >= 2);
     assert.ok(stats.allTime.tokensSaved > 10_000);
@@ -86,12 +88,18 @@ describe('proxy: stats, items and live events', () => {
       stats.byTool.map((t) => t.key),
       ['Bash'],
     );
-    const daily = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/stats?bucket=day`)).body.toString()) as Stats;
+    const daily = JSON.parse(
+      (
+        await httpRequest(`${h.proxy.url}/headroom/stats?bucket=day`, { headers: apiTokenHeader(h.proxy) })
+      ).body.toString(),
+    ) as Stats;
     assert.equal(daily.series.bucket, 'day');
   });
 
   it('lists compressed items, newest first, with search and paging, and serves their originals', async () => {
-    const all = JSON.parse((await httpRequest(`${h.proxy.url}/headroom/items`)).body.toString()) as {
+    const all = JSON.parse(
+      (await httpRequest(`${h.proxy.url}/headroom/items`, { headers: apiTokenHeader(h.proxy) })).body.toString(),
+    ) as {
       total: number;
       items: Array<{ hash: string; kind: string; preview: string; tool: string }>;
     };
@@ -99,19 +107,27 @@ describe('proxy: stats, items and live events', () => {
     assert.equal(all.items[0].kind, 'json', 'newest first');
     assert.equal(all.items[0].tool, 'Bash');
     const logs = JSON.parse(
-      (await httpRequest(`${h.proxy.url}/headroom/items?kind=log&limit=1`)).body.toString(),
+      (
+        await httpRequest(`${h.proxy.url}/headroom/items?kind=log&limit=1`, { headers: apiTokenHeader(h.proxy) })
+      ).body.toString(),
     ) as typeof all;
     assert.equal(logs.items.length, 1);
     assert.equal(logs.items[0].kind, 'log');
     assert.ok(bigLog().startsWith(logs.items[0].preview));
     const searched = JSON.parse(
-      (await httpRequest(`${h.proxy.url}/headroom/items?search=${encodeURIComponent('"region"')}`)).body.toString(),
+      (
+        await httpRequest(`${h.proxy.url}/headroom/items?search=${encodeURIComponent('"region"')}`, {
+          headers: apiTokenHeader(h.proxy),
+        })
+      ).body.toString(),
     ) as typeof all;
     assert.deepEqual(
       searched.items.map((i) => i.kind),
       ['json'],
     );
-    const original = await httpRequest(`${h.proxy.url}/headroom/items/${logs.items[0].hash}`);
+    const original = await httpRequest(`${h.proxy.url}/headroom/items/${logs.items[0].hash}`, {
+      headers: apiTokenHeader(h.proxy),
+    });
     assert.equal(original.body.toString(), bigLog());
   });
 });

@@ -82,11 +82,16 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
       io.stderr.write(`headroom proxy: ${error.message}\n`);
       return EXIT_PORT_IN_USE;
     }
-    writeDiscovery(file, { url: proxy.url, port: proxy.port });
+    writeDiscovery(file, { url: proxy.url, port: proxy.port, apiToken: proxy.apiToken });
     io.stdout.write(
       `Headroom proxy listening on ${proxy.url} (store ${file}${options.compression ? '' : ', compression off'})\n`,
     );
-    process.send?.({ type: 'ready', url: proxy.url, port: proxy.port } satisfies ProxyReadyMessage);
+    process.send?.({
+      type: 'ready',
+      url: proxy.url,
+      port: proxy.port,
+      apiToken: proxy.apiToken,
+    } satisfies ProxyReadyMessage);
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);

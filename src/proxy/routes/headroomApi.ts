@@ -11,6 +11,7 @@ import {
   type ToggleResponse,
 } from '../api';
 import { InvalidShare } from '../../store/sharedContext';
+import { requireApiToken } from '../apiToken';
 import { compressDirectly } from '../directCompression';
 import type { ProxyState } from '../proxyState';
 
@@ -50,6 +51,8 @@ export function headroomApi(state: ProxyState): Router {
       pid: process.pid,
     } satisfies HealthResponse);
   });
+
+  router.use('/headroom', requireApiToken(state.apiToken));
 
   router.get('/headroom/stats', (req, res) => {
     const { totals, stats } = state;

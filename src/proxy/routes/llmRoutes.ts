@@ -106,8 +106,7 @@ async function answerConversation(
     .filter((i) => i.compressed)
     .map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
   const savings =
-    usage &&
-    estimateSavings(model, usage, saved, read ? retrieveToolTokens(dialect) : 0, compressed?.rewrittenTokens);
+    usage && estimateSavings(model, usage, saved, read ? retrieveToolTokens(dialect) : 0, compressed?.rewrittenTokens);
   state.recordRequest(
     {
       at: Date.now(),

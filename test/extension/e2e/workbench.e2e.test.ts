@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { FrameLocator, Locator } from 'playwright-core';
+import { findRunningProxy } from '../../../src/proxy/discovery';
 import { LoopbackClient } from '../../../src/proxy/loopbackClient';
 import { LEARN_PROMPT, runClaude } from '../../helpers/claudeCli';
 import { embeddingAssetPaths } from '../../../src/embeddings/embeddingAssets';
@@ -120,7 +121,8 @@ describe('the extension in real VS Code (code-server + chromium)', { timeout: 5 
 
   it('fetches the embedding model and ONNX runtime on first use into its global storage, and the running proxy switches to them', async () => {
     await waitForProxy();
-    const client = new LoopbackClient(proxyUrl);
+    // The API secret, read as the CLI and the MCP server read it: from the discovery file beside the store.
+    const client = new LoopbackClient(proxyUrl, findRunningProxy(`${dir}/store.sqlite`)?.apiToken);
     const { pid } = await client.health();
     for (
       const deadline = Date.now() + TIMEOUT;
