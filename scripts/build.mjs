@@ -80,6 +80,13 @@ await Promise.all([
     alias: { sharp: './src/embeddings/sharpUnavailable.ts' },
     logOverride: { ...node.logOverride, 'empty-import-meta': 'silent' },
   }),
+  // The proxy compresses large outputs in this worker (src/proxy/worker/compressionThread.ts).
+  build({
+    ...node,
+    entryPoints: ['src/proxy/worker/compressionWorker.ts'],
+    outfile: 'dist/compressionWorker.js',
+    plugins: [besideTheBundle(LAZY_FILES)],
+  }),
   build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', minify: false }),
   // A peer dependency: the user's own @langchain/core, so the model is an instance of their BaseChatModel.
   build({

@@ -22,9 +22,18 @@ import { bm25Scorer } from './relevance/bm25Scorer';
 import { countTokens } from './tokens';
 import { ENGINE_VERSION } from './engineVersion';
 import { tuningFor } from './tuning';
-import type { CachedCompression, ContentKind, EngineOptions, StoredOriginal, TextCompression } from './types';
+import type {
+  CachedCompression,
+  ContentKind,
+  EngineOptions,
+  OffloadedOptions,
+  StoredOriginal,
+  TextCompression,
+} from './types';
 
 export const DEFAULT_MIN_SAVINGS = 0.1;
+/** Outputs this long go to `offload` when there is one: compressing one here would hold the thread up. */
+export const OFFLOAD_CHARS = 256 * 1024;
 
 const COMPRESSORS: Record<Exclude<ContentKind, 'json'>, Compressor> = {
   table: compressTable,
@@ -64,6 +73,17 @@ export async function compressText(content: string, options: EngineOptions = {})
   const memoKey = memoKeyFor(hash, options, role);
   const memo = store.getCompression(memoKey);
   if (memo) return fromMemo(content, hash, memo);
+  if (options.offload && content.length >= OFFLOAD_CHARS) {
+    const done = await options.offload(content, offloadedOptions(options));
+    if (!done) return untouched(options.kind ?? 'unknown', 'deadline', countTokens(content));
+    const { result, originals } = done;
+    for (const original of originals) store.putOriginal(original);
+    if (result.kind !== 'binary' && !/^(deadline|error)/.test(result.reason ?? '')) {
+      const { text, hash: _hash, cached: _cached, ...decision } = result;
+      store.putCompression(memoKey, { ...decision, kind: result.kind, text: result.compressed ? text : undefined });
+    }
+    return result;
+  }
 
   const tokensBefore = countTokens(content);
   if (tokensBefore < minTokens) {
@@ -206,6 +226,11 @@ function memoKeyFor(hash: string, options: EngineOptions, role: OutputRole): str
     options.codeParser ? 'outline' : 'plain',
   ];
   return `${hash}:${settings.join(':')}`;
+}
+
+function offloadedOptions(options: EngineOptions): OffloadedOptions {
+  const { query, kind, minTokens, minSavings, aggressiveness, deadline, tool, toolInput, history } = options;
+  return { query, kind, minTokens, minSavings, aggressiveness, deadline, tool, toolInput, history };
 }
 
 function fromMemo(content: string, hash: string, memo: CachedCompression): TextCompression {

@@ -93,7 +93,25 @@ export interface EngineOptions {
   history?: boolean;
   /** Identifiers the conversation used after this output (history only); what they name is kept. */
   focus?: IdentifierSet;
+  /** Compresses outputs too large to compress here without holding up the caller's thread. */
+  offload?: Offload;
 }
+
+/** The options an offloaded compression runs with: those that can cross to another thread. */
+export type OffloadedOptions = Pick<
+  EngineOptions,
+  'query' | 'kind' | 'minTokens' | 'minSavings' | 'aggressiveness' | 'deadline' | 'tool' | 'toolInput' | 'history'
+>;
+
+/**
+ * Compresses one large output elsewhere (the proxy's worker thread), with BM25 relevance and
+ * no focus; undefined when it did not finish by the deadline. The originals its markers name
+ * come back to be stored here.
+ */
+export type Offload = (
+  content: string,
+  options: OffloadedOptions,
+) => Promise<{ result: TextCompression; originals: StoredOriginal[] } | undefined>;
 
 export interface IdentifierSet {
   has(identifier: string): boolean;

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ClaudeTranscript } from './claudeTranscript';
 import { CodexTranscript } from './codexTranscript';
 import { FindingCollector, type Finding } from './corrections';
+import { instructionsFile } from './instructionsFile';
 import { mergeLearnBlock } from './learnBlock';
 import { refineLines, type Refiner } from './refine';
 import type { ToolCall } from './toolCall';
@@ -35,6 +35,8 @@ export interface FileChange {
   /** A unified diff of the change; empty when the file would not change. */
   diff: string;
   repaired?: string;
+  /** Why learn will not touch this file (a symbolic link out of the workspace, not a regular file). */
+  refused?: string;
 }
 
 export interface LearnReport {
@@ -109,8 +111,9 @@ async function refined(findings: Finding[], options: LearnOptions): Promise<Find
 
 /** The change to `name` in the workspace; its diff names the file as the workspace sees it. */
 function plannedChange(workspace: string, name: string, findings: readonly Finding[]): FileChange {
-  const file = join(workspace, name);
-  const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const target = instructionsFile(workspace, name);
+  if ('refused' in target) return { file: target.file, before: undefined, after: '', diff: '', refused: target.refused };
+  const { file, before } = target;
   const { text: after, repaired } = mergeLearnBlock(
     before,
     findings.map((finding) => finding.text),

@@ -22,8 +22,7 @@ export function mergeLearnBlock(existing: string | undefined, lines: readonly st
   const starts = markerLines(text, LEARN_START);
   const ends = markerLines(text, LEARN_END);
   if (starts.length === 1 && ends.length === 1 && starts[0].end <= ends[0].start) {
-    const inside = text.slice(starts[0].end, ends[0].start);
-    const earlier = inside.split('\n').flatMap((line) => (line.startsWith('- ') ? [line.slice(2)] : []));
+    const earlier = bullets(text.slice(starts[0].end, ends[0].start));
     return { text: text.slice(0, starts[0].start) + render(earlier, lines) + text.slice(ends[0].end) };
   }
   if (starts.length === 0 && ends.length === 0) return { text: appended(text, render([], lines)) };
@@ -37,9 +36,26 @@ export function mergeLearnBlock(existing: string | undefined, lines: readonly st
 }
 
 function render(earlier: readonly string[], lines: readonly string[]): string {
-  const merged = [...earlier, ...lines.filter((line) => !earlier.some((old) => sameCorrection(old, line)))];
-  return [LEARN_START, HEADING, '', ...merged.map((line) => `- ${line}`), LEARN_END].join('\n');
+  const fresh = lines.map(escapeMarkers);
+  const merged = [...earlier, ...fresh.filter((line) => !earlier.some((old) => sameCorrection(old, line)))];
+  return [LEARN_START, HEADING, '', ...merged.map(bullet), LEARN_END].join('\n');
 }
+
+/** A correction as a Markdown list item; a multi-line one (a command over several lines) continues indented. */
+const bullet = (line: string) => `- ${line.replace(/\r?\n/g, '\n  ')}`;
+
+/** The corrections in a block as {@link bullet} wrote them, continuation lines joined back. */
+function bullets(block: string): string[] {
+  const found: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith('- ')) found.push(line.slice(2));
+    else if (line.startsWith('  ') && found.length > 0) found[found.length - 1] += `\n${line.slice(2)}`;
+  }
+  return found;
+}
+
+/** Marker text inside a correction (a command that greps for it) would end the block early: it is written as an entity. */
+const escapeMarkers = (line: string) => line.replace(/<!--(\s*headroom:learn:)/g, '&lt;!--$1');
 
 /**
  * The same line, or the same facts: two lines naming the same commands and paths are one

@@ -1,6 +1,5 @@
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { isRecord } from '../shared/isRecord';
 
 /** Claude Code names a project's transcript folder after its path, every character but letters and digits made "-". */
@@ -18,31 +17,66 @@ export function jsonlFiles(dir: string, name: RegExp = /\.jsonl$/): string[] {
 }
 
 /**
+ * A transcript line longer than this (a tool output of hundreds of megabytes) is skipped
+ * unread: it could not be one string, and no correction is learned from output that size.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
  * The JSON records of a transcript, read line by line so a file of any size is streamed.
- * A line that is not JSON (a truncated last line, a stray write) is counted and skipped.
+ * A line that is not JSON (a truncated last line, a stray write) or is too long is counted and skipped.
  */
 export async function* transcriptRecords(
   file: string,
   skipped: { lines: number },
 ): AsyncGenerator<Record<string, unknown>> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  try {
-    for await (const line of lines) {
-      if (!line.trim()) continue;
-      let record: unknown;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        skipped.lines++;
-        continue;
-      }
-      if (isRecord(record)) yield record as Record<string, unknown>;
-      else skipped.lines++;
+  for await (const line of boundedLines(file, () => skipped.lines++)) {
+    if (!line.trim()) continue;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      skipped.lines++;
+      continue;
     }
+    if (isRecord(record)) yield record as Record<string, unknown>;
+    else skipped.lines++;
+  }
+}
+
+/** The file's lines, those over MAX_LINE_BYTES dropped as they stream past (`onOverlong` told of each). */
+async function* boundedLines(file: string, onOverlong: () => void): AsyncGenerator<string> {
+  const input = createReadStream(file);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overlong = false;
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let from = 0;
+      for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, from)) {
+        const part = chunk.subarray(from, newline);
+        from = newline + 1;
+        if (overlong || pendingBytes + part.length > MAX_LINE_BYTES) onOverlong();
+        else yield Buffer.concat([...pending, part]).toString('utf8').replace(/\r$/, '');
+        pending = [];
+        pendingBytes = 0;
+        overlong = false;
+      }
+      const rest = chunk.subarray(from);
+      if (overlong) continue;
+      if (pendingBytes + rest.length > MAX_LINE_BYTES) {
+        overlong = true;
+        pending = [];
+        pendingBytes = 0;
+      } else if (rest.length > 0) {
+        pending.push(rest);
+        pendingBytes += rest.length;
+      }
+    }
+    if (overlong) onOverlong();
+    else if (pendingBytes > 0) yield Buffer.concat(pending).toString('utf8').replace(/\r$/, '');
   } finally {
     // A reader that stops early (another project's rollout) closes the file too.
-    lines.close();
     input.destroy();
   }
 }

@@ -72,6 +72,7 @@ export async function compressRequestBody(
       minTokens: config.minTokens,
       aggressiveness: config.aggressiveness,
       codeParser: state.codeParser,
+      offload: state.compressionThread.offload,
       history,
     });
     if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', read };

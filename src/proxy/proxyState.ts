@@ -1,4 +1,5 @@
 import { newApiToken } from './apiToken';
+import { CompressionThread } from './worker/compressionThread';
 import { EventEmitter } from 'node:events';
 import type { Aggressiveness } from '../core/types';
 import type { CcrStore } from '../store/ccrStore';
@@ -61,6 +62,8 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   relevance: Relevance;
   /** Reads code's structure; its runtime and grammars load on first use. */
   readonly codeParser = new TreeSitterParser();
+  /** Where large outputs are compressed, off the thread that serves requests. */
+  readonly compressionThread = new CompressionThread();
 
   constructor(
     readonly config: ProxyConfig,

@@ -123,6 +123,7 @@ export async function startProxy(options: {
     close: (graceMs = 10_000) => {
       clearInterval(pruning);
       return shutDown(server, sockets, options.store, graceMs).then(async () => {
+        state.compressionThread.stop();
         await switching;
         await state.relevance.close();
       });

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Replaces `file` so that a reader, or a crash, sees either the old content or the new one and
@@ -8,7 +9,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o644): void {
   const temporary = temporaryBeside(file);
   try {
-    const fd = openSync(temporary, 'w', mode);
+    const fd = openSync(temporary, 'wx', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
       fsyncSync(fd);
@@ -26,7 +27,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, mod
 export async function writeFileAtomic(file: string, data: Uint8Array, mode = 0o644): Promise<void> {
   const temporary = temporaryBeside(file);
   try {
-    const handle = await open(temporary, 'w', mode);
+    const handle = await open(temporary, 'wx', mode);
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -40,8 +41,11 @@ export async function writeFileAtomic(file: string, data: Uint8Array, mode = 0o6
   }
 }
 
-/** Unique per process and call, so two writers never share a temporary file. */
-let sequence = 0;
+/**
+ * A name nobody can have planted (a cloned repository could hold a symlink at a predictable
+ * one), opened exclusively (`wx`), which never follows a symlink: the data lands in a new
+ * regular file, and the rename replaces `file` itself, never what a symlink there points to.
+ */
 function temporaryBeside(file: string): string {
-  return `${file}.${process.pid}.${++sequence}.tmp`;
+  return `${file}.${randomBytes(8).toString('hex')}.tmp`;
 }

@@ -4,50 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planLearn } from '../../src/learn/learn';
 import { claudeProjectFolder } from '../../src/learn/transcriptFiles';
+import { claudeExchange as exchange } from '../helpers/learnTranscripts';
 import { tempDir } from '../helpers/tempDir';
-
-/** Claude Code records as its transcripts hold them: an assistant tool_use, then a user tool_result with toolUseResult beside it. */
-function exchange(
-  session: string,
-  cwd: string,
-  id: string,
-  input: Record<string, unknown>,
-  name: string,
-  output: string,
-  isError: boolean,
-  sidechain: boolean,
-): string[] {
-  const base = {
-    sessionId: session,
-    cwd,
-    version: '2.1.331',
-    isSidechain: sidechain,
-    userType: 'external',
-    timestamp: '2026-11-26T10:00:00.000Z',
-  };
-  return [
-    JSON.stringify({
-      ...base,
-      type: 'assistant',
-      message: {
-        role: 'assistant',
-        content: [
-          { type: 'text', text: 'Trying.' },
-          { type: 'tool_use', id, name, input },
-        ],
-      },
-    }),
-    JSON.stringify({
-      ...base,
-      type: 'user',
-      message: {
-        role: 'user',
-        content: [{ type: 'tool_result', tool_use_id: id, content: output, is_error: isError }],
-      },
-      toolUseResult: isError ? `Error: ${output}` : { stdout: output, stderr: '' },
-    }),
-  ];
-}
 
 describe('Claude Code transcripts, subagents included', () => {
   it('reads the session and its subagents as threads of their own, passing over record types it does not know', async () => {

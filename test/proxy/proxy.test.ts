@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -456,7 +457,11 @@ describe('proxy: fail-open and shutdown', () => {
     await closed;
     assert.equal(answer.status, 200);
     assert.ok(answer.body.toString().trimEnd().endsWith('data: {"type":"message_stop"}'), 'the stream ran to its end');
-    await assert.rejects(httpRequest(`${closing.url}/headroom/health`), /ECONNREFUSED/);
+    // A new connection, not one the client's agent keeps from the stream it just read.
+    const connecting = new Promise((resolve, reject) =>
+      connect(closing.port, '127.0.0.1').once('connect', resolve).once('error', reject),
+    );
+    await assert.rejects(connecting, /ECONNREFUSED/);
   });
 });
 

@@ -279,3 +279,61 @@ describe('security: other users of the machine', () => {
     assert.ok(Buffer.from(h.proxy.apiToken, 'base64url').length >= 32);
   });
 });
+
+describe('security: one request cannot hold up the others', () => {
+  const h = proxyHarness({ upstream: permissiveUpstream });
+  const hugeLog = () =>
+    Array.from(
+      { length: 60_000 },
+      (_, i) =>
+        `2026-11-24 10:00:${String(i % 60).padStart(2, '0')} INFO worker ${i} processed batch ${i * 7} in ${i % 13}ms`,
+    ).join('\n');
+  const toolOutputOf = (body: Buffer) =>
+    (JSON.parse(body.toString()) as { messages: Array<{ content: Array<{ content?: string }> }> }).messages[2]
+      .content[0].content;
+
+  it('compresses a large output in its worker thread, and a small one where it is', async () => {
+    const { counts } = h.proxy.state.compressionThread;
+    const before = counts.compressed;
+    const answer = await httpRequest(`${h.proxy.url}/v1/messages`, {
+      headers: anthropicHeaders,
+      body: conversation(hugeLog()),
+    });
+    assert.equal(answer.status, 200);
+    assert.equal(counts.compressed, before + 1, 'the large output went to the worker');
+    assert.ok(
+      toolOutputOf(h.upstream.requests.at(-1)!.body)!.length < hugeLog().length / 10,
+      'and came back compressed',
+    );
+    await httpRequest(`${h.proxy.url}/v1/messages`, {
+      headers: anthropicHeaders,
+      body: conversation(hugeLog().slice(0, 20_000)),
+    });
+    assert.equal(counts.compressed, before + 1, 'a small output is compressed on the spot');
+  });
+
+  it('abandons a compression that passes the budget and sends that output as it was, then compresses again', async () => {
+    const hurried = await startProxy({
+      port: 0,
+      store: h.store,
+      config: { ...h.proxy.state.config, compressionBudgetMs: 1 },
+    });
+    const output = `${hugeLog()}\nunique tail ${Date.now()}`;
+    const answer = await httpRequest(`${hurried.url}/v1/messages`, {
+      headers: anthropicHeaders,
+      body: conversation(output),
+    });
+    await hurried.close(100);
+    assert.equal(answer.status, 200);
+    assert.equal(toolOutputOf(h.upstream.requests.at(-1)!.body), output, 'sent as it was');
+    const again = await httpRequest(`${h.proxy.url}/v1/messages`, {
+      headers: anthropicHeaders,
+      body: conversation(output),
+    });
+    assert.equal(again.status, 200);
+    assert.ok(
+      toolOutputOf(h.upstream.requests.at(-1)!.body)!.length < output.length / 10,
+      'compressed with time to do it',
+    );
+  });
+});

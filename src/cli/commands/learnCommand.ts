@@ -92,6 +92,10 @@ keeps every command and path, and without an answer the corrections stay as foun
     for (const change of report.changes) {
       out();
       if (change.repaired) out(`${change.file}: ${change.repaired}`);
+      if (change.refused) {
+        out(`${change.file}: ${change.refused}`);
+        continue;
+      }
       out(change.diff.trimEnd() || `${change.file}: already up to date`);
     }
     if (!values.apply) {

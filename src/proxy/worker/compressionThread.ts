@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Offload, OffloadedOptions, StoredOriginal, TextCompression } from '../../core/types';
+import type { CompressionReply, CompressionRequest } from './compressionWorker';
+
+type Done = { result: TextCompression; originals: StoredOriginal[] } | undefined;
+
+/**
+ * Compresses large outputs in a worker thread, so no single output holds up the requests the
+ * proxy serves meanwhile, and with a hard deadline: a compression still running when its
+ * request's budget ends is abandoned (the worker is stopped, and started again on next use)
+ * and that output goes upstream as it was.
+ */
+export class CompressionThread {
+  /** Outputs the worker compressed, and those abandoned at their deadline. */
+  readonly counts = { compressed: 0, abandoned: 0 };
+  private worker?: Worker;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { content: string; done: (outcome: Done) => void }>();
+
+  readonly offload: Offload = (content, options) => this.compress(content, options);
+
+  private compress(content: string, options: OffloadedOptions): Promise<Done> {
+    const worker = this.running();
+    const id = this.nextId++;
+    return new Promise<Done>((resolve) => {
+      // The worker is busy with this output for as long as it takes; only stopping it frees it.
+      const timer =
+        options.deadline === undefined
+          ? undefined
+          : setTimeout(
+              () => {
+                this.counts.abandoned += this.waiting.size;
+                this.stop();
+              },
+              Math.max(0, options.deadline - Date.now()),
+            );
+      this.waiting.set(id, {
+        content,
+        done: (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+      });
+      worker.postMessage({ id, content, options } satisfies CompressionRequest);
+    });
+  }
+
+  /** Stops the worker; whatever it was compressing is answered as not done. */
+  stop(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const { done } of this.waiting.values()) done(undefined);
+    this.waiting.clear();
+    void worker?.terminate();
+  }
+
+  private running(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(join(__dirname, 'compressionWorker.js'));
+    worker.on('message', (reply: CompressionReply) => {
+      const waiting = this.waiting.get(reply.id);
+      if (!waiting) return;
+      this.waiting.delete(reply.id);
+      if ('error' in reply) return waiting.done(undefined);
+      this.counts.compressed++;
+      const text = reply.result.text ?? waiting.content;
+      waiting.done({ result: { ...reply.result, text }, originals: reply.originals });
+    });
+    // A worker that dies (out of memory) fails its outputs open; the next one starts afresh.
+    const lost = () => {
+      if (this.worker === worker) this.stop();
+    };
+    worker.on('error', lost);
+    worker.on('exit', lost);
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+}
