@@ -22,7 +22,10 @@ export function instructionsFile(workspace: string, name: string): InstructionsF
       return { file: path, refused: `${name} is a symbolic link to nothing; learn leaves it alone.` };
     }
     if (!inside(realpathSync(workspace), file))
-      return { file: path, refused: `${name} is a symbolic link to ${file}, outside the workspace; learn leaves it alone.` };
+      return {
+        file: path,
+        refused: `${name} is a symbolic link to ${file}, outside the workspace; learn leaves it alone.`,
+      };
   }
   if (!lstatOf(file)?.isFile()) return { file: path, refused: `${name} is not a regular file; learn leaves it alone.` };
   return { file, before: readFileSync(file, 'utf8') };

@@ -112,7 +112,8 @@ async function refined(findings: Finding[], options: LearnOptions): Promise<Find
 /** The change to `name` in the workspace; its diff names the file as the workspace sees it. */
 function plannedChange(workspace: string, name: string, findings: readonly Finding[]): FileChange {
   const target = instructionsFile(workspace, name);
-  if ('refused' in target) return { file: target.file, before: undefined, after: '', diff: '', refused: target.refused };
+  if ('refused' in target)
+    return { file: target.file, before: undefined, after: '', diff: '', refused: target.refused };
   const { file, before } = target;
   const { text: after, repaired } = mergeLearnBlock(
     before,

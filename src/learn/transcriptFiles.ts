@@ -57,7 +57,10 @@ async function* boundedLines(file: string, onOverlong: () => void): AsyncGenerat
         const part = chunk.subarray(from, newline);
         from = newline + 1;
         if (overlong || pendingBytes + part.length > MAX_LINE_BYTES) onOverlong();
-        else yield Buffer.concat([...pending, part]).toString('utf8').replace(/\r$/, '');
+        else
+          yield Buffer.concat([...pending, part])
+            .toString('utf8')
+            .replace(/\r$/, '');
         pending = [];
         pendingBytes = 0;
         overlong = false;
