@@ -1,7 +1,16 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import {
+  JSONRPCMessageSchema,
+  JSONRPCNotificationSchema,
+  JSONRPCRequestSchema,
+  type JSONRPCMessage,
+} from '@modelcontextprotocol/sdk/types.js';
+import { isRecord } from '../shared/isRecord';
 
 const NEWLINE = 0x0a;
+/** JSON-RPC 2.0's error codes for a malformed request and for parameters that do not fit. */
+const INVALID_REQUEST = -32600;
+const INVALID_PARAMS = -32602;
 
 /**
  * MCP's stdio framing (one JSON-RPC message per line) over any pair of streams, in linear
@@ -36,7 +45,7 @@ export class LineTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error('the MCP connection is closed');
-    if (!this.output.write(`${JSON.stringify(message)}\n`))
+    if (!this.output.write(`${JSON.stringify(readableError(message))}\n`))
       await new Promise((resolve) => this.output.once('drain', resolve));
   }
 
@@ -46,6 +55,8 @@ export class LineTransport implements Transport {
     this.input.off('data', this.onData);
     this.input.off('error', this.onInputError);
     this.input.off('end', this.onEnd);
+    // Reading stops too, so an input still open (a client that never closes stdin) does not keep the process alive.
+    this.input.pause();
     this.pending = [];
     this.onclose?.();
   }
@@ -80,18 +91,28 @@ export class LineTransport implements Transport {
   private dispatch(line: Buffer): void {
     const text = line.toString('utf8').replace(/\r$/, '');
     if (text.trim() === '') return;
-    let message: JSONRPCMessage;
+    let json: unknown;
     try {
-      message = JSONRPCMessageSchema.parse(JSON.parse(text));
+      json = JSON.parse(text);
     } catch (error) {
-      this.onerror?.(
-        new Error(
-          `skipped a line that is not a JSON-RPC message: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-        ),
-      );
+      this.onerror?.(new Error(`skipped a line that is not JSON: ${(error as Error).message}`));
       return;
     }
-    this.onmessage?.(message);
+    const message = JSONRPCMessageSchema.safeParse(withoutNullArguments(json));
+    if (message.success) return this.onmessage?.(message.data);
+    // The union's own issue says only "invalid input"; the shape the message meant to have says what is wrong.
+    const meant =
+      isRecord(json) && 'method' in json
+        ? 'id' in json
+          ? JSONRPCRequestSchema
+          : JSONRPCNotificationSchema
+        : undefined;
+    const problem = describeIssues(meant?.safeParse(json).error?.issues ?? message.error.issues);
+    this.onerror?.(new Error(`skipped a message that is not JSON-RPC: ${problem}`));
+    // A request that can be answered is: its sender would wait forever for a reply that never comes.
+    const id = isRecord(json) ? json.id : undefined;
+    if (typeof id === 'string' || typeof id === 'number')
+      void this.send({ jsonrpc: '2.0', id, error: { code: INVALID_REQUEST, message: `Invalid request: ${problem}` } });
   }
 
   private readonly onInputError = (error: Error): void => {
@@ -100,5 +121,41 @@ export class LineTransport implements Transport {
 
   private readonly onEnd = (): void => {
     void this.close();
+  };
+}
+
+type Issue = { path: PropertyKey[]; message: string };
+
+const describeIssues = (issues: readonly Issue[]) =>
+  issues.map((issue) => `${issue.path.map(String).join('.') || 'message'}: ${issue.message}`).join('; ');
+
+/** `arguments: null` is a call without arguments; the tool then says which one it needs. */
+function withoutNullArguments(json: unknown): unknown {
+  if (!isRecord(json) || !isRecord(json.params) || json.params.arguments !== null) return json;
+  const { arguments: _none, ...params } = json.params;
+  return { ...json, params };
+}
+
+/**
+ * The SDK answers parameters that fail its request schemas with the schema library's issue
+ * list as the message (a JSON dump, as an internal error); the client gets them as one
+ * sentence per issue, as invalid parameters.
+ */
+function readableError(message: JSONRPCMessage): JSONRPCMessage {
+  if (!('error' in message) || !message.error.message.startsWith('[')) return message;
+  let issues: unknown;
+  try {
+    issues = JSON.parse(message.error.message);
+  } catch {
+    return message;
+  }
+  const listed =
+    Array.isArray(issues) &&
+    issues.length > 0 &&
+    issues.every((issue) => isRecord(issue) && Array.isArray(issue.path) && typeof issue.message === 'string');
+  if (!listed) return message;
+  return {
+    ...message,
+    error: { code: INVALID_PARAMS, message: `Invalid params: ${describeIssues(issues as Issue[])}` },
   };
 }

@@ -1,5 +1,6 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Decompress as ZstdStream } from 'fzstd';
+import { decodeUtf8 } from '../shared/utf8';
 import { BodyTooLarge } from './readBody';
 
 /**
@@ -10,8 +11,6 @@ const RATIO_FREE_BYTES = 4 * 1024 * 1024;
 const MAX_RATIO = 200;
 /** zstd input is fed in slices so an overlong output is caught after at most one slice's worth. */
 const ZSTD_SLICE = 16 * 1024;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body as text, or why it cannot be read as text (then it is forwarded as it came). */
 export type DecodedBody = { text: string } | { unreadable: string };
@@ -42,11 +41,8 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined, li
       throw error;
     }
   }
-  try {
-    return { text: utf8.decode(bytes) };
-  } catch {
-    return { unreadable: 'the body is not valid UTF-8' };
-  }
+  const text = decodeUtf8(bytes);
+  return text === undefined ? { unreadable: 'the body is not valid UTF-8' } : { text };
 }
 
 /** zstd, decoded as a stream that is abandoned once it has produced more than `cap` bytes. */

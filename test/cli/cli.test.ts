@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CcrStore } from '../../src/store/ccrStore';
 import { StoreLocked } from '../../src/store/fileLock';
-import { headroom, startCliProxy } from '../helpers/cli';
+import { CLI, headroom, startCliProxy } from '../helpers/cli';
 import { bglLog } from '../helpers/corpora';
 import { tempDir } from '../helpers/tempDir';
 
@@ -70,6 +71,27 @@ describe('headroom CLI (the built bundle)', () => {
       assert.equal(result.code, 2, `${args.join(' ')} → ${result.code}`);
       assert.match(result.stderr + result.stdout, /usage|must be|takes a whole number|exactly one hash|unknown/);
     }
+  });
+
+  it('passes bytes that are not text through byte for byte, and says so', () => {
+    const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 256));
+    const result = spawnSync(process.execPath, [CLI, 'compress', '--store', store, '--stats'], { input: bytes });
+    assert.equal(result.status, 0, result.stderr.toString());
+    assert.deepEqual(result.stdout, bytes);
+    assert.deepEqual(JSON.parse(result.stderr.toString()), { compressed: false, kind: 'binary', reason: 'not UTF-8' });
+  });
+
+  it('ends quietly when its reader stops early (`headroom retrieve HASH | head`)', async () => {
+    const compressed = headroom(['compress', '--store', store, '--stats'], bglLog().text);
+    const { hash } = JSON.parse(compressed.stderr.trim()) as { hash: string };
+    const child = spawn(process.execPath, [CLI, 'retrieve', hash, '--store', store]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(stderr, '', 'no stack trace');
+    assert.equal(code, 0);
   });
 
   it('exits 1 with a clear message for an unknown hash', () => {

@@ -51,7 +51,8 @@ describe('LineTransport', () => {
       [4],
     );
     assert.equal(errors.length, 3);
-    assert.match(errors[0], /not a JSON-RPC message/);
+    assert.match(errors[0], /not JSON:/);
+    assert.match(errors[1], /not JSON-RPC: /);
     assert.match(errors[2], /over 0 MB|over \d+ MB/);
   });
 

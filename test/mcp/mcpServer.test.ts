@@ -158,28 +158,7 @@ describe('headroom mcp (the built bundle, over stdio, with the SDK client)', () 
 
 describe('headroom mcp: raw protocol abuse', () => {
   it('skips a line that is not JSON-RPC, or not UTF-8, and answers the next request', async () => {
-    const store = join(tempDir(), 'raw.sqlite');
-    const child = spawn(process.execPath, [CLI, 'mcp', '--store', store], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const send = (value: unknown) => child.stdin.write(`${JSON.stringify(value)}\n`);
-    const answered = async (id: number) => {
-      for (let i = 0; i < 200 && !stdout.split('\n').some((l) => l.includes(`"id":${id}`)); i++)
-        await new Promise((r) => setTimeout(r, 50));
-      const line = stdout.split('\n').find((l) => l.includes(`"id":${id}`));
-      assert.ok(line, `an answer to request ${id}; stderr: ${stderr}`);
-      return JSON.parse(line) as { result?: { content?: Array<{ text: string }>; isError?: boolean }; error?: unknown };
-    };
-    send({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-    });
-    await answered(1);
-    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const { child, send, answered, stderr } = await rawMcpServer();
     child.stdin.write('this is not json\n');
     child.stdin.write('{"jsonrpc":"2.0","id":');
     child.stdin.write('\n');
@@ -201,11 +180,40 @@ describe('headroom mcp: raw protocol abuse', () => {
     );
     const listed = await answered(3);
     assert.ok(listed.result, 'still serving after the malformed lines');
-    assert.match(stderr, /not valid JSON|Unexpected token/);
+    assert.match(stderr(), /not valid JSON|Unexpected token/);
     child.stdin.end();
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 0, 'exits cleanly when the client closes stdin');
   });
+
+  it('answers a malformed request that has an id, in words, and null arguments as none', async () => {
+    const { child, send, answered } = await rawMcpServer();
+    send({ jsonrpc: '2.0', id: 2, method: 5 });
+    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 7 } });
+    send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'headroom_compress', arguments: null } });
+    assert.deepEqual((await answered(2)).error, {
+      code: -32600,
+      message: 'Invalid request: method: Invalid input: expected string, received number',
+    });
+    assert.deepEqual((await answered(3)).error, {
+      code: -32602,
+      message: 'Invalid params: params.name: Invalid input: expected string, received number',
+    });
+    const nullArguments = await answered(4);
+    assert.equal(nullArguments.result?.isError, true);
+    assert.match(nullArguments.result?.content?.[0].text ?? '', /expected string, received undefined at content$/);
+    child.stdin.end();
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
+
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const)
+    it(`stops on ${signal} while its client keeps stdin open`, async () => {
+      const { child, answered } = await rawMcpServer();
+      await answered(1);
+      child.kill(signal);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 0);
+    });
 });
 
 describe('one store for the proxy and the MCP server, in separate processes', () => {
@@ -331,3 +339,33 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
     }
   });
 });
+
+/** `headroom mcp` in a child process, spoken to line by line, initialised (request 1). */
+async function rawMcpServer() {
+  const store = join(tempDir(), 'raw.sqlite');
+  const child = spawn(process.execPath, [CLI, 'mcp', '--store', store], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const send = (value: unknown) => child.stdin.write(`${JSON.stringify(value)}\n`);
+  const answered = async (id: number) => {
+    for (let i = 0; i < 200 && !stdout.split('\n').some((l) => l.includes(`"id":${id}`)); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const line = stdout.split('\n').find((l) => l.includes(`"id":${id}`));
+    assert.ok(line, `an answer to request ${id}; stderr: ${stderr}`);
+    return JSON.parse(line) as {
+      result?: { content?: Array<{ text: string }>; isError?: boolean };
+      error?: { code: number; message: string };
+    };
+  };
+  send({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
+  await answered(1);
+  send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return { child, send, answered, stderr: () => stderr };
+}

@@ -84,6 +84,28 @@ for (const kit of KITS) {
         assert.equal(next.answer.status, 200, 'the client can answer its call and go on');
       });
 
+      if (stream)
+        it("ends the stream with the upstream's own error when a round after a retrieval fails", async () => {
+          const { answer, text } = await send(kit, first(), true, {
+            'x-fake-script': 'retrieve',
+            'x-fake-status-after-retrieval': '529',
+          });
+          assert.equal(answer.status, 200, 'the stream had begun');
+          const last = text
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => JSON.parse(line.slice(6)) as Json)
+            .at(-1);
+          const upstreamError = kit.errorBody(529, 'fake 529');
+          const error = upstreamError.error as Json;
+          assert.deepEqual(
+            last,
+            kit === openaiResponsesKit
+              ? { type: 'error', code: error.code ?? error.type, message: 'fake 529', param: null }
+              : upstreamError,
+          );
+        });
+
       it(`returns upstream errors verbatim: status, headers, body (${mode})`, async () => {
         for (const status of [429, 500]) {
           const { answer, text } = await send(kit, first(), stream, { 'x-fake-status': String(status) });

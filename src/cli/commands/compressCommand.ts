@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CONTENT_KINDS } from '../../core/types';
 import { PROXY_OPTIONS } from '../../proxy/proxyOptions';
 import { oneOf, UsageError } from '../../shared/optionValues';
+import { decodeUtf8 } from '../../shared/utf8';
 import { defaultStorePath } from '../../store/paths';
 import { readAll, type Command } from '../command';
 import { openStoreAccess } from '../../proxy/storeAccess';
@@ -38,7 +39,15 @@ With --stats, one JSON line of figures goes to stderr.`,
       values['min-tokens'] === undefined ? undefined : minTokensOption.value.parse(values['min-tokens'], 'min-tokens');
     if (io.stdin.isTTY) throw new UsageError('pipe a tool output into it, e.g. `cat build.log | headroom compress`');
 
-    const input = (await readAll(io.stdin)).toString('utf8');
+    const bytes = await readAll(io.stdin);
+    const input = decodeUtf8(bytes);
+    if (input === undefined) {
+      // Not text: passed on byte for byte, as the proxy forwards a body it cannot read.
+      io.stdout.write(bytes);
+      if (values.stats)
+        io.stderr.write(`${JSON.stringify({ compressed: false, kind: 'binary', reason: 'not UTF-8' })}\n`);
+      return 0;
+    }
     const access = await openStoreAccess(values.store ?? defaultStorePath(io.env), (m) => io.stderr.write(`${m}\n`));
     try {
       const started = performance.now();

@@ -21,12 +21,12 @@ Diagnostics go to stderr.`,
       stdout: io.stdout,
       onLog: (line) => io.stderr.write(`${line}\n`),
     });
+    // A client that goes away closes stdin; one that only signals (or whose terminal hangs up) is heard too.
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
     const stop = () => void serving.close();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    for (const signal of signals) process.once(signal, stop);
     await serving.closed;
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    for (const signal of signals) process.off(signal, stop);
     return 0;
   },
 };

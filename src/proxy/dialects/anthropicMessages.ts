@@ -29,7 +29,13 @@ export const anthropicMessages: Dialect = {
   retrieveTool,
   errors: {
     json: (message, type = 'api_error') => ({ type: 'error', error: { type, message } }),
-    event: (message) => formatEvent('error', { type: 'error', error: { type: 'api_error', message } }),
+    event: (message, upstream) =>
+      formatEvent(
+        'error',
+        isRecord(upstream) && upstream.type === 'error' && isRecord(upstream.error)
+          ? upstream
+          : { type: 'error', error: { type: 'api_error', message } },
+      ),
   },
 
   route: (path) =>

@@ -32,8 +32,12 @@ export interface CallResult {
 export interface ErrorShapes {
   /** The body of an error answer; `type` is Anthropic's error type where the API has one. */
   json(message: string, type?: string): unknown;
-  /** An error event that ends a stream already under way. */
-  event(message: string): string;
+  /**
+   * An error event that ends a stream already under way: the upstream's own error (its parsed
+   * error body, when it has this API's shape, so its type survives for the client's retry
+   * logic), or Headroom's `message`.
+   */
+  event(message: string, upstream?: unknown): string;
 }
 
 /**

@@ -67,7 +67,12 @@ export const gemini: Dialect = {
   retrieveTool: { functionDeclarations: [retrieveTool] },
   errors: {
     json: (message) => ({ error: { code: 500, message, status: 'INTERNAL' } }),
-    event: (message) => dataEvent({ error: { code: 500, message, status: 'INTERNAL' } }),
+    event: (message, upstream) =>
+      dataEvent(
+        isRecord(upstream) && isRecord(upstream.error)
+          ? upstream
+          : { error: { code: 500, message, status: 'INTERNAL' } },
+      ),
   },
 
   route(path, query) {

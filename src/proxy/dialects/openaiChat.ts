@@ -33,7 +33,8 @@ export const openaiChat: Dialect = {
   retrieveTool,
   errors: {
     json: openaiErrorBody,
-    event: (message) => dataEvent(openaiErrorBody(message)),
+    event: (message, upstream) =>
+      dataEvent(isRecord(upstream) && isRecord(upstream.error) ? upstream : openaiErrorBody(message)),
   },
 
   route: (path) => (path === '/v1/chat/completions' ? 'retrieval-loop' : undefined),

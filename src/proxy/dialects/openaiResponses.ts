@@ -52,7 +52,15 @@ export const openaiResponses: Dialect = {
   retrieveTool,
   errors: {
     json: openaiErrorBody,
-    event: (message) => formatEvent('error', { type: 'error', code: 'server_error', message, param: null }),
+    event: (message, upstream) => {
+      const error = isRecord(upstream) && isRecord(upstream.error) ? upstream.error : undefined;
+      return formatEvent('error', {
+        type: 'error',
+        code: error ? (error.code ?? error.type ?? null) : 'server_error',
+        message: typeof error?.message === 'string' ? error.message : message,
+        param: error?.param ?? null,
+      });
+    },
   },
 
   route: (path) => (path === '/v1/responses' ? 'retrieval-loop' : undefined),

@@ -149,12 +149,15 @@ async function startStreamRound(
     return { kind: 'stream' };
   }
   if (isStream) return { kind: 'stream' };
-  const detail = (await readResponseText(response)).slice(0, 1_000);
-  res.end(
-    dialect.errors.event(
-      `Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail}`,
-    ),
-  );
+  const detail = await readResponseText(response);
+  let upstream: unknown;
+  try {
+    upstream = JSON.parse(detail);
+  } catch {
+    upstream = undefined;
+  }
+  const message = `Upstream answered ${response.statusCode} while Headroom continued after a retrieval: ${detail.slice(0, 1_000)}`;
+  res.end(dialect.errors.event(message, upstream));
   return { kind: 'done' };
 }
 

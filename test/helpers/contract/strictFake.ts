@@ -33,7 +33,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * API's documented rules (a broken rule gets the API's 400), then answered by the fake model
  * in that API's shapes. Headers steer it: `x-fake-script` (the model's behaviour, else the
  * `script` it was started with),
- * `x-fake-status` (an error answer), `x-fake-delay-ms` (a pause between stream events).
+ * `x-fake-status` (an error answer), `x-fake-status-after-retrieval` (an error answer to a request
+ * that continues after a retrieval), `x-fake-delay-ms` (a pause between stream events).
  */
 export async function startStrictFake(kits: readonly ApiKit[], options: { script?: string } = {}): Promise<StrictFake> {
   const requests: StrictRequest[] = [];
@@ -78,11 +79,11 @@ export async function startStrictFake(kits: readonly ApiKit[], options: { script
     if (record.rejected) return answer(400, kit.errorBody(400, record.rejected));
 
     const stream = body.stream === true || url.pathname.endsWith(':streamGenerateContent');
-    const turn = fakeModelTurn(
-      String(req.headers['x-fake-script'] ?? options.script ?? 'answer'),
-      kit.view(body),
-      number,
-    );
+    const view = kit.view(body);
+    const late = Number(req.headers['x-fake-status-after-retrieval'] ?? 0);
+    if (late && view.outputs.some((output) => output.name === 'headroom_retrieve'))
+      return answer(late, kit.errorBody(late, `fake ${late}`));
+    const turn = fakeModelTurn(String(req.headers['x-fake-script'] ?? options.script ?? 'answer'), view, number);
     const events = kit.respond(turn, body, stream, number);
     if (!stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${number}` });
