@@ -74,6 +74,7 @@ export async function startProxy(options: {
   store: CcrStore;
 }): Promise<RunningProxy> {
   const state = new ProxyState(options.config, options.store);
+  state.compressionThread.start();
   const server = createProxyApp(state).listen({ port: options.port, host: LISTEN_HOST });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {

@@ -8,8 +8,8 @@ type Done = { result: TextCompression; originals: StoredOriginal[] } | undefined
 /**
  * Compresses large outputs in a worker thread, so no single output holds up the requests the
  * proxy serves meanwhile, and with a hard deadline: a compression still running when its
- * request's budget ends is abandoned (the worker is stopped, and started again on next use)
- * and that output goes upstream as it was.
+ * request's budget ends is abandoned (the worker is stopped and a fresh one started, to be
+ * warm for the next output) and that output goes upstream as it was.
  */
 export class CompressionThread {
   /** Outputs the worker compressed, and those abandoned at their deadline. */
@@ -18,9 +18,17 @@ export class CompressionThread {
   private nextId = 0;
   private readonly waiting = new Map<number, { content: string; done: (outcome: Done) => void }>();
 
+  private closed = false;
+
   readonly offload: Offload = (content, options) => this.compress(content, options);
 
+  /** Starts the worker now, so it has loaded what it needs before the first large output arrives. */
+  start(): void {
+    this.running();
+  }
+
   private compress(content: string, options: OffloadedOptions): Promise<Done> {
+    if (this.closed) return Promise.resolve(undefined);
     const worker = this.running();
     const id = this.nextId++;
     return new Promise<Done>((resolve) => {
@@ -31,7 +39,7 @@ export class CompressionThread {
           : setTimeout(
               () => {
                 this.counts.abandoned += this.waiting.size;
-                this.stop();
+                this.restart();
               },
               Math.max(0, options.deadline - Date.now()),
             );
@@ -46,8 +54,18 @@ export class CompressionThread {
     });
   }
 
-  /** Stops the worker; whatever it was compressing is answered as not done. */
+  /** Stops the worker for good; whatever it was compressing is answered as not done. */
   stop(): void {
+    this.closed = true;
+    this.abandon();
+  }
+
+  private restart(): void {
+    this.abandon();
+    if (!this.closed) this.running();
+  }
+
+  private abandon(): void {
     const worker = this.worker;
     this.worker = undefined;
     for (const { done } of this.waiting.values()) done(undefined);
@@ -69,7 +87,7 @@ export class CompressionThread {
     });
     // A worker that dies (out of memory) fails its outputs open; the next one starts afresh.
     const lost = () => {
-      if (this.worker === worker) this.stop();
+      if (this.worker === worker) this.abandon();
     };
     worker.on('error', lost);
     worker.on('exit', lost);

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { compressText } from '../../core/compressText';
+import { countTokens } from '../../core/tokens';
 import type { CachedCompression, OffloadedOptions, StoredOriginal, TextCompression } from '../../core/types';
 import { TreeSitterParser } from '../../syntax/treeSitterParser';
 
@@ -28,6 +29,8 @@ class CollectingStore {
 
 const port = parentPort;
 if (port) {
+  // The tokenizer's tables load on first use: here, while the worker waits for its first output.
+  countTokens('headroom');
   const codeParser = new TreeSitterParser();
   port.on('message', (request: CompressionRequest) => {
     const store = new CollectingStore();
