@@ -24,6 +24,7 @@ import { ENGINE_VERSION } from './engineVersion';
 import { tuningFor } from './tuning';
 import type {
   CachedCompression,
+  CompressionStore,
   ContentKind,
   EngineOptions,
   OffloadedOptions,
@@ -77,7 +78,8 @@ export async function compressText(content: string, options: EngineOptions = {})
     const done = await options.offload(content, offloadedOptions(options));
     if (!done) return untouched(options.kind ?? 'unknown', 'deadline', countTokens(content));
     const { result, originals } = done;
-    for (const original of originals) store.putOriginal(original);
+    const notStored = storeAll(store, originals);
+    if (notStored) return untouched(result.kind, notStored, result.tokensBefore);
     if (result.kind !== 'binary' && !/^(deadline|error)/.test(result.reason ?? '')) {
       const { text, hash: _hash, cached: _cached, ...decision } = result;
       store.putCompression(memoKey, { ...decision, kind: result.kind, text: result.compressed ? text : undefined });
@@ -167,8 +169,8 @@ export async function compressText(content: string, options: EngineOptions = {})
     return untouched(kind, reason, tokensBefore);
   }
 
-  store.putOriginal({ hash, content, kind, tool: options.tool });
-  for (const original of pending) store.putOriginal(original);
+  const notStored = storeAll(store, [{ hash, content, kind, tool: options.tool }, ...pending]);
+  if (notStored) return untouched(kind, notStored, tokensBefore);
   const compressed: CachedCompression = {
     compressed: true,
     text: result.text,
@@ -226,6 +228,22 @@ function memoKeyFor(hash: string, options: EngineOptions, role: OutputRole): str
     options.codeParser ? 'outline' : 'plain',
   ];
   return `${hash}:${settings.join(':')}`;
+}
+
+/** The reason prefix of an output left as it was because its original could not be stored. */
+export const NOT_STORED = 'original not stored';
+
+/**
+ * Stores the originals a compression's markers name; when one cannot be stored (disk full,
+ * read-only) says why, and the output goes as it was: no marker without its original.
+ */
+function storeAll(store: CompressionStore, originals: readonly StoredOriginal[]): string | undefined {
+  try {
+    for (const original of originals) store.putOriginal(original);
+    return undefined;
+  } catch (error) {
+    return `${NOT_STORED}: ${errorMessage(error)}`;
+  }
 }
 
 function offloadedOptions(options: EngineOptions): OffloadedOptions {

@@ -1,4 +1,5 @@
 import { compress, type ItemStats } from '../core/compress';
+import { NOT_STORED } from '../core/compressText';
 import type { Dialect } from './dialects/dialect';
 import type { ProxyState } from './proxyState';
 import { BodyTooLarge } from './readBody';
@@ -75,6 +76,8 @@ export async function compressRequestBody(
       offload: state.compressionThread.offload,
       history,
     });
+    const notStored = result.items.find((item) => item.reason?.startsWith(NOT_STORED));
+    if (notStored) state.recordFailure(`an output went uncompressed: ${notStored.reason}`);
     if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', read };
     const parsed = dialect.withConversation(conversation, result.messages);
     // Tokens count each output once, when first seen: re-sending one saves cache reads, which the dollars count.

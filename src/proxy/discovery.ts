@@ -25,8 +25,13 @@ export function writeDiscovery(storeFile: string, info: Omit<ProxyDiscovery, 'pi
   writeFileAtomicSync(path, JSON.stringify({ ...info, pid: process.pid, engineVersion: ENGINE_VERSION }), 0o600);
 }
 
+/** Best effort: on a read-only or vanished directory there is nothing to remove, and shutting down goes on. */
 export function removeDiscovery(storeFile: string): void {
-  rmSync(discoveryPath(storeFile), { force: true });
+  try {
+    rmSync(discoveryPath(storeFile), { force: true });
+  } catch {
+    // The pid in it no longer holds the lock, so readers ignore it anyway.
+  }
 }
 
 /** The proxy holding `storeFile`, if its discovery file names the given pid (the lock holder). */

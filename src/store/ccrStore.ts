@@ -1,6 +1,7 @@
 import { DEFAULT_TTL_DAYS } from '../shared/defaults';
 import { retrieveOriginal, type RetrieveOptions, type RetrieveOutcome } from '../core/retrieve';
 import type { CachedCompression, CompressionStore, ContentKind, StoredOriginal } from '../core/types';
+import { MemoryOriginals, OriginalFiles, type Originals } from './originalFiles';
 import { SqliteFile, type SqliteFileOptions } from './sqliteFile';
 import { Statements } from './statements';
 
@@ -22,10 +23,19 @@ const RECENT_REPLAYS = 4_096;
 /** How many evicted hashes are remembered, so a late retrieve can say why its original is gone. */
 const EVICTION_MEMORY = 10_000;
 
+/** The characters of an original kept in the database, for the items list. */
+const PREVIEW_CHARS = 512;
+
+/**
+ * The originals' contents live in files (OriginalFiles); the database knows each one's
+ * size, access time and first characters. Version 2 of the schema; version 1 held the
+ * contents in a BLOB column and is migrated on open.
+ */
+const SCHEMA_VERSION = 2;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS originals (
-  hash TEXT PRIMARY KEY, content BLOB NOT NULL, kind TEXT NOT NULL, tool TEXT,
-  bytes INTEGER NOT NULL, created_at INTEGER NOT NULL, accessed_at INTEGER NOT NULL);
+  hash TEXT PRIMARY KEY, kind TEXT NOT NULL, tool TEXT, bytes INTEGER NOT NULL, preview TEXT NOT NULL,
+  created_at INTEGER NOT NULL, accessed_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS originals_accessed ON originals(accessed_at);
 CREATE TABLE IF NOT EXISTS compressions (
   key TEXT PRIMARY KEY, hash TEXT NOT NULL, marker_hashes TEXT NOT NULL, value TEXT NOT NULL, accessed_at INTEGER NOT NULL);
@@ -35,7 +45,8 @@ CREATE TABLE IF NOT EXISTS evictions (hash TEXT PRIMARY KEY, reason TEXT NOT NUL
 
 /**
  * The CCR store: every original a compressor dropped content from, keyed by content hash,
- * and the memo of finished compressions, in a sql.js database persisted to one file.
+ * each in a file of its own written before it is named anywhere, and the memo of finished
+ * compressions, in a sql.js database persisted to one file beside them.
  */
 export class CcrStore implements CompressionStore {
   private totalBytes: number;
@@ -56,6 +67,7 @@ export class CcrStore implements CompressionStore {
 
   private constructor(
     private readonly file: SqliteFile,
+    private readonly originals: Originals,
     options: CcrStoreOptions,
   ) {
     this.sql = new Statements(file.db);
@@ -68,10 +80,29 @@ export class CcrStore implements CompressionStore {
 
   static async open(options: CcrStoreOptions = {}): Promise<CcrStore> {
     const file = await SqliteFile.open(options);
-    file.db.exec(SCHEMA);
-    const store = new CcrStore(file, options);
+    const originals = options.file ? new OriginalFiles(`${options.file}.originals`) : new MemoryOriginals();
+    migrate(file, originals);
+    const store = new CcrStore(file, originals, options);
+    store.reconcile();
     store.prune();
     return store;
+  }
+
+  /**
+   * Brings the database in line with the files after a crash: an original written after the
+   * last save gets its row back (so it is counted and can be evicted), a row whose file is gone
+   * is dropped.
+   */
+  private reconcile(): void {
+    const files = new Set(this.originals.sweep());
+    const rows = new Set(this.column('SELECT hash FROM originals'));
+    for (const hash of rows) if (!files.has(hash)) this.evict(hash, 'its file was missing when the store opened');
+    for (const hash of files) {
+      if (rows.has(hash)) continue;
+      const original = this.originals.read(hash);
+      if (original) this.insertRow(original);
+      else this.originals.remove(hash);
+    }
   }
 
   get db(): SqliteFile['db'] {
@@ -83,52 +114,56 @@ export class CcrStore implements CompressionStore {
     return this.file;
   }
 
+  /**
+   * Stores an original, durably: its file is written and synced before this returns. Throws
+   * when it cannot be (disk full, read-only): then the caller must not hand out a marker for it.
+   */
   putOriginal(original: StoredOriginal): void {
-    const now = this.now();
     const existing = this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [original.hash]);
     if (existing === undefined) {
-      // Bound as bytes: sql.js copies a Uint8Array into WASM memory natively, a string character by character.
-      const content = Buffer.from(original.content, 'utf8');
-      const bytes = content.length;
-      this.sql.run(
-        'INSERT INTO originals (hash, content, kind, tool, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [original.hash, content, original.kind, original.tool ?? null, bytes, now, now],
-      );
+      this.originals.write(original);
+      this.insertRow(original);
       this.sql.run('DELETE FROM evictions WHERE hash = ?', [original.hash]);
-      this.totalBytes += bytes;
       this.evictOverCap(original.hash);
     } else {
-      this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [now, original.hash]);
+      this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), original.hash]);
     }
     this.file.markDirty();
   }
 
+  private insertRow(original: StoredOriginal): void {
+    const now = this.now();
+    const bytes = Buffer.byteLength(original.content, 'utf8');
+    this.sql.run(
+      'INSERT INTO originals (hash, kind, tool, bytes, preview, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [original.hash, original.kind, original.tool ?? null, bytes, original.content.slice(0, PREVIEW_CHARS), now, now],
+    );
+    this.totalBytes += bytes;
+    this.file.markDirty();
+  }
+
   getOriginal(hash: string): StoredOriginal | undefined {
-    const row = this.sql.row('SELECT hash, content, kind, tool, accessed_at FROM originals WHERE hash = ?', [hash]);
+    const row = this.sql.row('SELECT accessed_at FROM originals WHERE hash = ?', [hash]);
     if (!row) return undefined;
     if (Number(row.accessed_at) < this.now() - this.ttlMs) {
       this.evict(hash, 'expired');
       return undefined;
     }
+    const original = this.originals.read(hash);
+    if (!original) {
+      this.evict(hash, 'its file could not be read');
+      return undefined;
+    }
     // Exact, unlike a replayed compression's: a retrieval is what the size cap's LRU order is for.
     this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), hash]);
     this.file.markDirty();
-    return {
-      hash,
-      content: asText(row.content),
-      kind: row.kind as ContentKind,
-      tool: row.tool === null ? undefined : String(row.tool),
-    };
+    return original;
   }
 
-  /** The first characters of an original, read without loading all of it. */
+  /** The first characters of an original (up to PREVIEW_CHARS), read without loading it. */
   preview(hash: string, length: number): string {
-    const value = this.sql.scalar('SELECT substr(content, 1, ?) FROM originals WHERE hash = ?', [length * 4, hash]);
-    return value === undefined || value === null
-      ? ''
-      : asText(value)
-          .replace(/\uFFFD+$/, '')
-          .slice(0, length);
+    const value = this.sql.scalar('SELECT substr(preview, 1, ?) FROM originals WHERE hash = ?', [length, hash]);
+    return value === undefined || value === null ? '' : String(value);
   }
 
   /** The original or the part of it asked for; an unknown or evicted hash gives an error message, never an exception. */
@@ -246,6 +281,7 @@ export class CcrStore implements CompressionStore {
     this.recentReplays.clear();
     const bytes = Number(this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [hash]) ?? 0);
     this.sql.run('DELETE FROM originals WHERE hash = ?', [hash]);
+    this.originals.remove(hash);
     this.sql.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [
       hash,
       hash,
@@ -261,7 +297,47 @@ export class CcrStore implements CompressionStore {
   }
 }
 
-/** Originals are stored as UTF-8 bytes; stores written by earlier versions hold text. */
+/**
+ * Creates the schema, or brings an older one to SCHEMA_VERSION: version 1 kept each original's
+ * content in the database; each goes to its file (written and synced) before its row loses it.
+ */
+function migrate(file: SqliteFile, originals: Originals): void {
+  const { db } = file;
+  const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+  if (version >= SCHEMA_VERSION) return;
+  const columns = db.exec("SELECT name FROM pragma_table_info('originals')")[0]?.values.map((v) => String(v[0])) ?? [];
+  if (columns.includes('content')) {
+    db.exec('ALTER TABLE originals RENAME TO originals_v1; DROP INDEX IF EXISTS originals_accessed;');
+    db.exec(SCHEMA);
+    const rows = db.prepare('SELECT hash, content, kind, tool, bytes, created_at, accessed_at FROM originals_v1');
+    const insert = db.prepare(
+      'INSERT INTO originals (hash, kind, tool, bytes, preview, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    try {
+      while (rows.step()) {
+        const [hash, content, kind, tool, bytes, createdAt, accessedAt] = rows.get();
+        const text = asText(content);
+        originals.write({
+          hash: String(hash),
+          content: text,
+          kind: kind as ContentKind,
+          tool: tool ? String(tool) : undefined,
+        });
+        insert.run([hash, kind, tool, bytes, text.slice(0, PREVIEW_CHARS), createdAt, accessedAt]);
+      }
+    } finally {
+      rows.free();
+      insert.free();
+    }
+    db.exec('DROP TABLE originals_v1; VACUUM;');
+  } else {
+    db.exec(SCHEMA);
+  }
+  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  file.markDirty();
+}
+
+/** Version 1 stored contents as UTF-8 bytes, and before that as text. */
 function asText(value: unknown): string {
   return value instanceof Uint8Array
     ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')

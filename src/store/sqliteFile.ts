@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { FileLock } from './fileLock';
 import { errorMessage } from '../shared/errorMessage';
@@ -18,6 +18,13 @@ export interface SqliteFileOptions {
 }
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
+
+/** Temporary files of saves a crash cut short; the lock just taken says no save is under way. */
+function removeLeftovers(file: string): void {
+  const prefix = `${basename(file)}.`;
+  for (const name of readdirSync(dirname(file)))
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dirname(file), name), { force: true });
+}
 
 /** The wasm sits beside the bundle in dist/, or in the sql.js package when running from source. */
 function loadSqlJs(): Promise<SqlJsStatic> {
@@ -56,6 +63,7 @@ export class SqliteFile {
     await mkdir(dirname(file), { recursive: true });
     const lock = await FileLock.acquireWithin(file, options.lockWaitMs ?? 0);
     try {
+      removeLeftovers(file);
       const opened = await SqliteFile.openFile(SQL, { ...options, file });
       opened.lock = lock;
       return opened;

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { PortInUse, startProxy } from '../../src/proxy/server';
 import { CcrStore } from '../../src/store/ccrStore';
 import { apiTokenHeader, httpRequest } from '../helpers/http';
@@ -189,9 +189,16 @@ describe('proxy: Anthropic Messages', () => {
     assert.equal(item.body.toString(), bigLog());
     await h.store.flush();
     const dir = dirname(h.storeFile!);
-    assert.ok(readdirSync(dir).length > 0);
-    for (const file of readdirSync(dir))
-      assert.ok(!readFileSync(join(dir, file)).includes(API_KEY), `API key found in ${file}`);
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    assert.ok(
+      files.some((entry) => entry.name.endsWith('.gz')),
+      'originals are files of their own',
+    );
+    for (const entry of files) {
+      const bytes = readFileSync(join(entry.parentPath, entry.name));
+      const text = entry.name.endsWith('.gz') ? gunzipSync(bytes) : bytes;
+      assert.ok(!text.includes(API_KEY), `API key found in ${entry.name}`);
+    }
     assert.ok(!JSON.stringify(stats).includes(API_KEY));
   });
 });
