@@ -1,7 +1,10 @@
 import { DEFAULT_TTL_DAYS } from '../shared/defaults';
 import { retrieveOriginal, type RetrieveOptions, type RetrieveOutcome } from '../core/retrieve';
 import type { CachedCompression, CompressionStore, ContentKind, StoredOriginal } from '../core/types';
-import { MemoryOriginals, OriginalFiles, type Originals } from './originalFiles';
+import { createHash } from 'node:crypto';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { OriginalFiles } from './originalFiles';
+import { DiskTextFiles, MemoryTextFiles, type TextFiles } from './textFiles';
 import { SqliteFile, type SqliteFileOptions } from './sqliteFile';
 import { Statements } from './statements';
 
@@ -23,8 +26,8 @@ const RECENT_REPLAYS = 4_096;
 /** How many evicted hashes are remembered, so a late retrieve can say why its original is gone. */
 const EVICTION_MEMORY = 10_000;
 
-/** The characters of an original kept in the database, for the items list. */
-const PREVIEW_CHARS = 512;
+/** The characters of an original kept in the database, as the items list shows them. */
+export const PREVIEW_LENGTH = 240;
 
 /**
  * The originals' contents live in files (OriginalFiles); the database knows each one's
@@ -64,10 +67,14 @@ export class CcrStore implements CompressionStore {
    * original is gone is never replayed from here.
    */
   private readonly recentReplays = new Map<string, { value: CachedCompression; readAt: number }>();
+  /** Present while a process has the store open; found at open, it says the last one did not close it. */
+  private running: string | undefined;
 
   private constructor(
     private readonly file: SqliteFile,
-    private readonly originals: Originals,
+    private readonly originals: OriginalFiles,
+    /** The compressed texts of memo entries, which would otherwise make the database as large as they are. */
+    private readonly memoTexts: TextFiles,
     options: CcrStoreOptions,
   ) {
     this.sql = new Statements(file.db);
@@ -80,10 +87,17 @@ export class CcrStore implements CompressionStore {
 
   static async open(options: CcrStoreOptions = {}): Promise<CcrStore> {
     const file = await SqliteFile.open(options);
-    const originals = options.file ? new OriginalFiles(`${options.file}.originals`) : new MemoryOriginals();
-    migrate(file, originals);
-    const store = new CcrStore(file, originals, options);
-    store.reconcile();
+    const { file: path } = options;
+    const originals = new OriginalFiles(path ? new DiskTextFiles(`${path}.originals`, true) : new MemoryTextFiles());
+    // Not synced: a memo entry lost in a crash is only compressed again.
+    const memoTexts = path ? new DiskTextFiles(`${path}.memo`, false) : new MemoryTextFiles();
+    migrate(file, originals, memoTexts);
+    const store = new CcrStore(file, originals, memoTexts, options);
+    // A store that was not closed (its process killed) may hold originals its database does not know yet.
+    const running = path && `${path}.running`;
+    if (running && existsSync(running)) store.reconcile();
+    if (running) writeFileSync(running, String(process.pid), { mode: 0o600 });
+    store.running = running || undefined;
     store.prune();
     return store;
   }
@@ -103,6 +117,8 @@ export class CcrStore implements CompressionStore {
       if (original) this.insertRow(original);
       else this.originals.remove(hash);
     }
+    const memoIds = new Set(this.column('SELECT key FROM compressions').map(memoId));
+    for (const id of this.memoTexts.sweep()) if (!memoIds.has(id)) this.memoTexts.remove(id);
   }
 
   get db(): SqliteFile['db'] {
@@ -136,7 +152,7 @@ export class CcrStore implements CompressionStore {
     const bytes = Buffer.byteLength(original.content, 'utf8');
     this.sql.run(
       'INSERT INTO originals (hash, kind, tool, bytes, preview, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [original.hash, original.kind, original.tool ?? null, bytes, original.content.slice(0, PREVIEW_CHARS), now, now],
+      [original.hash, original.kind, original.tool ?? null, bytes, original.content.slice(0, PREVIEW_LENGTH), now, now],
     );
     this.totalBytes += bytes;
     this.file.markDirty();
@@ -160,7 +176,7 @@ export class CcrStore implements CompressionStore {
     return original;
   }
 
-  /** The first characters of an original (up to PREVIEW_CHARS), read without loading it. */
+  /** The first characters of an original (up to PREVIEW_LENGTH), read without loading it. */
   preview(hash: string, length: number): string {
     const value = this.sql.scalar('SELECT substr(preview, 1, ?) FROM originals WHERE hash = ?', [length, hash]);
     return value === undefined || value === null ? '' : String(value);
@@ -204,14 +220,15 @@ export class CcrStore implements CompressionStore {
     const row = this.sql.row('SELECT value, marker_hashes, accessed_at FROM compressions WHERE key = ?', [key]);
     if (!row) return undefined;
     const value = JSON.parse(String(row.value)) as CachedCompression;
+    // Entries written before the texts moved to files still hold theirs.
+    if (value.compressed && value.text === undefined) value.text = this.memoTexts.read(memoId(key))?.text;
     const needed = String(row.marker_hashes).split(' ').filter(Boolean);
     if (
       Number(row.accessed_at) < this.now() - this.ttlMs ||
+      (value.compressed && value.text === undefined) ||
       needed.some((h) => this.sql.scalar('SELECT 1 FROM originals WHERE hash = ?', [h]) === undefined)
     ) {
-      this.sql.run('DELETE FROM compressions WHERE key = ?', [key]);
-      this.recentReplays.clear();
-      this.file.markDirty();
+      this.deleteCompressions('key = ?', [key]);
       return undefined;
     }
     // Agents re-send every output each turn: the access time is only brought forward once it
@@ -227,12 +244,31 @@ export class CcrStore implements CompressionStore {
 
   putCompression(key: string, value: CachedCompression): void {
     this.recentReplays.delete(key);
-    const hash = key.split(':')[0];
+    const { text, ...decision } = value;
+    if (value.compressed && text !== undefined) {
+      try {
+        this.memoTexts.write(memoId(key), {}, text);
+      } catch {
+        // No memo, then: the output is compressed again next time, as if it were new.
+        return;
+      }
+    }
     this.sql.run(
       'INSERT OR REPLACE INTO compressions (key, hash, marker_hashes, value, accessed_at) VALUES (?, ?, ?, ?, ?)',
-      [key, hash, value.markerHashes.join(' '), JSON.stringify(value), this.now()],
+      [key, key.split(':')[0], value.markerHashes.join(' '), JSON.stringify(decision), this.now()],
     );
     this.file.markDirty();
+  }
+
+  /** Deletes memo entries, their texts with them. */
+  private deleteCompressions(where: string, params: Array<string | number>): number {
+    const keys = this.column(`SELECT key FROM compressions WHERE ${where}`, params);
+    if (keys.length === 0) return 0;
+    for (const key of keys) this.memoTexts.remove(memoId(key));
+    this.sql.run(`DELETE FROM compressions WHERE ${where}`, params);
+    this.recentReplays.clear();
+    this.file.markDirty();
+    return keys.length;
   }
 
   /** Drops originals and memo entries past their TTL. */
@@ -242,7 +278,7 @@ export class CcrStore implements CompressionStore {
     const expired = this.column('SELECT hash FROM originals WHERE accessed_at < ?', [cutoff]);
     for (const hash of expired) this.evict(hash, 'expired');
     const changed =
-      this.sql.run('DELETE FROM compressions WHERE accessed_at < ?', [cutoff]) +
+      this.deleteCompressions('accessed_at < ?', [cutoff]) +
       this.sql.run(
         `DELETE FROM evictions WHERE hash NOT IN (SELECT hash FROM evictions ORDER BY at DESC LIMIT ${EVICTION_MEMORY})`,
       );
@@ -262,8 +298,9 @@ export class CcrStore implements CompressionStore {
     return this.file.flush();
   }
 
-  close(): Promise<void> {
-    return this.file.close();
+  async close(): Promise<void> {
+    await this.file.close();
+    if (this.running) rmSync(this.running, { force: true });
   }
 
   private evictOverCap(keep: string): void {
@@ -282,10 +319,7 @@ export class CcrStore implements CompressionStore {
     const bytes = Number(this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [hash]) ?? 0);
     this.sql.run('DELETE FROM originals WHERE hash = ?', [hash]);
     this.originals.remove(hash);
-    this.sql.run("DELETE FROM compressions WHERE hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [
-      hash,
-      hash,
-    ]);
+    this.deleteCompressions("hash = ? OR instr(' ' || marker_hashes || ' ', ' ' || ? || ' ') > 0", [hash, hash]);
     this.sql.run('INSERT OR REPLACE INTO evictions (hash, reason, at) VALUES (?, ?, ?)', [hash, reason, this.now()]);
     this.totalBytes -= bytes;
     this.file.markDirty();
@@ -301,7 +335,7 @@ export class CcrStore implements CompressionStore {
  * Creates the schema, or brings an older one to SCHEMA_VERSION: version 1 kept each original's
  * content in the database; each goes to its file (written and synced) before its row loses it.
  */
-function migrate(file: SqliteFile, originals: Originals): void {
+function migrate(file: SqliteFile, originals: OriginalFiles, memoTexts: TextFiles): void {
   const { db } = file;
   const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
   if (version >= SCHEMA_VERSION) return;
@@ -323,11 +357,25 @@ function migrate(file: SqliteFile, originals: Originals): void {
           kind: kind as ContentKind,
           tool: tool ? String(tool) : undefined,
         });
-        insert.run([hash, kind, tool, bytes, text.slice(0, PREVIEW_CHARS), createdAt, accessedAt]);
+        insert.run([hash, kind, tool, bytes, text.slice(0, PREVIEW_LENGTH), createdAt, accessedAt]);
       }
     } finally {
       rows.free();
       insert.free();
+    }
+    const memo = db.prepare('SELECT key, value FROM compressions');
+    const update = db.prepare('UPDATE compressions SET value = ? WHERE key = ?');
+    try {
+      while (memo.step()) {
+        const [key, json] = memo.get();
+        const { text, ...decision } = JSON.parse(String(json)) as CachedCompression;
+        if (text === undefined) continue;
+        memoTexts.write(memoId(String(key)), {}, text);
+        update.run([JSON.stringify(decision), key]);
+      }
+    } finally {
+      memo.free();
+      update.free();
     }
     db.exec('DROP TABLE originals_v1; VACUUM;');
   } else {
@@ -336,6 +384,9 @@ function migrate(file: SqliteFile, originals: Originals): void {
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   file.markDirty();
 }
+
+/** A memo entry's text file is named by a hash of its key (content hash and settings). */
+const memoId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
 /** Version 1 stored contents as UTF-8 bytes, and before that as text. */
 function asText(value: unknown): string {

@@ -1,6 +1,6 @@
 import { PRICES_SOURCE } from '../core/pricing';
 import type { TextCompression } from '../core/types';
-import type { CcrStore } from './ccrStore';
+import { PREVIEW_LENGTH, type CcrStore } from './ccrStore';
 import type { ItemQuery, ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from './records';
 import type { SqliteFile } from './sqliteFile';
 import { Statements } from './statements';
@@ -28,8 +28,6 @@ const ADDED_REQUEST_COLUMNS: Array<[string, string]> = [
 ];
 
 const HOUR = 60 * 60 * 1000;
-/** Characters of an original shown in the items list. */
-export const PREVIEW_LENGTH = 240;
 /** Request history older than this is dropped. */
 const RETENTION_MS = 90 * 24 * HOUR;
 

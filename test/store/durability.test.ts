@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import initSqlJs from 'sql.js';
 import { compressText, NOT_STORED } from '../../src/core/compressText';
 import { CcrStore } from '../../src/store/ccrStore';
 import { OriginalFiles } from '../../src/store/originalFiles';
+import { DiskTextFiles } from '../../src/store/textFiles';
 import { CLI, headroom, startCliProxy } from '../helpers/cli';
 import { anthropicKit } from '../helpers/contract/anthropicKit';
 import { startStrictFake } from '../helpers/contract/strictFake';
@@ -23,10 +24,33 @@ describe('store: durable before visible', () => {
     const store = await CcrStore.open({ file, debounceMs: 60_000 });
     const result = await compressText(bigLog(), { store });
     assert.ok(result.compressed);
-    const files = new OriginalFiles(`${file}.originals`);
+    const files = new OriginalFiles(new DiskTextFiles(`${file}.originals`, true));
     for (const hash of [result.hash, ...result.markerHashes]) assert.ok(files.read(hash), `${hash} is on disk`);
     assert.equal(files.read(result.hash)?.content, bigLog());
     await store.close();
+  });
+
+  it('keeps neither originals nor compressed texts in the database, so saving it does not grow with them', async () => {
+    const file = join(tempDir(), 'store.sqlite');
+    const store = await CcrStore.open({ file });
+    const result = await compressText(bigLog(), { store });
+    await store.close();
+    const database = readFileSync(file);
+    assert.equal(
+      database.includes(bigLog().slice(100_000, 100_200)),
+      false,
+      'no original (only its first characters, the preview)',
+    );
+    const line = result.text
+      .split('\n')
+      .filter((l) => l.length > 60 && !l.startsWith('[headroom'))
+      .at(-1)!;
+    assert.equal(database.includes(line), false, 'no compressed text');
+    const reopened = await CcrStore.open({ file });
+    const again = await compressText(bigLog(), { store: reopened });
+    await reopened.close();
+    assert.equal(again.cached, true);
+    assert.equal(again.text, result.text, 'replayed byte for byte from its file');
   });
 
   it('leaves an output as it was, and says why, when its original cannot be stored', async () => {

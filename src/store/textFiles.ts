@@ -1,0 +1,109 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { writeFileAtomicSync } from './atomicWrite';
+
+/** Texts by id (a hex hash), each with a small JSON header, in one place: files on disk, or memory. */
+export interface TextFiles {
+  write(id: string, header: object, text: string): void;
+  read(id: string): { header: Record<string, unknown>; text: string } | undefined;
+  remove(id: string): void;
+  /** Every id stored; on disk, temporary files a crash left behind are removed too. */
+  sweep(): string[];
+}
+
+/**
+ * Texts as files of their own (`ab/abcdef….gz`: gzip of a one-line JSON header and the text),
+ * sharded by id. `durable` files are written to a temporary file, synced and renamed before
+ * `write` returns: what an original needs, since a marker will name it. The database beside
+ * them keeps only what lists and evicts them, so neither its size nor the time to save it
+ * grows with the bytes of the texts.
+ */
+export class DiskTextFiles implements TextFiles {
+  private readonly shards = new Set<string>();
+
+  constructor(
+    readonly dir: string,
+    private readonly durable: boolean,
+  ) {}
+
+  /** Throws when it cannot write (disk full, read-only): then nothing may name the text. */
+  write(id: string, header: object, text: string): void {
+    const shard = join(this.dir, id.slice(0, 2));
+    if (!this.shards.has(shard)) {
+      mkdirSync(shard, { recursive: true, mode: 0o700 });
+      this.shards.add(shard);
+    }
+    const bytes = gzipSync(`${JSON.stringify(header)}\n${text}`, { level: 1 });
+    if (this.durable) writeFileAtomicSync(this.path(id), bytes, 0o600);
+    else writeFileSync(this.path(id), bytes, { mode: 0o600 });
+  }
+
+  read(id: string): { header: Record<string, unknown>; text: string } | undefined {
+    let content: string;
+    try {
+      content = gunzipSync(readFileSync(this.path(id))).toString('utf8');
+    } catch {
+      // Missing, or cut short by something outside Headroom: either way there is nothing to give.
+      return undefined;
+    }
+    const newline = content.indexOf('\n');
+    try {
+      return {
+        header: JSON.parse(content.slice(0, newline)) as Record<string, unknown>,
+        text: content.slice(newline + 1),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  remove(id: string): void {
+    rmSync(this.path(id), { force: true });
+  }
+
+  sweep(): string[] {
+    const ids: string[] = [];
+    let shards: string[];
+    try {
+      shards = readdirSync(this.dir);
+    } catch {
+      return ids;
+    }
+    for (const shard of shards) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of readdirSync(join(this.dir, shard))) {
+        if (name.endsWith('.tmp')) rmSync(join(this.dir, shard, name), { force: true });
+        else if (name.endsWith('.gz')) ids.push(name.slice(0, -3));
+      }
+    }
+    return ids;
+  }
+
+  private path(id: string): string {
+    // Ids are content hashes the engine made or a cleaned marker carries; nothing else becomes a path.
+    if (!/^[0-9a-f]{16,64}$/.test(id)) throw new Error(`not a content hash: ${id.slice(0, 80)}`);
+    return join(this.dir, id.slice(0, 2), `${id}.gz`);
+  }
+}
+
+/** The same, for a store kept in memory only. */
+export class MemoryTextFiles implements TextFiles {
+  private readonly texts = new Map<string, { header: Record<string, unknown>; text: string }>();
+
+  write(id: string, header: object, text: string): void {
+    this.texts.set(id, { header: header as Record<string, unknown>, text });
+  }
+
+  read(id: string): { header: Record<string, unknown>; text: string } | undefined {
+    return this.texts.get(id);
+  }
+
+  remove(id: string): void {
+    this.texts.delete(id);
+  }
+
+  sweep(): string[] {
+    return [...this.texts.keys()];
+  }
+}
