@@ -21,6 +21,7 @@ import { ReplayUpstream, type UpstreamCall } from './sessions/replayUpstream';
 import { readSessions, requestLines, type Session } from './sessions/sessionFiles';
 import { TOOL_OUTPUT_KINDS, toolOutputKind, type ToolOutputKind } from './sessions/toolOutputKinds';
 import { sharedFolder } from './sharedData';
+import { findRunningProxy } from '../src/proxy/discovery';
 
 type Json = Record<string, unknown>;
 
@@ -80,7 +81,10 @@ const emptyLane = (): Lane => ({
   rejected: 0,
 });
 
-function startHeadroom(upstream: string, dir: string): Promise<{ url: string; process: ChildProcess }> {
+function startHeadroom(
+  upstream: string,
+  dir: string,
+): Promise<{ url: string; process: ChildProcess; apiToken: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
@@ -103,7 +107,9 @@ function startHeadroom(upstream: string, dir: string): Promise<{ url: string; pr
     proc.once('error', reject);
     proc.stdout!.once('data', (line: Buffer) => {
       const url = /http:\/\/\S+/.exec(line.toString())?.[0];
-      if (url) resolve({ url, process: proc });
+      // The loopback API's secret, from the discovery file beside the store, as the CLI reads it.
+      const apiToken = findRunningProxy(join(dir, 'store.sqlite'))?.apiToken;
+      if (url && apiToken) resolve({ url, process: proc, apiToken });
       else reject(new Error(`headroom proxy said: ${line.toString()}`));
     });
   });
@@ -171,9 +177,9 @@ function streamedContent(text: string): Json[] {
   return blocks;
 }
 
-function getJson(url: string): Promise<unknown> {
+function getJson(url: string, apiToken: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    request(url, { agent }, (res) => {
+    request(url, { agent, headers: { 'x-headroom-token': apiToken } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -344,7 +350,7 @@ async function replay(session: Session): Promise<SessionResult> {
         const hashes = missing.outputs.flatMap((id) => markerHashes(forwarded.get(id) ?? ''));
         let retrievable = false;
         for (const hash of hashes) {
-          const original = await getJson(`${headroom.url}/headroom/items/${hash}`);
+          const original = await getJson(`${headroom.url}/headroom/items/${hash}`, headroom.apiToken);
           if (typeof original === 'string' && original.includes(missing.text)) retrievable = true;
         }
         result.missing.push({ ...missing, retrievable });
@@ -353,12 +359,12 @@ async function replay(session: Session): Promise<SessionResult> {
       body = nextBody;
     }
     result.toolOutputShare = promptTokens ? toolTokens / promptTokens : 0;
-    const stats = (await getJson(`${headroom.url}/headroom/stats`)) as {
+    const stats = (await getJson(`${headroom.url}/headroom/stats`, headroom.apiToken)) as {
       allTime: { dollarsSaved: number; checkpoints: number };
     };
     result.claimedDollars = stats.allTime.dollarsSaved;
     result.checkpoints = stats.allTime.checkpoints;
-    result.items = await listedItems(headroom.url);
+    result.items = await listedItems(headroom.url, headroom.apiToken);
     result.rejections = [...direct.rejected, ...proxied.rejected];
   } finally {
     headroom.process.kill('SIGTERM');
@@ -371,10 +377,10 @@ async function replay(session: Session): Promise<SessionResult> {
   return result;
 }
 
-async function listedItems(url: string): Promise<{ listed: number; distinct: number }> {
+async function listedItems(url: string, apiToken: string): Promise<{ listed: number; distinct: number }> {
   const hashes: string[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = (await getJson(`${url}/headroom/items?limit=500&offset=${offset}`)) as {
+    const page = (await getJson(`${url}/headroom/items?limit=500&offset=${offset}`, apiToken)) as {
       total: number;
       items: Array<{ hash: string }>;
     };

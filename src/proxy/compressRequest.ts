@@ -76,6 +76,8 @@ export async function compressRequestBody(
       offload: state.compressionThread.offload,
       history,
     });
+    // Durable before visible: the originals behind this request's markers reach the disk first.
+    await store.syncOriginals();
     const notStored = result.items.find((item) => item.reason?.startsWith(NOT_STORED));
     if (notStored) state.recordFailure(`an output went uncompressed: ${notStored.reason}`);
     if (!result.items.some((item) => item.compressed)) return { outcome: 'unchanged', read };

@@ -34,6 +34,7 @@ export async function compressDirectly(
     tool,
     scorer: defaults.scorer,
   });
+  await store.syncOriginals();
   record(...directCompressionRecord(result, store, { tool, latencyMs: performance.now() - started }));
   return result;
 }

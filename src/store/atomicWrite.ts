@@ -5,14 +5,15 @@ import { randomBytes } from 'node:crypto';
 /**
  * Replaces `file` so that a reader, or a crash, sees either the old content or the new one and
  * never half of it: written to a temporary file beside it, flushed to disk, then renamed over.
+ * With `sync` false the flush is the caller's (several files synced at once, in parallel).
  */
-export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o644, sync = true): void {
   const temporary = temporaryBeside(file);
   try {
     const fd = openSync(temporary, 'wx', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fsyncSync(fd);
+      if (sync) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -294,6 +294,14 @@ export class CcrStore implements CompressionStore {
     };
   }
 
+  /**
+   * Resolves once every original stored so far is on the disk itself; rejects if one could not
+   * be flushed. Whoever hands out markers awaits it first.
+   */
+  syncOriginals(): Promise<void> {
+    return this.originals.files.sync();
+  }
+
   flush(): Promise<void> {
     return this.file.flush();
   }

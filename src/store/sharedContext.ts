@@ -92,6 +92,7 @@ export class SharedContext {
       at,
     ]);
     this.store.sqlite.markDirty();
+    await this.store.syncOriginals();
     return { ...this.entry(key, stored, stored.text, false), deduplicated };
   }
 

@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeFileAtomicSync } from './atomicWrite';
@@ -10,17 +11,21 @@ export interface TextFiles {
   remove(id: string): void;
   /** Every id stored; on disk, temporary files a crash left behind are removed too. */
   sweep(): string[];
+  /** Resolves once every text written so far is on the disk itself, not only in the system's cache. */
+  sync(): Promise<void>;
 }
 
 /**
  * Texts as files of their own (`ab/abcdef….gz`: gzip of a one-line JSON header and the text),
- * sharded by id. `durable` files are written to a temporary file, synced and renamed before
- * `write` returns: what an original needs, since a marker will name it. The database beside
- * them keeps only what lists and evicts them, so neither its size nor the time to save it
- * grows with the bytes of the texts.
+ * sharded by id. A `durable` file is complete under its name when `write` returns (written to a
+ * temporary file and renamed, so it survives the process being killed) and on the disk itself
+ * once `sync` resolves, which flushes every file written since, in parallel: what an original
+ * needs before a marker naming it is sent. The database beside them keeps only what lists and
+ * evicts them, so neither its size nor the time to save it grows with the bytes of the texts.
  */
 export class DiskTextFiles implements TextFiles {
   private readonly shards = new Set<string>();
+  private unsynced = new Set<string>();
 
   constructor(
     readonly dir: string,
@@ -35,8 +40,32 @@ export class DiskTextFiles implements TextFiles {
       this.shards.add(shard);
     }
     const bytes = gzipSync(`${JSON.stringify(header)}\n${text}`, { level: 1 });
-    if (this.durable) writeFileAtomicSync(this.path(id), bytes, 0o600);
-    else writeFileSync(this.path(id), bytes, { mode: 0o600 });
+    if (this.durable) {
+      writeFileAtomicSync(this.path(id), bytes, 0o600, false);
+      this.unsynced.add(this.path(id));
+    } else writeFileSync(this.path(id), bytes, { mode: 0o600 });
+  }
+
+  async sync(): Promise<void> {
+    const paths = [...this.unsynced];
+    this.unsynced = new Set();
+    await Promise.all(
+      paths.map(async (path) => {
+        let handle;
+        try {
+          handle = await open(path, 'r');
+        } catch (error) {
+          // Evicted since it was written: nothing names it any more.
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+          throw error;
+        }
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
   }
 
   read(id: string): { header: Record<string, unknown>; text: string } | undefined {
@@ -106,4 +135,6 @@ export class MemoryTextFiles implements TextFiles {
   sweep(): string[] {
     return [...this.texts.keys()];
   }
+
+  async sync(): Promise<void> {}
 }
