@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { httpRequest } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
+
+/** A request no agent sends: from a web page, or a body that decodes to far past the limit. */
+type Hostile = 'page' | 'bomb';
+const BOMB = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
 
 type Outcome = { kind: 'complete'; status: number; body: string } | { kind: 'cut' } | { kind: 'aborted' };
 
@@ -15,10 +20,10 @@ function send(
   url: string,
   agent: Agent,
   i: number,
-  options: { stream: boolean; openai: boolean; reset: boolean; abortAfterFirstByte: boolean },
+  options: { stream: boolean; openai: boolean; reset: boolean; abortAfterFirstByte: boolean; hostile?: Hostile },
 ): Promise<Outcome> {
   const path = options.openai ? '/v1/chat/completions' : '/v1/messages';
-  const body = JSON.stringify({
+  let body: string | Buffer = JSON.stringify({
     model: 'm',
     max_tokens: 8,
     stream: options.stream,
@@ -31,6 +36,12 @@ function send(
     'content-length': Buffer.byteLength(body),
   };
   if (options.openai) delete headers['anthropic-version'];
+  if (options.hostile === 'page') headers.origin = 'https://evil.example';
+  if (options.hostile === 'bomb') {
+    body = BOMB;
+    headers['content-encoding'] = 'gzip';
+    headers['content-length'] = BOMB.length;
+  }
   if (options.reset) {
     headers['x-fake-reset-after'] = 600;
     if (i % 100 === 63) headers['x-fake-delay-ms'] = 2;
@@ -64,13 +75,14 @@ function send(
 describe('proxy soak', () => {
   const h = proxyHarness();
 
-  it('answers 2,000 sequential and concurrent requests completely, through client aborts and upstream resets', async () => {
+  it('answers 2,000 sequential and concurrent requests completely, through client aborts, upstream resets and hostile requests among them', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 50 });
     const plan = Array.from({ length: 2_000 }, (_, i) => ({
       stream: i % 3 !== 0,
       openai: i % 2 === 0,
       abortAfterFirstByte: i % 3 !== 0 && i % 50 === 7,
       reset: i % 3 !== 0 && i % 50 === 13,
+      hostile: (i % 50 === 29 ? 'page' : i % 50 === 31 ? 'bomb' : undefined) as Hostile | undefined,
     }));
     const outcomes: Outcome[] = [];
     for (let i = 0; i < 500; i++) outcomes.push(await send(h.proxy.url, agent, i, plan[i]));
@@ -85,6 +97,11 @@ describe('proxy soak', () => {
     const resetEndings = { beforeAnswer: 0, midStream: 0 };
     outcomes.forEach((outcome, i) => {
       if (plan[i].abortAfterFirstByte) return assert.equal(outcome.kind, 'aborted');
+      const hostile = plan[i].hostile;
+      if (hostile) {
+        assert.ok(outcome.kind === 'complete' && outcome.status === (hostile === 'page' ? 403 : 413), `request ${i}`);
+        return assert.equal(upstreamIndex.has(i), false, `request ${i} never reached the upstream`);
+      }
       if (plan[i].reset) {
         const honest =
           outcome.kind === 'cut' ||
@@ -105,7 +122,7 @@ describe('proxy soak', () => {
       if (plan[i].stream) assert.equal(outcome.body, h.upstream.streamed.get(k), `stream ${i} intact and not crossed`);
       else assert.match(outcome.body, new RegExp(`answer number ${k} from`), `answer ${i} is its own`);
     });
-    assert.ok(complete >= 1_900, `${complete} complete answers`);
+    assert.ok(complete >= 1_800, `${complete} complete answers`);
     assert.ok(
       resetEndings.beforeAnswer > 0 && resetEndings.midStream > 0,
       `resets before the answer and mid-stream both exercised: ${JSON.stringify(resetEndings)}`,
