@@ -22,8 +22,10 @@ export type LearnView =
       failures: number;
       findings: LearnFinding[];
       files: Array<{ file: string; diff: string }>;
+      /** Why learn left an instructions file alone (a link out of the workspace). */
+      refused: string[];
     }
-  | { state: 'nothing'; transcripts: number; calls: number; failures: number }
+  | { state: 'nothing'; transcripts: number; calls: number; failures: number; refused: string[] }
   | { state: 'applied'; files: string[] }
   | { state: 'failed'; error: string };
 

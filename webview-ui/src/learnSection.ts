@@ -48,8 +48,11 @@ export class LearnSection {
           element(
             'p',
             { className: 'summary', id: 'learn-nothing' },
-            `${read(view)} ${view.failures ? 'Every correction found is already in the instructions files.' : 'Nothing to learn.'}`,
+            view.refused.length
+              ? read(view)
+              : `${read(view)} ${view.failures ? 'Every correction found is already in the instructions files.' : 'Nothing to learn.'}`,
           ),
+          ...refusals(view.refused),
         ];
       case 'failed':
         return [element('p', { className: 'error', id: 'learn-error' }, view.error)];
@@ -70,6 +73,7 @@ export class LearnSection {
         discard.addEventListener('click', () => this.post({ type: 'discardLearn' }));
         return [
           element('p', { className: 'summary' }, read(view)),
+          ...refusals(view.refused),
           element(
             'ul',
             { className: 'findings', id: 'learn-findings' },
@@ -96,4 +100,9 @@ export class LearnSection {
       }
     }
   }
+}
+
+/** Files learn would not touch, each with why. */
+function refusals(refused: readonly string[]): HTMLElement[] {
+  return refused.map((reason) => element('p', { className: 'error learn-refused' }, reason));
 }

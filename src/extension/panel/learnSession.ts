@@ -42,7 +42,8 @@ export class LearnSession implements vscode.Disposable {
           return runLearnProcess(this.cliPath, folder.uri.fsPath, running.signal);
         },
       );
-      const counts = { transcripts: plan.transcripts, calls: plan.calls, failures: plan.failures };
+      const refused = plan.changes.flatMap((change) => (change.refused ? [`${change.file}: ${change.refused}`] : []));
+      const counts = { transcripts: plan.transcripts, calls: plan.calls, failures: plan.failures, refused };
       const files = plan.changes.filter((change) => change.diff).map(({ file, diff }) => ({ file, diff }));
       this.plan = files.length ? plan : undefined;
       this.set(
