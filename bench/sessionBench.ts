@@ -21,6 +21,7 @@ import { ReplayUpstream, type UpstreamCall } from './sessions/replayUpstream';
 import { readSessions, requestLines, type Session } from './sessions/sessionFiles';
 import { TOOL_OUTPUT_KINDS, toolOutputKind, type ToolOutputKind } from './sessions/toolOutputKinds';
 import { sharedFolder } from './sharedData';
+import { API_TOKEN_HEADER } from '../src/proxy/apiToken';
 import { findRunningProxy } from '../src/proxy/discovery';
 
 type Json = Record<string, unknown>;
@@ -179,7 +180,7 @@ function streamedContent(text: string): Json[] {
 
 function getJson(url: string, apiToken: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    request(url, { agent, headers: { 'x-headroom-token': apiToken } }, (res) => {
+    request(url, { agent, headers: { [API_TOKEN_HEADER]: apiToken } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {

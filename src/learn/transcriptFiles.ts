@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRecord } from '../shared/isRecord';
+import { LineSplitter } from '../shared/lineSplitter';
 
 /** Claude Code names a project's transcript folder after its path, every character but letters and digits made "-". */
 export function claudeProjectFolder(workspace: string): string {
@@ -47,37 +48,15 @@ export async function* transcriptRecords(
 /** The file's lines, those over MAX_LINE_BYTES dropped as they stream past (`onOverlong` told of each). */
 async function* boundedLines(file: string, onOverlong: () => void): AsyncGenerator<string> {
   const input = createReadStream(file);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let overlong = false;
+  const splitter = new LineSplitter(MAX_LINE_BYTES);
+  const decoded = (line: Buffer) => line.toString('utf8').replace(/\r$/, '');
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      let from = 0;
-      for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, from)) {
-        const part = chunk.subarray(from, newline);
-        from = newline + 1;
-        if (overlong || pendingBytes + part.length > MAX_LINE_BYTES) onOverlong();
-        else
-          yield Buffer.concat([...pending, part])
-            .toString('utf8')
-            .replace(/\r$/, '');
-        pending = [];
-        pendingBytes = 0;
-        overlong = false;
+    for await (const chunk of input as AsyncIterable<Buffer>)
+      for (const line of splitter.push(chunk)) {
+        if (line === 'overlong') onOverlong();
+        else yield decoded(line);
       }
-      const rest = chunk.subarray(from);
-      if (overlong) continue;
-      if (pendingBytes + rest.length > MAX_LINE_BYTES) {
-        overlong = true;
-        pending = [];
-        pendingBytes = 0;
-      } else if (rest.length > 0) {
-        pending.push(rest);
-        pendingBytes += rest.length;
-      }
-    }
-    if (overlong) onOverlong();
-    else if (pendingBytes > 0) yield Buffer.concat(pending).toString('utf8').replace(/\r$/, '');
+    for (const line of splitter.end()) yield decoded(line);
   } finally {
     // A reader that stops early (another project's rollout) closes the file too.
     input.destroy();

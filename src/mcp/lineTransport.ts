@@ -6,8 +6,8 @@ import {
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
 import { isRecord } from '../shared/isRecord';
+import { LineSplitter } from '../shared/lineSplitter';
 
-const NEWLINE = 0x0a;
 /** JSON-RPC 2.0's error codes for a malformed request and for parameters that do not fit. */
 const INVALID_REQUEST = -32600;
 const INVALID_PARAMS = -32602;
@@ -25,17 +25,16 @@ export class LineTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** Set while the rest of an oversized line is being skipped. */
-  private skipping = false;
+  private readonly lines: LineSplitter;
   private closed = false;
 
   constructor(
     private readonly input: NodeJS.ReadableStream,
     private readonly output: NodeJS.WritableStream,
     private readonly maxMessageBytes: number,
-  ) {}
+  ) {
+    this.lines = new LineSplitter(maxMessageBytes);
+  }
 
   async start(): Promise<void> {
     this.input.on('data', this.onData);
@@ -57,36 +56,15 @@ export class LineTransport implements Transport {
     this.input.off('end', this.onEnd);
     // Reading stops too, so an input still open (a client that never closes stdin) does not keep the process alive.
     this.input.pause();
-    this.pending = [];
     this.onclose?.();
   }
 
   private readonly onData = (data: Buffer | string): void => {
-    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    let start = 0;
-    for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
-      this.take(chunk.subarray(start, newline));
-      if (!this.skipping) this.dispatch(Buffer.concat(this.pending, this.pendingBytes));
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.skipping = false;
-      start = newline + 1;
+    for (const line of this.lines.push(typeof data === 'string' ? Buffer.from(data) : data)) {
+      if (line !== 'overlong') this.dispatch(line);
+      else this.onerror?.(new Error(`skipped a message over ${Math.round(this.maxMessageBytes / 1024 / 1024)} MB`));
     }
-    this.take(chunk.subarray(start));
   };
-
-  private take(piece: Buffer): void {
-    if (this.skipping || piece.length === 0) return;
-    if (this.pendingBytes + piece.length > this.maxMessageBytes) {
-      this.skipping = true;
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.onerror?.(new Error(`skipped a message over ${Math.round(this.maxMessageBytes / 1024 / 1024)} MB`));
-      return;
-    }
-    this.pending.push(piece);
-    this.pendingBytes += piece.length;
-  }
 
   private dispatch(line: Buffer): void {
     const text = line.toString('utf8').replace(/\r$/, '');

@@ -91,7 +91,11 @@ export class CcrStore implements CompressionStore {
     const originals = new OriginalFiles(path ? new DiskTextFiles(`${path}.originals`, true) : new MemoryTextFiles());
     // Not synced: a memo entry lost in a crash is only compressed again.
     const memoTexts = path ? new DiskTextFiles(`${path}.memo`, false) : new MemoryTextFiles();
-    migrate(file, originals, memoTexts);
+    if (migrate(file.db, originals, memoTexts)) {
+      // The database that no longer holds the contents is saved only once their files are on the disk.
+      await originals.files.sync();
+      file.markDirty();
+    }
     const store = new CcrStore(file, originals, memoTexts, options);
     // A store that was not closed (its process killed) may hold originals its database does not know yet.
     const running = path && `${path}.running`;
@@ -131,8 +135,10 @@ export class CcrStore implements CompressionStore {
   }
 
   /**
-   * Stores an original, durably: its file is written and synced before this returns. Throws
-   * when it cannot be (disk full, read-only): then the caller must not hand out a marker for it.
+   * Stores an original: its file is complete under its name before this returns (so it
+   * survives the process being killed) and on the disk itself once `syncOriginals` resolves.
+   * Throws when it cannot be written (disk full, read-only): then the caller must not hand out
+   * a marker for it.
    */
   putOriginal(original: StoredOriginal): void {
     const existing = this.sql.scalar('SELECT bytes FROM originals WHERE hash = ?', [original.hash]);
@@ -143,8 +149,8 @@ export class CcrStore implements CompressionStore {
       this.evictOverCap(original.hash);
     } else {
       this.sql.run('UPDATE originals SET accessed_at = ? WHERE hash = ?', [this.now(), original.hash]);
+      this.file.markDirty();
     }
-    this.file.markDirty();
   }
 
   private insertRow(original: StoredOriginal): void {
@@ -340,13 +346,12 @@ export class CcrStore implements CompressionStore {
 }
 
 /**
- * Creates the schema, or brings an older one to SCHEMA_VERSION: version 1 kept each original's
- * content in the database; each goes to its file (written and synced) before its row loses it.
+ * Creates the schema, or brings an older one to SCHEMA_VERSION (true when it changed the
+ * database): version 1 kept each original's content in the database; each goes to its file.
  */
-function migrate(file: SqliteFile, originals: OriginalFiles, memoTexts: TextFiles): void {
-  const { db } = file;
+function migrate(db: SqliteFile['db'], originals: OriginalFiles, memoTexts: TextFiles): boolean {
   const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
-  if (version >= SCHEMA_VERSION) return;
+  if (version >= SCHEMA_VERSION) return false;
   const columns = db.exec("SELECT name FROM pragma_table_info('originals')")[0]?.values.map((v) => String(v[0])) ?? [];
   if (columns.includes('content')) {
     db.exec('ALTER TABLE originals RENAME TO originals_v1; DROP INDEX IF EXISTS originals_accessed;');
@@ -390,7 +395,7 @@ function migrate(file: SqliteFile, originals: OriginalFiles, memoTexts: TextFile
     db.exec(SCHEMA);
   }
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-  file.markDirty();
+  return true;
 }
 
 /** A memo entry's text file is named by a hash of its key (content hash and settings). */

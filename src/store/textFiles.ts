@@ -40,10 +40,11 @@ export class DiskTextFiles implements TextFiles {
       this.shards.add(shard);
     }
     const bytes = gzipSync(`${JSON.stringify(header)}\n${text}`, { level: 1 });
+    const path = this.path(id);
     if (this.durable) {
-      writeFileAtomicSync(this.path(id), bytes, 0o600, false);
-      this.unsynced.add(this.path(id));
-    } else writeFileSync(this.path(id), bytes, { mode: 0o600 });
+      writeFileAtomicSync(path, bytes, 0o600, false);
+      this.unsynced.add(path);
+    } else writeFileSync(path, bytes, { mode: 0o600 });
   }
 
   async sync(): Promise<void> {

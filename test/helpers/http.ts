@@ -1,4 +1,5 @@
 import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { API_TOKEN_HEADER } from '../../src/proxy/apiToken';
 
 export interface HttpAnswer {
   status: number;
@@ -42,6 +43,6 @@ export function httpRequest(
 }
 
 /** The header that carries a proxy's loopback API secret. */
-export const apiTokenHeader = (proxy: { apiToken: string }): OutgoingHttpHeaders => ({
-  'x-headroom-token': proxy.apiToken,
+export const apiTokenHeader = (proxy: { apiToken: string }): Record<string, string> => ({
+  [API_TOKEN_HEADER]: proxy.apiToken,
 });

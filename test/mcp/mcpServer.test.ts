@@ -7,6 +7,7 @@ import { CONTENT_KINDS } from '../../src/core/types';
 import { CLI, startCliProxy } from '../helpers/cli';
 import { bglLog } from '../helpers/corpora';
 import { startFakeUpstream } from '../helpers/fakeUpstream';
+import { apiTokenHeader } from '../helpers/http';
 import { connectMcp, textOf, type McpConnection } from '../helpers/mcpClient';
 import { tempDir } from '../helpers/tempDir';
 import { bigJson } from '../helpers/toolOutputs';
@@ -252,12 +253,12 @@ describe('one store for the proxy and the MCP server, in separate processes', ()
       const viaMcp = await mcp.call('headroom_compress', { content: bigJson() });
       const { hash: jsonHash } = viaMcp.structuredContent as { hash: string };
       const original = await fetch(`${proxy.url}/headroom/items/${jsonHash}`, {
-        headers: { 'x-headroom-token': proxy.apiToken },
+        headers: apiTokenHeader(proxy),
       });
       assert.equal(original.status, 200);
       assert.equal(await original.text(), bigJson(), 'the proxy has what the MCP server compressed');
       const listed = (await (
-        await fetch(`${proxy.url}/headroom/items?tool=mcp`, { headers: { 'x-headroom-token': proxy.apiToken } })
+        await fetch(`${proxy.url}/headroom/items?tool=mcp`, { headers: apiTokenHeader(proxy) })
       ).json()) as {
         items: Array<{ hash: string }>;
       };

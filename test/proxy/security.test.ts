@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { startProxy, type RunningProxy } from '../../src/proxy/server';
 import { apiTokenHeader, httpRequest } from '../helpers/http';
+import { API_TOKEN_HEADER } from '../../src/proxy/apiToken';
 import { permissiveUpstream } from '../helpers/permissiveUpstream';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { bigLog } from '../helpers/toolOutputs';
@@ -257,7 +258,7 @@ describe('security: other users of the machine', () => {
       for (const token of [undefined, '', 'not-the-secret', `${h.proxy.apiToken}x`]) {
         const headers = {
           'content-type': 'application/json',
-          ...(token === undefined ? {} : { 'x-headroom-token': token }),
+          ...(token === undefined ? {} : { [API_TOKEN_HEADER]: token }),
         };
         const answer = await httpRequest(`${h.proxy.url}${path}`, {
           method,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LoopbackClient, LoopbackError } from '../../src/proxy/loopbackClient';
 import { bglLog } from '../helpers/corpora';
+import { apiTokenHeader } from '../helpers/http';
 import { proxyHarness } from '../helpers/proxyHarness';
 
 describe('shared context over the loopback API', () => {
@@ -27,7 +28,7 @@ describe('shared context over the loopback API', () => {
     );
     const response = await fetch(`${harness.proxy.url}/headroom/shared/k`, {
       method: 'PUT',
-      headers: { 'x-headroom-token': harness.proxy.apiToken, 'content-type': 'application/json' },
+      headers: { ...apiTokenHeader(harness.proxy), 'content-type': 'application/json' },
       body: '{"content": 5}',
     });
     assert.equal(response.status, 400);
