@@ -38,6 +38,8 @@ export const healthResponseSchema = z.object({
   ok: z.literal(true),
   engineVersion: z.number(),
   compression: z.boolean(),
+  /** Whether the compression worker has started: until then a large output may miss its budget and pass as it came. */
+  warm: z.optional(z.boolean()),
   uptimeMs: z.number(),
   pid: z.number(),
 });

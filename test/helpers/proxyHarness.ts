@@ -41,6 +41,8 @@ export function proxyHarness<U extends Upstream = FakeUpstream>(
         bodyLimit: 64 * 1024 * 1024,
       },
     });
+    // A cold worker on a busy machine can miss even this budget, and the output would pass as it came.
+    while (!harness.proxy.state.compressionThread.ready) await new Promise((done) => setTimeout(done, 20));
   });
   after(async () => {
     await harness.proxy.close(1_000);

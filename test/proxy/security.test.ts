@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { LoopbackClient } from '../../src/proxy/loopbackClient';
 import { startProxy, type RunningProxy } from '../../src/proxy/server';
+import { CompressionThread } from '../../src/proxy/worker/compressionThread';
 import { apiTokenHeader, httpRequest } from '../helpers/http';
 import { API_TOKEN_HEADER } from '../../src/proxy/apiToken';
 import { permissiveUpstream } from '../helpers/permissiveUpstream';
@@ -292,6 +294,17 @@ describe('security: one request cannot hold up the others', () => {
   const toolOutputOf = (body: Buffer) =>
     (JSON.parse(body.toString()) as { messages: Array<{ content: Array<{ content?: string }> }> }).messages[2]
       .content[0].content;
+
+  it('says on its health route when the worker has loaded what it needs', async () => {
+    const thread = new CompressionThread();
+    assert.equal(thread.ready, false, 'not started');
+    thread.start();
+    while (!thread.ready) await new Promise((done) => setTimeout(done, 20));
+    thread.stop();
+    assert.equal(thread.ready, false, 'stopped');
+    const client = new LoopbackClient(h.proxy.url);
+    while (!(await client.health()).warm) await new Promise((done) => setTimeout(done, 20));
+  });
 
   it('compresses a large output in its worker thread, and a small one where it is', async () => {
     const { counts } = h.proxy.state.compressionThread;

@@ -47,6 +47,7 @@ export function headroomApi(state: ProxyState): Router {
       ok: true,
       engineVersion: ENGINE_VERSION,
       compression: state.compressionEnabled,
+      warm: state.compressionThread.ready,
       uptimeMs: Date.now() - state.startedAt,
       pid: process.pid,
     } satisfies HealthResponse);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Offload, OffloadedOptions, StoredOriginal, TextCompression } from '../../core/types';
-import type { CompressionReply, CompressionRequest } from './compressionWorker';
+import type { CompressionReply, CompressionRequest, WorkerReady } from './compressionWorker';
 
 type Done = { result: TextCompression; originals: StoredOriginal[] } | undefined;
 
@@ -19,6 +19,12 @@ export class CompressionThread {
   private readonly waiting = new Map<number, { content: string; done: (outcome: Done) => void }>();
 
   private closed = false;
+  private warm = false;
+
+  /** Whether the worker has loaded what it needs, so a large output now is compressed at full speed. */
+  get ready(): boolean {
+    return this.warm && this.worker !== undefined;
+  }
 
   readonly offload: Offload = (content, options) => this.compress(content, options);
 
@@ -76,7 +82,12 @@ export class CompressionThread {
   private running(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(join(__dirname, 'compressionWorker.js'));
-    worker.on('message', (reply: CompressionReply) => {
+    this.warm = false;
+    worker.on('message', (reply: CompressionReply | WorkerReady) => {
+      if ('ready' in reply) {
+        if (this.worker === worker) this.warm = true;
+        return;
+      }
       const waiting = this.waiting.get(reply.id);
       if (!waiting) return;
       this.waiting.delete(reply.id);

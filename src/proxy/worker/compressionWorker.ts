@@ -14,6 +14,8 @@ export type CompressionReply =
       originals: StoredOriginal[];
     }
   | { id: number; error: string };
+/** Sent once, when the worker has loaded what compressing needs. */
+export type WorkerReady = { ready: true };
 
 /** Originals are collected to be stored by the proxy; the proxy keeps the memo too, so none here. */
 class CollectingStore {
@@ -32,6 +34,7 @@ if (port) {
   // The tokenizer's tables load on first use: here, while the worker waits for its first output.
   countTokens('headroom');
   const codeParser = new TreeSitterParser();
+  port.postMessage({ ready: true } satisfies WorkerReady);
   port.on('message', (request: CompressionRequest) => {
     const store = new CollectingStore();
     compressText(request.content, { ...request.options, store, codeParser }).then(
