@@ -37,7 +37,7 @@ function percentile(values: number[], p: number): number {
 
 async function fill(file: string, items: number, bytesEach: number) {
   // The proxy's own saving cadence.
-  const store = await CcrStore.open({ file, debounceMs: 2_000 });
+  const store = await CcrStore.open({ file });
   const lateness: number[] = [];
   let expected = performance.now() + 5;
   const timer = setInterval(() => {
@@ -52,7 +52,7 @@ async function fill(file: string, items: number, bytesEach: number) {
     const content = originalText(i, bytesEach);
     const hash = contentHash(content);
     const started = performance.now();
-    store.putOriginal({ hash, content, kind: 'log', tool: 'bench' });
+    await store.putOriginal({ hash, content, kind: 'log', tool: 'bench' });
     store.putCompression(`${hash}:bench`, {
       compressed: true,
       text: content.slice(0, Math.floor(content.length / 5)),

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-// sqliteFile.ts resolves sql.js's wasm only when running unbundled; bundles find it beside them in dist/.
+// sqlJs.ts resolves sql.js's wasm only when running unbundled; bundles find it beside them in dist/.
 const node = {
   bundle: true,
   platform: 'node',
@@ -87,6 +87,8 @@ await Promise.all([
     outfile: 'dist/compressionWorker.js',
     plugins: [besideTheBundle(LAZY_FILES)],
   }),
+  // The store writes its database's snapshots in this worker (src/store/storeDatabase.ts).
+  build({ ...node, entryPoints: ['src/store/compactionWorker.ts'], outfile: 'dist/compactionWorker.js' }),
   build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', minify: false }),
   // A peer dependency: the user's own @langchain/core, so the model is an instance of their BaseChatModel.
   build({

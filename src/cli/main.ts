@@ -15,7 +15,7 @@ interface CommandEntry {
 const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'proxy',
-    summary: 'run the compression proxy on 127.0.0.1',
+    summary: 'run the compression proxy on 127.0.0.1 (or for a team, with --listen)',
     load: async () => (await import('./commands/proxyCommand.js')).proxyCommand,
   },
   {
@@ -40,6 +40,12 @@ const COMMANDS: readonly CommandEntry[] = [
     oneShot: true,
     summary: 'turn failed tool calls in agent transcripts into corrections in CLAUDE.md / AGENTS.md',
     load: async () => (await import('./commands/learnCommand.js')).learnCommand,
+  },
+  {
+    name: 'tokens',
+    oneShot: true,
+    summary: 'add, list or revoke the tokens a team proxy admits',
+    load: async () => (await import('./commands/tokensCommand.js')).tokensCommand,
   },
   {
     name: 'embeddings',

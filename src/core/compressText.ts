@@ -78,7 +78,7 @@ export async function compressText(content: string, options: EngineOptions = {})
     const done = await options.offload(content, offloadedOptions(options));
     if (!done) return untouched(options.kind ?? 'unknown', 'deadline', countTokens(content));
     const { result, originals } = done;
-    const notStored = storeAll(store, originals);
+    const notStored = await storeAll(store, originals);
     if (notStored) return untouched(result.kind, notStored, result.tokensBefore);
     if (result.kind !== 'binary' && !/^(deadline|error)/.test(result.reason ?? '')) {
       const { text, hash: _hash, cached: _cached, ...decision } = result;
@@ -169,7 +169,7 @@ export async function compressText(content: string, options: EngineOptions = {})
     return untouched(kind, reason, tokensBefore);
   }
 
-  const notStored = storeAll(store, [{ hash, content, kind, tool: options.tool }, ...pending]);
+  const notStored = await storeAll(store, [{ hash, content, kind, tool: options.tool }, ...pending]);
   if (notStored) return untouched(kind, notStored, tokensBefore);
   const compressed: CachedCompression = {
     compressed: true,
@@ -237,9 +237,9 @@ export const NOT_STORED = 'original not stored';
  * Stores the originals a compression's markers name; when one cannot be stored (disk full,
  * read-only) says why, and the output goes as it was: no marker without its original.
  */
-function storeAll(store: CompressionStore, originals: readonly StoredOriginal[]): string | undefined {
+async function storeAll(store: CompressionStore, originals: readonly StoredOriginal[]): Promise<string | undefined> {
   try {
-    for (const original of originals) store.putOriginal(original);
+    await Promise.all(originals.map((original) => store.putOriginal(original)));
     return undefined;
   } catch (error) {
     return `${NOT_STORED}: ${errorMessage(error)}`;

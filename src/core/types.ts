@@ -54,7 +54,8 @@ export interface CachedCompression {
  * persistence (sql.js on disk) implements this port outside `src/core`.
  */
 export interface CompressionStore {
-  putOriginal(original: StoredOriginal): void;
+  /** May finish later (a file written in the background); a failure means no marker may name it. */
+  putOriginal(original: StoredOriginal): void | Promise<void>;
   getCompression(key: string): CachedCompression | undefined;
   putCompression(key: string, value: CachedCompression): void;
 }

@@ -42,6 +42,8 @@ export const healthResponseSchema = z.object({
   warm: z.optional(z.boolean()),
   uptimeMs: z.number(),
   pid: z.number(),
+  /** Whether it serves a team (reachable beyond this machine, with tokens). */
+  team: z.optional(z.boolean()),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
@@ -49,6 +51,13 @@ export type SeriesBucket = 'hour' | 'day';
 
 export const savingsSchema = z.object({ key: z.string(), tokensSaved: z.number(), items: z.number() });
 export type Savings = z.infer<typeof savingsSchema>;
+
+export const requesterSavingsSchema = z.object({
+  key: z.string(),
+  requests: z.number(),
+  tokensSaved: z.number(),
+  dollarsSaved: z.number(),
+});
 
 export const storeSummarySchema = z.object({ originals: z.number(), bytes: z.number(), compressions: z.number() });
 export type StoreSummary = z.infer<typeof storeSummarySchema>;
@@ -65,6 +74,9 @@ export const statsResponseSchema = z.object({
   series: z.object({ bucket: z.enum(['hour', 'day']), points: z.array(seriesPointSchema) }),
   byKind: z.array(savingsSchema),
   byTool: z.array(savingsSchema),
+  /** On a team proxy, per user and per project; empty on a personal one. */
+  byUser: z.optional(z.array(requesterSavingsSchema)),
+  byProject: z.optional(z.array(requesterSavingsSchema)),
   lastError: z.nullable(z.string()),
   store: storeSummarySchema,
   /** BM25 with embeddings, or BM25 alone and why. */

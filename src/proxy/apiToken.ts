@@ -9,15 +9,23 @@ export const newApiToken = (): string => randomBytes(32).toString('base64url');
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** Whether a header's value is this secret, compared in constant time. */
+export function apiTokenMatcher(token: string): (given: unknown) => boolean {
+  const expected = digest(token);
+  return (given) => typeof given === 'string' && timingSafeEqual(digest(given), expected);
+}
+
 /**
- * Refuses requests without the proxy's secret: other users of the machine reach the loopback
+ * Refuses requests without the proxy's secret (in the API token header, or as a bearer token,
+ * which is what a Prometheus scrape sends): other users of the machine reach the loopback
  * port too, and the API lists previews and serves originals (which can hold secrets).
  */
 export function requireApiToken(token: string) {
-  const expected = digest(token);
+  const matches = apiTokenMatcher(token);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.headers[API_TOKEN_HEADER];
-    if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return next();
+    // A team token admitted it already (see requireTeamToken).
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (res.locals.requester !== undefined || matches(req.headers[API_TOKEN_HEADER]) || matches(bearer)) return next();
     res.status(401).json({
       error: `The Headroom API needs the ${API_TOKEN_HEADER} header with the secret in the proxy's discovery file.`,
     });

@@ -14,6 +14,7 @@ import {
 import {
   fraction,
   httpUrl,
+  hostPort,
   oneOf,
   onOff,
   text,
@@ -56,6 +57,24 @@ export const PROXY_OPTIONS = {
     value: wholeNumber(0, 65_535),
     restarts: true,
     help: 'port on 127.0.0.1 (0: any free port)',
+  },
+  listen: {
+    flag: 'listen',
+    env: 'HEADROOM_LISTEN',
+    value: hostPort,
+    help: 'where to listen instead of 127.0.0.1 and --port; beyond loopback it serves a team, and only with tokens (`headroom tokens add`)',
+  },
+  allowedHosts: {
+    flag: 'allowed-hosts',
+    env: 'HEADROOM_ALLOWED_HOSTS',
+    value: text('NAMES'),
+    help: "a team proxy's host names, comma-separated, as clients address it (* for any, behind a load balancer that probes by address)",
+  },
+  tokens: {
+    flag: 'tokens',
+    env: 'HEADROOM_TOKENS',
+    value: text('FILE'),
+    help: "the team's tokens (default: tokens.json in Headroom's data directory)",
   },
   store: {
     flag: 'store',
@@ -174,7 +193,12 @@ export const PROXY_OPTIONS = {
   noEmbeddings: { flag: 'no-embeddings', switch: true, help: 'relevance by BM25 alone, even with a fetched model' },
 } satisfies Record<
   string,
-  ValueOption<never> | ValueOption<number> | ValueOption<string> | ValueOption<boolean> | SwitchOption
+  | ValueOption<never>
+  | ValueOption<number>
+  | ValueOption<string>
+  | ValueOption<boolean>
+  | ValueOption<{ host: string; port: number }>
+  | SwitchOption
 >;
 
 type Table = typeof PROXY_OPTIONS;

@@ -1,4 +1,6 @@
 import { newApiToken } from './apiToken';
+import { ProxyMetrics } from './metrics';
+import type { TeamAccess } from './teamAccess';
 import { CompressionThread } from './worker/compressionThread';
 import { EventEmitter } from 'node:events';
 import type { Aggressiveness } from '../core/types';
@@ -34,6 +36,8 @@ export interface ProxyConfig {
   log?: (line: string) => void;
   /** The loopback API's secret; a fresh one when absent. */
   apiToken?: string;
+  /** Set when the proxy serves a team: who may use it, by which names. */
+  team?: TeamAccess;
 }
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -64,13 +68,15 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   readonly codeParser = new TreeSitterParser();
   /** Where large outputs are compressed, off the thread that serves requests. */
   readonly compressionThread = new CompressionThread();
+  /** What `GET /metrics` reports. */
+  readonly metrics = new ProxyMetrics(this.totals);
 
   constructor(
     readonly config: ProxyConfig,
     readonly store: CcrStore,
   ) {
     super();
-    this.stats = new StatsStore(store.sqlite);
+    this.stats = new StatsStore(store.database);
     this.shared = new SharedContext(store);
     this.compressionEnabled = config.compression ?? true;
     this.apiToken = config.apiToken ?? newApiToken();
@@ -82,6 +88,7 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
   /** Persists a finished request and tells live listeners (the panel's event stream). */
   recordRequest(request: RequestRecord, items: readonly ItemRecord[]): void {
     const id = this.stats.record(request, items);
+    this.metrics.observe(request, items);
     this.emit('request', { ...request, id, items: items.length });
   }
 

@@ -10,13 +10,18 @@ function refuse(res: Response, message: string): void {
 }
 
 /**
- * Refuses requests whose Host is not this machine, so a web page cannot reach the proxy
- * through a DNS name rebound to 127.0.0.1.
+ * Refuses requests whose Host is not this machine (or, on a team proxy, one of the names it is
+ * reached by), so a web page cannot reach the proxy through a DNS name rebound to its address.
  */
-export function requireLocalHost(req: Request, res: Response, next: NextFunction): void {
-  const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-  if (LOCAL_HOSTS.has(host)) return next();
-  refuse(res, `Headroom only answers requests addressed to localhost or 127.0.0.1, not "${req.headers.host ?? ''}".`);
+export function requireKnownHost(teamHosts: readonly string[] | '*' = []) {
+  if (teamHosts === '*') return (_req: Request, _res: Response, next: NextFunction) => next();
+  const known = new Set([...LOCAL_HOSTS, ...teamHosts.map((h) => h.toLowerCase())]);
+  const names = [...known].join(', ');
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (known.has(host)) return next();
+    refuse(res, `Headroom only answers requests addressed to ${names}, not "${req.headers.host ?? ''}".`);
+  };
 }
 
 /**

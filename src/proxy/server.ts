@@ -7,12 +7,17 @@ import type { RelevanceMode } from '../core/types';
 import { ProxyState, type ProxyConfig } from './proxyState';
 import { headroomApi } from './routes/headroomApi';
 import { llmRoutes } from './routes/llmRoutes';
-import { answerOptionsLocally, refuseBrowsers, refuseDotSegments, requireLocalHost } from './security';
+import { answerOptionsLocally, refuseBrowsers, refuseDotSegments, requireKnownHost } from './security';
+import { apiTokenMatcher, requireApiToken } from './apiToken';
+import { requireTeamToken } from './teamAccess';
 import { errorMessage } from '../shared/errorMessage';
 import { errorBodyFor } from './errorShape';
 
-/** Only loopback: the proxy carries API keys and is never meant to be reachable from elsewhere. */
+/** Only loopback unless it serves a team: the proxy carries API keys. */
 export const LISTEN_HOST = '127.0.0.1';
+
+/** Whether an address listens on every interface; the proxy's own URL names loopback then. */
+export const isWildcard = (host: string): boolean => ['0.0.0.0', '::', '[::]'].includes(host);
 
 export interface RunningProxy {
   url: string;
@@ -32,8 +37,11 @@ export interface RunningProxy {
 }
 
 export class PortInUse extends Error {
-  constructor(readonly port: number) {
-    super(`Port ${port} on ${LISTEN_HOST} is already in use. Choose another with --port (or HEADROOM_PORT).`);
+  constructor(
+    readonly port: number,
+    host = LISTEN_HOST,
+  ) {
+    super(`Port ${port} on ${host} is already in use. Choose another with --port (or HEADROOM_PORT).`);
   }
 }
 
@@ -41,8 +49,13 @@ export function createProxyApp(state: ProxyState): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requireLocalHost, refuseBrowsers, answerOptionsLocally, refuseDotSegments);
+  const { team } = state.config;
+  app.use(requireKnownHost(team?.hosts), refuseBrowsers, answerOptionsLocally, refuseDotSegments);
+  if (team) app.use(requireTeamToken(team, apiTokenMatcher(state.apiToken)));
   app.head('/', (_req, res) => res.status(200).end());
+  app.get('/metrics', requireApiToken(state.apiToken), async (_req, res) => {
+    res.type(state.metrics.contentType).send(await state.metrics.text());
+  });
   app.use(headroomApi(state));
   app.use(llmRoutes(state));
   app.use((req, res) => {
@@ -70,12 +83,17 @@ export function createProxyApp(state: ProxyState): express.Express {
 
 export async function startProxy(options: {
   port: number;
+  /** Loopback unless the config serves a team. */
+  host?: string;
   config: ProxyConfig;
   store: CcrStore;
 }): Promise<RunningProxy> {
+  const host = options.host ?? LISTEN_HOST;
+  if (!options.config.team && !isLoopback(host))
+    throw new Error(`Headroom listens on ${host} only for a team, with tokens (see \`headroom tokens add\`).`);
   const state = new ProxyState(options.config, options.store);
   state.compressionThread.start();
-  const server = createProxyApp(state).listen({ port: options.port, host: LISTEN_HOST });
+  const server = createProxyApp(state).listen({ port: options.port, host: host.replace(/^\[(.*)\]$/, '$1') });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -84,7 +102,7 @@ export async function startProxy(options: {
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port) : error),
+      reject(error.code === 'EADDRINUSE' ? new PortInUse(options.port, host) : error),
     );
   });
   const port = (server.address() as AddressInfo).port;
@@ -115,7 +133,7 @@ export async function startProxy(options: {
   const pruning = setInterval(() => options.store.prune(), options.config.pruneIntervalMs ?? 60 * 60 * 1000);
   pruning.unref();
   return {
-    url: `http://${LISTEN_HOST}:${port}`,
+    url: `http://${isWildcard(host) ? LISTEN_HOST : host}:${port}`,
     port,
     state,
     apiToken: state.apiToken,
@@ -130,6 +148,12 @@ export async function startProxy(options: {
       });
     },
   };
+}
+
+/** Whether an address is this machine alone. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 async function shutDown(server: Server, sockets: Set<Socket>, store: CcrStore, graceMs: number): Promise<void> {

@@ -45,7 +45,7 @@ export async function openStoreAccess(file: string, onWarning: (message: string)
 }
 
 function local(store: CcrStore): StoreAccess {
-  const stats = new StatsStore(store.sqlite);
+  const stats = new StatsStore(store.database);
   const shared = new SharedContext(store);
   return {
     via: 'store',

@@ -36,7 +36,10 @@ export function upstreamHeaders(
   extra: OutgoingHttpHeaders = {},
 ): OutgoingHttpHeaders {
   const drop = ['host', 'content-length', ...(rewritten ? ['content-encoding'] : []), ...Object.keys(extra)];
-  return { ...forwardableHeaders(req.headers, drop), ...extra, host: url.host };
+  const headers = forwardableHeaders(req.headers, drop);
+  // Headroom's own headers (its API secret, a team token, a project) are for Headroom alone.
+  for (const name of Object.keys(headers)) if (name.startsWith('x-headroom-')) delete headers[name];
+  return { ...headers, ...extra, host: url.host };
 }
 
 export class UpstreamUnreachable extends Error {

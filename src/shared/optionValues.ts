@@ -68,6 +68,18 @@ export const httpUrl: OptionValue<string> = {
   format: (value) => value,
 };
 
+/** `HOST:PORT`, with an IPv6 address in brackets (`[::]:8787`). */
+export const hostPort: OptionValue<{ host: string; port: number }> = {
+  placeholder: 'HOST:PORT',
+  parse(text, flag) {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(text);
+    if (!match || Number(match[2]) > 65_535)
+      throw new UsageError(`--${flag} takes HOST:PORT (such as 0.0.0.0:8787 or [::]:8787), not "${text}"`);
+    return { host: match[1], port: Number(match[2]) };
+  },
+  format: ({ host, port }) => `${host}:${port}`,
+};
+
 export function text(placeholder: string): OptionValue<string> {
   return { placeholder, parse: (value) => value, format: (value) => value };
 }

@@ -5,15 +5,14 @@ import { randomBytes } from 'node:crypto';
 /**
  * Replaces `file` so that a reader, or a crash, sees either the old content or the new one and
  * never half of it: written to a temporary file beside it, flushed to disk, then renamed over.
- * With `sync` false the flush is the caller's (several files synced at once, in parallel).
  */
-export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o644, sync = true): void {
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o644): void {
   const temporary = temporaryBeside(file);
   try {
     const fd = openSync(temporary, 'wx', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      if (sync) fsyncSync(fd);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -24,14 +23,17 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, mod
   }
 }
 
-/** {@link writeFileAtomicSync} without blocking the event loop, for large files. */
-export async function writeFileAtomic(file: string, data: Uint8Array, mode = 0o644): Promise<void> {
+/**
+ * {@link writeFileAtomicSync} without blocking the event loop. With `sync` false the flush is
+ * the caller's (several files synced at once, in parallel).
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array, mode = 0o644, sync = true): Promise<void> {
   const temporary = temporaryBeside(file);
   try {
     const handle = await open(temporary, 'wx', mode);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (sync) await handle.sync();
     } finally {
       await handle.close();
     }

@@ -13,7 +13,7 @@ export class StoreLocked extends Error {
 
 /**
  * An exclusive lock on a store file: `<file>.lock`, created with O_EXCL and holding the
- * owner's pid. sql.js keeps the whole database in memory and writes it back whole, so two
+ * owner's pid. Each process holds the database in memory and journals its own changes, so two
  * processes on one file would silently overwrite each other's work. A lock left by a
  * process that no longer runs is taken over.
  */

@@ -5,8 +5,9 @@ import type { TextFiles } from './textFiles';
 export class OriginalFiles {
   constructor(readonly files: TextFiles) {}
 
-  write(original: StoredOriginal): void {
-    this.files.write(
+  /** Resolves once the original is complete under its name; see TextFiles. */
+  write(original: StoredOriginal): Promise<void> {
+    return this.files.write(
       original.hash,
       { kind: original.kind, ...(original.tool ? { tool: original.tool } : {}) },
       original.content,

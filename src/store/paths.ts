@@ -20,3 +20,8 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 export function defaultEmbeddingsDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return join(dataDirectory(env), 'embeddings');
 }
+
+/** The tokens a team proxy accepts (`headroom tokens`). */
+export function defaultTokensPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HEADROOM_TOKENS ?? join(dataDirectory(env), 'tokens.json');
+}

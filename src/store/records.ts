@@ -38,6 +38,9 @@ export const requestRecordSchema = z.object({
   failure: z.optional(z.string()),
   /** This request rewrote its conversation's older tool outputs (a deliberate break of the cached prefix). */
   checkpoint: z.optional(z.boolean()),
+  /** Who sent it, on a team proxy: the user its token names, the project it named. */
+  user: z.optional(z.string()),
+  project: z.optional(z.string()),
   /** Dollars this request saved, from the provider's usage; absent when no price is known for the model or nothing was billed. */
   savings: z.optional(savingsRecordSchema),
 });

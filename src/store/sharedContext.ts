@@ -2,16 +2,8 @@ import { compressText } from '../core/compressText';
 import { contentHash } from '../core/hash';
 import type { Aggressiveness, ContentKind } from '../core/types';
 import type { CcrStore } from './ccrStore';
+import type { StoreDatabase } from './storeDatabase';
 import type { SharedEntry, SharedListing, SharedProvenance, SharedPut } from './records';
-import { Statements } from './statements';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS shared_keys (key TEXT PRIMARY KEY, hash TEXT NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS shared_content (
-  hash TEXT PRIMARY KEY, text TEXT NOT NULL, kind TEXT NOT NULL, tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS shared_puts (
-  hash TEXT NOT NULL, key TEXT NOT NULL, agent TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (hash, key, agent));
-`;
 
 const MAX_KEY_LENGTH = 200;
 
@@ -45,14 +37,13 @@ export class InvalidShare extends Error {}
  * lasts as long as its original does there.
  */
 export class SharedContext {
-  private readonly sql: Statements;
+  private readonly sql: StoreDatabase;
 
   constructor(
     private readonly store: CcrStore,
     private readonly now: () => number = Date.now,
   ) {
-    store.db.exec(SCHEMA);
-    this.sql = new Statements(store.db);
+    this.sql = store.database;
   }
 
   async put(key: string, content: string, options: SharePutOptions): Promise<SharedPut> {
@@ -82,7 +73,7 @@ export class SharedContext {
       );
     }
     // Stored again even when deduplicated: that refreshes its expiry, or brings back an original that expired meanwhile.
-    this.store.putOriginal({ hash, content, kind: stored.kind as ContentKind, tool });
+    await this.store.putOriginal({ hash, content, kind: stored.kind as ContentKind, tool });
     const at = this.now();
     this.sql.run('INSERT OR REPLACE INTO shared_keys (key, hash, updated_at) VALUES (?, ?, ?)', [key, hash, at]);
     this.sql.run('INSERT OR REPLACE INTO shared_puts (hash, key, agent, at) VALUES (?, ?, ?, ?)', [
@@ -91,7 +82,6 @@ export class SharedContext {
       agent,
       at,
     ]);
-    this.store.sqlite.markDirty();
     await this.store.syncOriginals();
     return { ...this.entry(key, stored, stored.text, false), deduplicated };
   }
@@ -114,12 +104,12 @@ export class SharedContext {
 
   /** Every shared key, most recently put first. */
   list(): SharedListing[] {
-    const result = this.store.db.exec(
+    const rows = this.sql.all(
       `SELECT k.key, k.hash, c.kind, c.tokens_before, c.tokens_after, k.updated_at,
               (SELECT group_concat(agent, char(10)) FROM (SELECT DISTINCT agent FROM shared_puts p WHERE p.hash = k.hash ORDER BY agent))
        FROM shared_keys k JOIN shared_content c ON c.hash = k.hash ORDER BY k.updated_at DESC, k.key`,
     );
-    return (result[0]?.values ?? []).map(([key, hash, kind, before, after, updatedAt, agents]) => ({
+    return rows.map(([key, hash, kind, before, after, updatedAt, agents]) => ({
       key: String(key),
       hash: String(hash),
       kind: String(kind),
@@ -153,10 +143,8 @@ export class SharedContext {
   }
 
   private provenance(hash: string): SharedProvenance[] {
-    const result = this.store.db.exec('SELECT agent, key, at FROM shared_puts WHERE hash = ? ORDER BY at, agent, key', [
-      hash,
-    ]);
-    return (result[0]?.values ?? []).map(([agent, key, at]) => ({
+    const rows = this.sql.all('SELECT agent, key, at FROM shared_puts WHERE hash = ? ORDER BY at, agent, key', [hash]);
+    return rows.map(([agent, key, at]) => ({
       agent: String(agent),
       key: String(key),
       at: Number(at),
@@ -167,7 +155,6 @@ export class SharedContext {
   private forget(hash: string): void {
     for (const table of ['shared_keys', 'shared_content', 'shared_puts'])
       this.sql.run(`DELETE FROM ${table} WHERE hash = ?`, [hash]);
-    this.store.sqlite.markDirty();
   }
 }
 

@@ -1,50 +1,23 @@
 import { PRICES_SOURCE } from '../core/pricing';
 import type { TextCompression } from '../core/types';
-import { PREVIEW_LENGTH, type CcrStore } from './ccrStore';
+import type { CcrStore } from './ccrStore';
 import type { ItemQuery, ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from './records';
-import type { SqliteFile } from './sqliteFile';
-import { Statements } from './statements';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS requests (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT, path TEXT NOT NULL,
-  status INTEGER NOT NULL, tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL,
-  input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER, cache_write_tokens INTEGER,
-  latency_ms INTEGER NOT NULL, retrievals INTEGER NOT NULL, failure TEXT, dollars_saved REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS requests_at ON requests(at);
-CREATE TABLE IF NOT EXISTS outputs (
-  hash TEXT PRIMARY KEY, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL, tool TEXT, kind TEXT NOT NULL,
-  tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL, preview TEXT NOT NULL, sends INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS outputs_first_at ON outputs(first_at);
-`;
-
-/** Columns added to `requests` after its first release, with their defaults for older rows. */
-const ADDED_REQUEST_COLUMNS: Array<[string, string]> = [
-  ['dollars_gross', 'REAL NOT NULL DEFAULT 0'],
-  ['dollars_tool', 'REAL NOT NULL DEFAULT 0'],
-  ['dollars_retrieval', 'REAL NOT NULL DEFAULT 0'],
-  ['priced', 'INTEGER NOT NULL DEFAULT 1'],
-  ['checkpoint', 'INTEGER NOT NULL DEFAULT 0'],
-];
+import { PREVIEW_LENGTH } from './schema';
+import type { StoreDatabase } from './storeDatabase';
 
 const HOUR = 60 * 60 * 1000;
 /** Request history older than this is dropped. */
 const RETENTION_MS = 90 * 24 * HOUR;
 
 /**
- * Per-request statistics in the same sql.js database as the CCR store. API keys and
+ * Per-request statistics in the store's database (tables in schema.ts). API keys and
  * headers are never given to it: records hold counts, model names and paths only. Each
  * distinct compressed output is one row of `outputs`, however many requests re-sent it.
  */
 export class StatsStore {
-  private readonly sql: Statements;
-
-  constructor(private readonly file: SqliteFile) {
-    file.db.exec(SCHEMA);
-    migrate(file);
-    this.sql = new Statements(file.db);
-    file.db.run('DELETE FROM requests WHERE at < ?', [Date.now() - RETENTION_MS]);
-    file.db.run('DELETE FROM outputs WHERE last_at < ?', [Date.now() - RETENTION_MS]);
+  constructor(private readonly sql: StoreDatabase) {
+    sql.run('DELETE FROM requests WHERE at < ?', [Date.now() - RETENTION_MS]);
+    sql.run('DELETE FROM outputs WHERE last_at < ?', [Date.now() - RETENTION_MS]);
   }
 
   record(request: RequestRecord, items: readonly ItemRecord[]): number {
@@ -53,8 +26,8 @@ export class StatsStore {
     const priced = savings !== undefined || request.inputTokens === undefined;
     this.sql.run(
       `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure,
-         dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced, checkpoint)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced, checkpoint, user, project)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         request.at,
         request.provider,
@@ -76,6 +49,8 @@ export class StatsStore {
         savings?.retrieval ?? 0,
         priced ? 1 : 0,
         request.checkpoint ? 1 : 0,
+        request.user ?? null,
+        request.project ?? null,
       ],
     );
     const id = Number(this.sql.scalar('SELECT last_insert_rowid()'));
@@ -95,22 +70,19 @@ export class StatsStore {
         ],
       );
     }
-    this.file.markDirty();
     return id;
   }
 
   summary(since = 0): StatsSummary {
-    const row = this.file.db.exec(
+    const row = this.sql.all(
       `SELECT COUNT(*), COALESCE(SUM(tokens_before), 0), COALESCE(SUM(tokens_after), 0), COALESCE(SUM(dollars_saved), 0),
               SUM(cache_read_tokens), SUM(COALESCE(input_tokens, 0) + COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)),
               COALESCE(SUM(retrievals), 0), COALESCE(SUM(failure IS NOT NULL), 0),
               COALESCE(SUM(dollars_gross), 0), COALESCE(SUM(dollars_tool), 0), COALESCE(SUM(dollars_retrieval), 0), COALESCE(SUM(priced = 0), 0), COALESCE(SUM(checkpoint), 0)
        FROM requests WHERE at >= ?`,
       [since],
-    )[0].values[0];
-    const outputs = Number(
-      this.file.db.exec('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since])[0].values[0][0],
-    );
+    )[0];
+    const outputs = Number(this.sql.scalar('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since]));
     const [
       requests,
       before,
@@ -151,12 +123,12 @@ export class StatsStore {
   /** Tokens sent and saved per hour or per day, oldest first. */
   series(bucket: 'hour' | 'day', since: number): SeriesPoint[] {
     const size = bucket === 'hour' ? HOUR : 24 * HOUR;
-    const result = this.file.db.exec(
+    const rows = this.sql.all(
       `SELECT (at / ${size}) * ${size} AS start, SUM(tokens_after), SUM(tokens_before - tokens_after), COUNT(*)
        FROM requests WHERE at >= ? GROUP BY start ORDER BY start`,
       [since],
     );
-    return (result[0]?.values ?? []).map(([start, sent, saved, requests]) => ({
+    return rows.map(([start, sent, saved, requests]) => ({
       start: Number(start),
       tokensSent: Number(sent),
       tokensSaved: Number(saved),
@@ -166,14 +138,32 @@ export class StatsStore {
 
   /** Tokens saved per content kind or per tool. */
   savingsBy(column: 'kind' | 'tool', since = 0): Array<{ key: string; tokensSaved: number; items: number }> {
-    const result = this.file.db.exec(
+    const rows = this.sql.all(
       `SELECT COALESCE(${column}, 'unknown'), SUM(tokens_before - tokens_after), COUNT(*) FROM outputs WHERE first_at >= ? GROUP BY 1 ORDER BY 2 DESC`,
       [since],
     );
-    return (result[0]?.values ?? []).map(([key, saved, items]) => ({
+    return rows.map(([key, saved, items]) => ({
       key: String(key),
       tokensSaved: Number(saved),
       items: Number(items),
+    }));
+  }
+
+  /** Requests, tokens and dollars saved per user or per project of a team proxy (none on a personal one). */
+  savingsByRequester(
+    column: 'user' | 'project',
+    since = 0,
+  ): Array<{ key: string; requests: number; tokensSaved: number; dollarsSaved: number }> {
+    const rows = this.sql.all(
+      `SELECT ${column}, COUNT(*), SUM(tokens_before - tokens_after), SUM(dollars_saved) FROM requests
+       WHERE at >= ? AND ${column} IS NOT NULL GROUP BY 1 ORDER BY 4 DESC, 3 DESC`,
+      [since],
+    );
+    return rows.map(([key, requests, saved, dollars]) => ({
+      key: String(key),
+      requests: Number(requests),
+      tokensSaved: Number(saved),
+      dollarsSaved: Math.round(Number(dollars) * 10_000) / 10_000,
     }));
   }
 
@@ -195,14 +185,14 @@ export class StatsStore {
       params.push(like, like);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number(this.file.db.exec(`SELECT COUNT(*) FROM outputs ${clause}`, params)[0].values[0][0]);
+    const total = Number(this.sql.scalar(`SELECT COUNT(*) FROM outputs ${clause}`, params));
     const limit = Math.min(Math.max(1, query.limit ?? 50), 500);
     const offset = Math.max(0, query.offset ?? 0);
-    const result = this.file.db.exec(
-      `SELECT first_at, hash, tool, kind, tokens_before, tokens_after, preview, sends FROM outputs ${clause} ORDER BY first_at DESC, rowid DESC LIMIT ${limit} OFFSET ${offset}`,
-      params,
+    const rows = this.sql.all(
+      `SELECT first_at, hash, tool, kind, tokens_before, tokens_after, preview, sends FROM outputs ${clause} ORDER BY first_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+      [...params, limit, offset],
     );
-    const items = (result[0]?.values ?? []).map(([at, hash, tool, kind, before, after, preview, sends]) => ({
+    const items = rows.map(([at, hash, tool, kind, before, after, preview, sends]) => ({
       at: Number(at),
       hash: String(hash),
       tool: tool === null ? undefined : String(tool),
@@ -253,18 +243,3 @@ export function directCompressionRecord(
 /** How the stats count tokens, said wherever they are shown. */
 export const TOKEN_COUNTS =
   "Token counts are estimates: the o200k_base tokenizer (OpenAI's), not Claude's or Gemini's own.";
-
-/** Brings a store written by an older Headroom to this schema: columns added since, items folded into distinct outputs. */
-function migrate(file: SqliteFile): void {
-  const columns = new Set((file.db.exec('PRAGMA table_info(requests)')[0]?.values ?? []).map((row) => String(row[1])));
-  for (const [name, type] of ADDED_REQUEST_COLUMNS)
-    if (!columns.has(name)) file.db.run(`ALTER TABLE requests ADD COLUMN ${name} ${type}`);
-  const legacy = file.db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'items'").length > 0;
-  if (legacy) {
-    file.db
-      .run(`INSERT OR IGNORE INTO outputs (hash, first_at, last_at, tool, kind, tokens_before, tokens_after, preview, sends)
-      SELECT hash, MIN(at), MAX(at), tool, kind, tokens_before, tokens_after, preview, COUNT(*) FROM items GROUP BY hash`);
-    file.db.run('DROP TABLE items');
-    file.markDirty();
-  }
-}

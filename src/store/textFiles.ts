@@ -1,12 +1,18 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { writeFileAtomicSync } from './atomicWrite';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
+import { writeFileAtomic } from './atomicWrite';
+
+const gzipAsync = promisify(gzip);
+
+type Text = { header: Record<string, unknown>; text: string };
 
 /** Texts by id (a hex hash), each with a small JSON header, in one place: files on disk, or memory. */
 export interface TextFiles {
-  write(id: string, header: object, text: string): void;
+  /** Resolves once the text is complete under its name; rejects when it cannot be written (disk full, read-only). */
+  write(id: string, header: object, text: string): Promise<void>;
   read(id: string): { header: Record<string, unknown>; text: string } | undefined;
   remove(id: string): void;
   /** Every id stored; on disk, temporary files a crash left behind are removed too. */
@@ -17,37 +23,51 @@ export interface TextFiles {
 
 /**
  * Texts as files of their own (`ab/abcdef….gz`: gzip of a one-line JSON header and the text),
- * sharded by id. A `durable` file is complete under its name when `write` returns (written to a
- * temporary file and renamed, so it survives the process being killed) and on the disk itself
- * once `sync` resolves, which flushes every file written since, in parallel: what an original
- * needs before a marker naming it is sent. The database beside them keeps only what lists and
- * evicts them, so neither its size nor the time to save it grows with the bytes of the texts.
+ * sharded by id, written off the event loop. A `durable` file is complete under its name when
+ * `write` resolves (written to a temporary file and renamed, so it survives the process being
+ * killed) and on the disk itself once `sync` resolves, which flushes every file written since,
+ * in parallel: what an original needs before a marker naming it is sent. A text being written
+ * is read from memory meanwhile. The database beside them keeps only what lists and evicts
+ * them, so neither its size nor the time to save it grows with the bytes of the texts.
  */
 export class DiskTextFiles implements TextFiles {
   private readonly shards = new Set<string>();
   private unsynced = new Set<string>();
+  /** Texts being written, by id; a write waits for the one before it of the same id. */
+  private readonly writing = new Map<string, { text: Text; done: Promise<void> }>();
 
   constructor(
     readonly dir: string,
     private readonly durable: boolean,
   ) {}
 
-  /** Throws when it cannot write (disk full, read-only): then nothing may name the text. */
-  write(id: string, header: object, text: string): void {
-    const shard = join(this.dir, id.slice(0, 2));
-    if (!this.shards.has(shard)) {
-      mkdirSync(shard, { recursive: true, mode: 0o700 });
-      this.shards.add(shard);
-    }
-    const bytes = gzipSync(`${JSON.stringify(header)}\n${text}`, { level: 1 });
+  write(id: string, header: object, text: string): Promise<void> {
     const path = this.path(id);
-    if (this.durable) {
-      writeFileAtomicSync(path, bytes, 0o600, false);
-      this.unsynced.add(path);
-    } else writeFileSync(path, bytes, { mode: 0o600 });
+    const before = this.writing.get(id)?.done;
+    const entry = { text: { header: header as Record<string, unknown>, text }, done: Promise.resolve() };
+    entry.done = (async () => {
+      await before?.catch(() => undefined);
+      const shard = join(this.dir, id.slice(0, 2));
+      if (!this.shards.has(shard)) {
+        await mkdir(shard, { recursive: true, mode: 0o700 });
+        this.shards.add(shard);
+      }
+      const bytes = await gzipAsync(`${JSON.stringify(header)}\n${text}`, { level: 1 });
+      if (this.durable) {
+        await writeFileAtomic(path, bytes, 0o600, false);
+        this.unsynced.add(path);
+      } else await writeFile(path, bytes, { mode: 0o600 });
+      // Removed while it was being written: the file goes too.
+      if (this.writing.get(id) !== entry) await rm(path, { force: true });
+    })().finally(() => {
+      if (this.writing.get(id) === entry) this.writing.delete(id);
+    });
+    this.writing.set(id, entry);
+    return entry.done;
   }
 
   async sync(): Promise<void> {
+    await Promise.all([...this.writing.values()].map(({ done }) => done.catch(() => undefined)));
     const paths = [...this.unsynced];
     this.unsynced = new Set();
     await Promise.all(
@@ -69,7 +89,9 @@ export class DiskTextFiles implements TextFiles {
     );
   }
 
-  read(id: string): { header: Record<string, unknown>; text: string } | undefined {
+  read(id: string): Text | undefined {
+    const writing = this.writing.get(id);
+    if (writing) return writing.text;
     let content: string;
     try {
       content = gunzipSync(readFileSync(this.path(id))).toString('utf8');
@@ -89,7 +111,13 @@ export class DiskTextFiles implements TextFiles {
   }
 
   remove(id: string): void {
-    rmSync(this.path(id), { force: true });
+    this.writing.delete(id);
+    try {
+      rmSync(this.path(id), { force: true });
+    } catch {
+      // The directory is gone or cannot be written: the row naming the text goes all the same,
+      // and a file left behind is only swept up at the next open.
+    }
   }
 
   sweep(): string[] {
@@ -119,13 +147,14 @@ export class DiskTextFiles implements TextFiles {
 
 /** The same, for a store kept in memory only. */
 export class MemoryTextFiles implements TextFiles {
-  private readonly texts = new Map<string, { header: Record<string, unknown>; text: string }>();
+  private readonly texts = new Map<string, Text>();
 
-  write(id: string, header: object, text: string): void {
+  write(id: string, header: object, text: string): Promise<void> {
     this.texts.set(id, { header: header as Record<string, unknown>, text });
+    return Promise.resolve();
   }
 
-  read(id: string): { header: Record<string, unknown>; text: string } | undefined {
+  read(id: string): Text | undefined {
     return this.texts.get(id);
   }
 

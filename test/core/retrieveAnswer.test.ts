@@ -12,7 +12,7 @@ describe('answering a retrieve call', () => {
       (_, i) => `2026-11-26 10:00:${String(i % 60).padStart(2, '0')} INFO worker ${i} processed a batch`,
     ).join('\n');
     const hash = contentHash(content);
-    store.putOriginal({ hash, content, kind: 'log' });
+    await store.putOriginal({ hash, content, kind: 'log' });
     const answer = await answerRetrieve({ hash, query: 'kerberos ticket expired' }, store);
     assert.equal(answer.isError, false);
     const [header, ...lines] = answer.content.split('\n');
@@ -54,7 +54,7 @@ describe('answering a retrieve call', () => {
       '        pass',
     ].join('\n');
     for (const content of [typescript, python])
-      store.putOriginal({ hash: contentHash(content), content, kind: 'code' });
+      await store.putOriginal({ hash: contentHash(content), content, kind: 'code' });
 
     const method = await answerRetrieve({ hash: contentHash(typescript), symbol: 'Parser.parse' }, store);
     const [header, ...body] = method.content.split('\n');

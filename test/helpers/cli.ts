@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { findRunningProxy } from '../../src/proxy/discovery';
+import { LoopbackClient } from '../../src/proxy/loopbackClient';
 
 /** The built CLI bundle: tests run what users run. */
 export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.mjs');
@@ -26,8 +27,9 @@ export interface CliProxy {
 }
 
 /**
- * `headroom proxy --port 0 --store FILE …` in a child process, once it says where it listens;
- * `cli` is another copy of the bundle.
+ * `headroom proxy --port 0 --store FILE …` in a child process, once it says where it listens
+ * and its compression worker is warm (a cold one on a busy machine can miss the budget, and a
+ * large output would pass as it came); `cli` is another copy of the bundle.
  */
 export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {}, cli = CLI): Promise<CliProxy> {
   const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', ...args], { env: { ...process.env, ...env } });
@@ -41,8 +43,13 @@ export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {},
   const store = args[args.indexOf('--store') + 1];
   const discovery = findRunningProxy(store);
   if (!args.includes('--store') || !discovery) throw new Error(`no discovery file beside ${store}`);
+  const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
+  for (const deadline = Date.now() + 30_000; !(await new LoopbackClient(url).health()).warm;) {
+    if (Date.now() > deadline) throw new Error(`headroom proxy's compression worker never became ready: ${stderr}`);
+    await new Promise((done) => setTimeout(done, 20));
+  }
   return {
-    url: /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0],
+    url,
     line,
     child,
     apiToken: discovery.apiToken,

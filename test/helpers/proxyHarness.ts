@@ -42,7 +42,10 @@ export function proxyHarness<U extends Upstream = FakeUpstream>(
       },
     });
     // A cold worker on a busy machine can miss even this budget, and the output would pass as it came.
-    while (!harness.proxy.state.compressionThread.ready) await new Promise((done) => setTimeout(done, 20));
+    for (const deadline = Date.now() + 30_000; !harness.proxy.state.compressionThread.ready;) {
+      if (Date.now() > deadline) throw new Error("the proxy's compression worker never became ready");
+      await new Promise((done) => setTimeout(done, 20));
+    }
   });
   after(async () => {
     await harness.proxy.close(1_000);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { embeddingAssetPaths } from '../../src/embeddings/embeddingAssets';
@@ -65,10 +65,16 @@ describe('the shipped bundles with fetched embeddings, outside any node_modules 
   const home = join(dir, 'home');
   before(() => {
     mkdirSync(installed, { recursive: true });
-    const shipped = readdirSync(join(CLI, '..')).filter((file) => /^cli.*\.mjs$/.test(file));
-    for (const file of [...shipped, 'embeddingWorker.js', 'sql-wasm.wasm'])
-      copyFileSync(join(CLI, '..', file), join(installed, file));
-    cpSync(join(CLI, '..', 'tree-sitter'), join(installed, 'tree-sitter'), { recursive: true });
+    // What the .vsix ships of dist/, as .vscodeignore names it.
+    const patterns = readFileSync(join(CLI, '..', '..', '.vscodeignore'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('!dist/') && !line.includes('/webview/'))
+      .map((line) => new RegExp(`^${line.slice('!dist/'.length).replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`));
+    for (const file of readdirSync(join(CLI, '..'), { recursive: true, encoding: 'utf8' }))
+      if (patterns.some((pattern) => pattern.test(file))) {
+        mkdirSync(dirname(join(installed, file)), { recursive: true });
+        copyFileSync(join(CLI, '..', file), join(installed, file));
+      }
   });
 
   it('`headroom embeddings fetch` fetches the model and runtime, and a proxy started without options ranks by meaning with them', async () => {

@@ -536,7 +536,7 @@ describe('proxy: Codex-shaped requests', () => {
 describe('proxy: a long-running store', () => {
   it('drops expired originals while it runs', async () => {
     const store = await CcrStore.open({ ttlMs: 40 });
-    store.putOriginal({ hash: 'a'.repeat(24), content: 'old tool output', kind: 'log' });
+    await store.putOriginal({ hash: 'a'.repeat(24), content: 'old tool output', kind: 'log' });
     const proxy = await startProxy({
       port: 0,
       store,

@@ -46,7 +46,7 @@ describe('CCR store (sql.js on disk)', () => {
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /could not be read .* moved it to .*corrupt-/);
     assert.ok(readdirSync(dir).some((f) => f.startsWith('store.sqlite.corrupt-')));
-    store.putOriginal(original('a'.repeat(24), 'kept'));
+    await store.putOriginal(original('a'.repeat(24), 'kept'));
     await store.close();
     assert.equal((await CcrStore.open({ file })).summary().originals, 1);
   });
@@ -54,7 +54,7 @@ describe('CCR store (sql.js on disk)', () => {
   it('expires originals after the TTL and says so on retrieve', async () => {
     let now = 1_000_000;
     const store = await CcrStore.open({ ttlMs: 1_000, now: () => now });
-    store.putOriginal(original('b'.repeat(24), 'old content'));
+    await store.putOriginal(original('b'.repeat(24), 'old content'));
     now += 2_000;
     const outcome = await store.retrieve('b'.repeat(24));
     assert.equal(outcome.ok, false);
@@ -65,7 +65,7 @@ describe('CCR store (sql.js on disk)', () => {
     let now = 1_000_000;
     const store = await CcrStore.open({ ttlMs: 1_000, now: () => now });
     const hash = 'c'.repeat(24);
-    store.putOriginal(original(hash, 'kept content'));
+    await store.putOriginal(original(hash, 'kept content'));
     store.putCompression(`${hash}:v`, {
       compressed: true,
       text: `x [headroom: y · retrieve hash=${hash}]`,
@@ -76,7 +76,7 @@ describe('CCR store (sql.js on disk)', () => {
       markerHashes: [hash],
     });
     const accessed = () =>
-      Number(store.db.exec(`SELECT accessed_at FROM compressions WHERE key = '${hash}:v'`)[0].values[0][0]);
+      Number(store.database.scalar('SELECT accessed_at FROM compressions WHERE key = ?', [`${hash}:v`]));
     now += 5;
     assert.ok(store.getCompression(`${hash}:v`));
     assert.equal(accessed(), 1_000_000, 'a read soon after is not a write');
@@ -95,7 +95,7 @@ describe('CCR store (sql.js on disk)', () => {
     let now = 0;
     const store = await CcrStore.open({ maxBytes: 250, now: () => ++now });
     const hash = '4'.repeat(24);
-    store.putOriginal(original(hash, 'w'.repeat(100)));
+    await store.putOriginal(original(hash, 'w'.repeat(100)));
     const replay = {
       compressed: true,
       text: `w [headroom: 99 lines omitted · retrieve hash=${hash}]`,
@@ -109,8 +109,8 @@ describe('CCR store (sql.js on disk)', () => {
     assert.deepEqual(store.getCompression(`${hash}:v`), replay, 'read once: now kept in memory too');
     assert.deepEqual(store.getCompression(`${hash}:v`), replay);
     // Two newer originals push it over the size cap.
-    store.putOriginal(original('5'.repeat(24), 'x'.repeat(100)));
-    store.putOriginal(original('6'.repeat(24), 'y'.repeat(100)));
+    await store.putOriginal(original('5'.repeat(24), 'x'.repeat(100)));
+    await store.putOriginal(original('6'.repeat(24), 'y'.repeat(100)));
     assert.equal(store.getOriginal(hash), undefined, 'the original was evicted');
     assert.equal(store.getCompression(`${hash}:v`), undefined, 'and its marker is not replayed any more');
   });
@@ -118,10 +118,10 @@ describe('CCR store (sql.js on disk)', () => {
   it('evicts the least recently used originals over the size cap', async () => {
     let now = 0;
     const store = await CcrStore.open({ maxBytes: 250, now: () => ++now });
-    store.putOriginal(original('1'.repeat(24), 'x'.repeat(100)));
-    store.putOriginal(original('2'.repeat(24), 'y'.repeat(100)));
+    await store.putOriginal(original('1'.repeat(24), 'x'.repeat(100)));
+    await store.putOriginal(original('2'.repeat(24), 'y'.repeat(100)));
     store.getOriginal('1'.repeat(24));
-    store.putOriginal(original('3'.repeat(24), 'z'.repeat(100)));
+    await store.putOriginal(original('3'.repeat(24), 'z'.repeat(100)));
     assert.ok(store.getOriginal('1'.repeat(24)), 'recently used survives');
     assert.equal(store.getOriginal('2'.repeat(24)), undefined, 'least recently used goes');
     assert.ok(store.getOriginal('3'.repeat(24)));

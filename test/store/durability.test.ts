@@ -7,6 +7,7 @@ import initSqlJs from 'sql.js';
 import { compressText, NOT_STORED } from '../../src/core/compressText';
 import { CcrStore } from '../../src/store/ccrStore';
 import { OriginalFiles } from '../../src/store/originalFiles';
+import { SCHEMA_VERSION } from '../../src/store/schema';
 import { DiskTextFiles } from '../../src/store/textFiles';
 import { CLI, headroom, startCliProxy } from '../helpers/cli';
 import { anthropicKit } from '../helpers/contract/anthropicKit';
@@ -65,6 +66,20 @@ describe('store: durable before visible', () => {
     assert.match(result.reason ?? '', new RegExp(`^${NOT_STORED}: `));
   });
 
+  it('a memo entry whose text cannot be written is dropped: the output is compressed again, never replayed without its text', async () => {
+    const file = join(tempDir(), 'store.sqlite');
+    writeFileSync(`${file}.memo`, 'not a directory');
+    const store = await CcrStore.open({ file });
+    const first = await compressText(bigLog(), { store });
+    assert.equal(first.compressed, true, 'the original is stored, so the output is compressed');
+    await store.close();
+    const reopened = await CcrStore.open({ file });
+    const again = await compressText(bigLog(), { store: reopened });
+    await reopened.close();
+    assert.equal(again.cached, false);
+    assert.equal(again.text, first.text);
+  });
+
   it('migrates a store of the first schema: every original moves to its file and stays retrievable', async () => {
     const file = join(tempDir(), 'old.sqlite');
     const SQL = await initSqlJs();
@@ -96,21 +111,21 @@ describe('store: durable before visible', () => {
       assert.equal(outcome.part.content, content);
     }
     assert.equal(store.preview('0'.repeat(24), 5), 'first');
-    const columns = store.db.exec("SELECT name FROM pragma_table_info('originals')")[0].values.flat();
+    const columns = store.database.column("SELECT name FROM pragma_table_info('originals')");
     assert.equal(columns.includes('content'), false, 'the contents left the database');
-    assert.equal(store.db.exec('PRAGMA user_version')[0].values[0][0], 2);
+    assert.equal(store.database.scalar('PRAGMA user_version'), SCHEMA_VERSION);
     await store.close();
     assert.equal(existsSync(`${file}.1234.tmp`), false, 'a leftover temporary file is removed');
   });
 });
 
 describe('store: killed right after answering, nothing lost', () => {
-  it('a proxy killed with SIGKILL after each answer (30 rounds): every marker it handed out retrieves after restart', async () => {
+  it('a proxy killed with SIGKILL after each answer (50 rounds): every marker it handed out retrieves after restart', async () => {
     const store = join(tempDir(), 'killed.sqlite');
     const upstream = await startStrictFake([anthropicKit]);
     const handedOut: string[] = [];
     try {
-      for (let round = 0; round < 30; round++) {
+      for (let round = 0; round < 50; round++) {
         const proxy = await startCliProxy(['--store', store, '--anthropic-upstream', upstream.url]);
         const answer = await httpRequest(`${proxy.url}/v1/messages`, {
           headers: anthropicKit.headers,
@@ -125,7 +140,7 @@ describe('store: killed right after answering, nothing lost', () => {
     } finally {
       await upstream.close();
     }
-    assert.ok(handedOut.length >= 30);
+    assert.ok(handedOut.length >= 50);
     const store2 = await CcrStore.open({ file: store });
     const missing = [];
     for (const hash of handedOut) if (!(await store2.retrieve(hash)).ok) missing.push(hash);
@@ -133,10 +148,10 @@ describe('store: killed right after answering, nothing lost', () => {
     assert.deepEqual(missing, [], `${missing.length} of ${handedOut.length} markers lost`);
   });
 
-  it('an MCP server killed with SIGKILL right after headroom_compress answers (20 rounds): every hash retrieves', async () => {
+  it('an MCP server killed with SIGKILL right after headroom_compress answers (50 rounds): every hash retrieves', async () => {
     const store = join(tempDir(), 'mcp-killed.sqlite');
     const hashes: string[] = [];
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < 50; round++) {
       const child = spawn(process.execPath, [CLI, 'mcp', '--store', store], { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SqliteFile } from '../../src/store/sqliteFile';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import initSqlJs from 'sql.js';
+import { CcrStore } from '../../src/store/ccrStore';
 import { StatsStore } from '../../src/store/statsStore';
+import { tempDir } from '../helpers/tempDir';
 import type { ItemRecord, RequestRecord } from '../../src/store/records';
 
 const request = (at: number, overrides: Partial<RequestRecord> = {}): RequestRecord => ({
@@ -28,7 +32,7 @@ const item: ItemRecord = {
 
 describe('the stats store', () => {
   it('lists each distinct compressed output once, however many requests re-sent it', async () => {
-    const stats = new StatsStore(await SqliteFile.open());
+    const stats = new StatsStore((await CcrStore.open()).database);
     for (const at of [1_000, 2_000, 3_000])
       stats.record(request(at, { savings: { gross: 0.02, retrieveTool: 0.001, retrieval: 0, net: 0.019 } }), [item]);
     const listed = stats.items();
@@ -45,7 +49,7 @@ describe('the stats store', () => {
   });
 
   it('counts requests whose model has no known price apart, and prices nothing for them', async () => {
-    const stats = new StatsStore(await SqliteFile.open());
+    const stats = new StatsStore((await CcrStore.open()).database);
     stats.record(request(1_000, { model: 'my-local-model' }), [item]);
     stats.record(request(2_000, { provider: 'local', inputTokens: undefined }), []);
     const summary = stats.summary();
@@ -54,21 +58,24 @@ describe('the stats store', () => {
   });
 
   it('brings a store of the earlier schema over: one row per distinct item, the new columns added', async () => {
-    const file = await SqliteFile.open();
-    file.db
-      .exec(`CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT, path TEXT NOT NULL,
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.exec(`CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT, path TEXT NOT NULL,
       status INTEGER NOT NULL, tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL, input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER,
       cache_write_tokens INTEGER, latency_ms INTEGER NOT NULL, retrievals INTEGER NOT NULL, failure TEXT, dollars_saved REAL NOT NULL);
       CREATE TABLE items (request_id INTEGER NOT NULL, at INTEGER NOT NULL, hash TEXT NOT NULL, tool TEXT, kind TEXT NOT NULL, tokens_before INTEGER NOT NULL, tokens_after INTEGER NOT NULL, preview TEXT NOT NULL);`);
     const now = Date.now();
-    file.db.run(
+    db.run(
       `INSERT INTO requests (at, provider, path, status, tokens_before, tokens_after, latency_ms, retrievals, dollars_saved) VALUES (?, 'anthropic', '/v1/messages', 200, 10, 1, 1, 0, 0.5)`,
       [now],
     );
-    for (const at of [now, now + 1])
-      file.db.run(`INSERT INTO items VALUES (1, ?, 'h1', 'Bash', 'log', 10, 1, 'p')`, [at]);
-    file.db.run(`INSERT INTO items VALUES (1, ?, 'h2', 'Read', 'code', 20, 2, 'q')`, [now]);
-    const stats = new StatsStore(file);
+    for (const at of [now, now + 1]) db.run(`INSERT INTO items VALUES (1, ?, 'h1', 'Bash', 'log', 10, 1, 'p')`, [at]);
+    db.run(`INSERT INTO items VALUES (1, ?, 'h2', 'Read', 'code', 20, 2, 'q')`, [now]);
+    const file = join(tempDir(), 'store.sqlite');
+    writeFileSync(file, db.export());
+    db.close();
+    const store = await CcrStore.open({ file });
+    const stats = new StatsStore(store.database);
     assert.deepEqual(
       stats
         .items()
@@ -80,6 +87,7 @@ describe('the stats store', () => {
       ],
     );
     assert.equal(stats.summary().dollarsSaved, 0.5);
-    assert.equal(file.db.exec("SELECT COUNT(*) FROM sqlite_master WHERE name = 'items'")[0].values[0][0], 0);
+    assert.equal(store.database.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'items'"), 0);
+    await store.close();
   });
 });

@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { findRunningProxy, removeDiscovery, writeDiscovery } from '../../proxy/discovery';
 import { optionsHelp, parseArgsOptions, readProxyOptions, type ProxyOptionValues } from '../../proxy/proxyOptions';
 import { DEFAULT_BODY_LIMIT } from '../../proxy/proxyState';
-import { PortInUse, startProxy, type RunningProxy } from '../../proxy/server';
+import { isLoopback, isWildcard, LISTEN_HOST, PortInUse, startProxy, type RunningProxy } from '../../proxy/server';
+import type { TeamAccess } from '../../proxy/teamAccess';
+import { UsageError } from '../../shared/optionValues';
+import { TeamTokens } from '../../store/teamTokens';
 import { STORE_LOCK_WAIT_MS } from '../../proxy/storeAccess';
 import {
   EXIT_PORT_IN_USE,
@@ -12,7 +15,7 @@ import {
 } from '../../proxy/supervision';
 import { CcrStore } from '../../store/ccrStore';
 import { StoreLocked } from '../../store/fileLock';
-import { defaultEmbeddingsDirectory, defaultStorePath } from '../../store/paths';
+import { defaultEmbeddingsDirectory, defaultStorePath, defaultTokensPath } from '../../store/paths';
 import { embeddingAssetPaths, isFetched } from '../../embeddings/embeddingAssets';
 import type { EmbeddingSettings } from '../../embeddings/relevance';
 import type { Command } from '../command';
@@ -38,16 +41,15 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
         ? false
         : { thresholdTokens: options.historyTokens, keepTurns: options.historyKeepTurns };
     const embeddings = embeddingSettings(options, io.env);
+    const listen = options.listen ?? { host: LISTEN_HOST, port: options.port };
+    const team = isLoopback(listen.host) ? undefined : teamAccess(options, listen.host, io.env);
     const file = options.store ?? defaultStorePath(io.env);
-    // sql.js saves by exporting the whole database, which blocks the event loop for a moment,
-    // so under the proxy's steady writes the file is rewritten at most every two seconds.
     let store: CcrStore;
     try {
       // Another proxy keeps its store for good: say so at once. Anyone else (the CLI, the MCP server) lets go within a call.
       const lockWaitMs = findRunningProxy(file) ? 0 : STORE_LOCK_WAIT_MS;
       store = await CcrStore.open({
         file,
-        debounceMs: 2_000,
         ttlMs: options.ttlDays * DAY_MS,
         lockWaitMs,
         onWarning: (m) => io.stderr.write(`${m}\n`),
@@ -60,7 +62,8 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
     let proxy: RunningProxy;
     try {
       proxy = await startProxy({
-        port: options.port,
+        port: listen.port,
+        host: listen.host,
         store,
         config: {
           anthropicUpstream: options.anthropicUpstream,
@@ -74,6 +77,7 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
           history,
           embeddings,
           log: (line) => io.stderr.write(`${line}\n`),
+          team,
         },
       });
     } catch (error) {
@@ -84,7 +88,7 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
     }
     writeDiscovery(file, { url: proxy.url, port: proxy.port, apiToken: proxy.apiToken });
     io.stdout.write(
-      `Headroom proxy listening on ${proxy.url} (store ${file}${options.compression ? '' : ', compression off'})\n`,
+      `Headroom proxy listening on ${team ? `${listen.host}:${proxy.port} for a team` : proxy.url} (store ${file}${options.compression ? '' : ', compression off'})\n`,
     );
     process.send?.({
       type: 'ready',
@@ -119,6 +123,30 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
     return 0;
   },
 };
+
+/**
+ * Who a proxy reachable from other machines admits, or why it must not start: without a token
+ * anyone on the network could spend the keys it carries, and without the names it is reached by
+ * the Host check cannot tell its clients from a rebound DNS name.
+ */
+function teamAccess(options: ProxyOptionValues, host: string, env: NodeJS.ProcessEnv): TeamAccess {
+  const tokens = new TeamTokens(options.tokens ?? defaultTokensPath(env));
+  if (!tokens.any())
+    throw new UsageError(
+      `listening on ${host} serves a team, which needs tokens: make one with \`headroom tokens add USER\` (${tokens.file}).`,
+    );
+  const named = options.allowedHosts
+    ?.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  if (named?.includes('*')) return { verify: tokens.verifier(), hosts: '*' };
+  const hosts = [...(named ?? []), ...(isWildcard(host) ? [] : [host])];
+  if (hosts.length === 0)
+    throw new UsageError(
+      `listening on ${host} (every interface), name the host names clients use with --allowed-hosts (or * for any).`,
+    );
+  return { verify: tokens.verifier(), hosts };
+}
 
 /** The embedding options, or else the model and runtime `headroom embeddings fetch` left in the data directory. */
 function embeddingSettings(options: ProxyOptionValues, env: NodeJS.ProcessEnv): EmbeddingSettings | undefined {

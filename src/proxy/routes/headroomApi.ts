@@ -42,12 +42,15 @@ function refuse(res: Response, error: string): void {
 export function headroomApi(state: ProxyState): Router {
   const router = Router();
 
-  router.get('/headroom/health', (_req, res) => {
-    res.json({
+  // `?ready` makes it a readiness probe: 503 until the compression worker has loaded.
+  router.get('/headroom/health', (req, res) => {
+    const ready = state.compressionThread.ready;
+    res.status(req.query.ready !== undefined && !ready ? 503 : 200).json({
       ok: true,
       engineVersion: ENGINE_VERSION,
       compression: state.compressionEnabled,
-      warm: state.compressionThread.ready,
+      warm: ready,
+      team: state.config.team !== undefined,
       uptimeMs: Date.now() - state.startedAt,
       pid: process.pid,
     } satisfies HealthResponse);
@@ -66,6 +69,8 @@ export function headroomApi(state: ProxyState): Router {
       series: { bucket, points: stats.series(bucket, since) },
       byKind: stats.savingsBy('kind'),
       byTool: stats.savingsBy('tool'),
+      byUser: stats.savingsByRequester('user'),
+      byProject: stats.savingsByRequester('project'),
       lastError: state.lastError ?? null,
       relevance: state.relevance.status,
       store: state.store.summary(),

@@ -9,6 +9,7 @@ import { conversationRoute } from '../dialects/dialects';
 import { GEMINI_PATH } from '../dialects/gemini';
 import { errorBodyFor } from '../errorShape';
 import type { ProxyState } from '../proxyState';
+import { requesterOf } from '../teamAccess';
 import { BodyTooLarge, readBody } from '../readBody';
 import { answerWithRetrieval } from '../retrieval/retrievalLoop';
 import { estimateSavings } from '../savingsEstimate';
@@ -125,6 +126,7 @@ async function answerConversation(
       failure,
       savings,
       checkpoint: compressed?.checkpoint,
+      ...requesterOf(res),
     },
     (compressed?.items ?? [])
       .filter((i) => i.compressed)
