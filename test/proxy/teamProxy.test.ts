@@ -8,7 +8,7 @@ import { startProxy, type RunningProxy } from '../../src/proxy/server';
 import { PROJECT_HEADER } from '../../src/proxy/teamAccess';
 import { CcrStore } from '../../src/store/ccrStore';
 import { TeamTokens } from '../../src/store/teamTokens';
-import { headroom } from '../helpers/cli';
+import { headroom, startCliProxy } from '../helpers/cli';
 import { anthropicKit } from '../helpers/contract/anthropicKit';
 import { proxyHarness } from '../helpers/proxyHarness';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fakeUpstream';
@@ -81,6 +81,41 @@ describe('a proxy bound beyond loopback', () => {
     assert.equal(unnamed.code, 2);
     assert.match(unnamed.stderr, /--allowed-hosts/);
     assert.match(headroom(['proxy', '--listen', 'nonsense'], undefined, env).stderr, /HOST:PORT/);
+  });
+
+  it('started from the CLI with a token, serves the team: a request without one gets 401, with one it is compressed', async () => {
+    const dir = tempDir();
+    const env = { HEADROOM_TOKENS: join(dir, 'tokens.json') };
+    const token = headroom(['tokens', 'add', 'frank'], undefined, env).stdout.trim();
+    const upstream = await startFakeUpstream();
+    const proxy = await startCliProxy(
+      [
+        '--listen',
+        '0.0.0.0:0',
+        '--allowed-hosts',
+        'headroom.lan',
+        '--store',
+        join(dir, 'store.sqlite'),
+        '--anthropic-upstream',
+        upstream.url,
+      ],
+      env,
+    );
+    try {
+      assert.match(proxy.line, /for a team on 0\.0\.0\.0:\d+/);
+      const send = (headers: Record<string, string>) =>
+        httpRequest(`${proxy.url}/v1/messages`, {
+          headers: { ...anthropicKit.headers, host: 'headroom.lan', ...headers },
+          body: messages(bigLog()),
+        });
+      assert.equal((await send({})).status, 401);
+      assert.equal(upstream.requests.length, 0);
+      assert.equal((await send({ [API_TOKEN_HEADER]: token })).status, 200);
+      assert.ok(upstream.requests[0].body.length < messages(bigLog()).length / 2);
+    } finally {
+      await proxy.stop();
+      await upstream.close();
+    }
   });
 
   it('startProxy itself will not listen beyond loopback without team access', async () => {

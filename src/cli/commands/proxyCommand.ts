@@ -88,7 +88,7 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
     }
     writeDiscovery(file, { url: proxy.url, port: proxy.port, apiToken: proxy.apiToken });
     io.stdout.write(
-      `Headroom proxy listening on ${team ? `${listen.host}:${proxy.port} for a team` : proxy.url} (store ${file}${options.compression ? '' : ', compression off'})\n`,
+      `Headroom proxy listening on ${proxy.url} (${team ? `for a team on ${listen.host}:${proxy.port}, ` : ''}store ${file}${options.compression ? '' : ', compression off'})\n`,
     );
     process.send?.({
       type: 'ready',
