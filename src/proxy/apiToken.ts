@@ -9,6 +9,10 @@ export const newApiToken = (): string => randomBytes(32).toString('base64url');
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** The token of an `Authorization: Bearer …` header, if the request has one. */
+export const bearerToken = (req: Request): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+
 /** Whether a header's value is this secret, compared in constant time. */
 export function apiTokenMatcher(token: string): (given: unknown) => boolean {
   const expected = digest(token);
@@ -24,8 +28,8 @@ export function requireApiToken(token: string) {
   const matches = apiTokenMatcher(token);
   return (req: Request, res: Response, next: NextFunction): void => {
     // A team token admitted it already (see requireTeamToken).
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (res.locals.requester !== undefined || matches(req.headers[API_TOKEN_HEADER]) || matches(bearer)) return next();
+    if (res.locals.requester !== undefined || matches(req.headers[API_TOKEN_HEADER]) || matches(bearerToken(req)))
+      return next();
     res.status(401).json({
       error: `The Headroom API needs the ${API_TOKEN_HEADER} header with the secret in the proxy's discovery file.`,
     });

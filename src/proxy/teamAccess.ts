@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Requester } from '../store/teamTokens';
-import { API_TOKEN_HEADER } from './apiToken';
+import { TEAM_TOKEN_PREFIX, type Requester } from '../store/teamTokens';
+import { API_TOKEN_HEADER, bearerToken } from './apiToken';
 import { errorBodyFor } from './errorShape';
 
 /** Names the project a team request is for, when its token does not (or should not) decide. */
@@ -26,7 +26,9 @@ export function requireTeamToken(access: TeamAccess, isApiToken: (given: unknown
   return (req: Request, res: Response, next: NextFunction): void => {
     // The health route is what a load balancer probes; the API token is the local supervisor's.
     if (req.path === '/headroom/health' || isApiToken(req.headers[API_TOKEN_HEADER])) return next();
-    const bearer = /^Bearer\s+(hrt_\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    // A provider's key may travel as a bearer token too: only a team token is taken for one.
+    const authorization = bearerToken(req);
+    const bearer = authorization?.startsWith(TEAM_TOKEN_PREFIX) ? authorization : undefined;
     const given = req.headers[API_TOKEN_HEADER] ?? bearer;
     const requester = typeof given === 'string' ? access.verify(given) : undefined;
     if (!requester) {

@@ -4,7 +4,7 @@ import type { CachedCompression, CompressionStore, ContentKind, StoredOriginal }
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { OriginalFiles } from './originalFiles';
-import { migrate } from './schema';
+import { migrate, PREVIEW_LENGTH } from './schema';
 import { StoreDatabase, type StoreDatabaseOptions } from './storeDatabase';
 import { DiskTextFiles, MemoryTextFiles, type TextFiles } from './textFiles';
 
@@ -25,9 +25,6 @@ export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 const RECENT_REPLAYS = 4_096;
 /** How many evicted hashes are remembered, so a late retrieve can say why its original is gone. */
 const EVICTION_MEMORY = 10_000;
-
-import { PREVIEW_LENGTH } from './schema';
-export { PREVIEW_LENGTH };
 
 /**
  * The CCR store: every original a compressor dropped content from, keyed by content hash,

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { writeFileAtomic } from './atomicWrite';
-import { replay } from './journal';
+import { journalPosition, replay } from './journal';
 import { loadSqlJs } from './sqlJs';
 
 /** What the compaction worker is given and answers; see StoreDatabase. */
 export type CompactionJob = { snapshot: string; journal: string; upTo: number };
-export type CompactionResult = { bytes: number; seq: number; failed: number } | { error: string };
+/** `failed`: journaled changes that could not be applied (as at open, skipped and counted). */
+export type CompactionResult = { failed: number } | { error: string };
 
 /**
  * Writes a new snapshot: the one on the disk with the journal's first `upTo` bytes applied, and
@@ -17,15 +18,14 @@ async function compact({ snapshot, journal, upTo }: CompactionJob): Promise<Comp
   const SQL = await loadSqlJs();
   const db = new SQL.Database(await readFile(snapshot));
   try {
-    const since = Number(db.exec('SELECT seq FROM journal_position')[0]?.values[0]?.[0] ?? 0);
+    const since = journalPosition(db);
     const changes = (await readFile(journal)).subarray(0, upTo).toString('utf8');
     const { lastSeq, failed } = replay(db, changes, since);
     db.run('UPDATE journal_position SET seq = ?', [lastSeq]);
     const check = String(db.exec('PRAGMA quick_check')[0]?.values[0]?.[0]);
     if (check !== 'ok') return { error: `the store's database failed its integrity check (${check})` };
-    const bytes = db.export();
-    await writeFileAtomic(snapshot, bytes, 0o600);
-    return { bytes: bytes.length, seq: lastSeq, failed };
+    await writeFileAtomic(snapshot, db.export(), 0o600);
+    return { failed };
   } finally {
     db.close();
   }

@@ -47,10 +47,6 @@ export class Journal {
     this.pending.push(`${JSON.stringify([seq, sql, params] satisfies Entry)}\n`);
   }
 
-  get hasPending(): boolean {
-    return this.pending.length > 0;
-  }
-
   /** Appends what is pending; resolves once it is written (rejects if it could not be). */
   flush(): Promise<void> {
     return this.serially(async () => {
@@ -98,6 +94,15 @@ export class Journal {
     // The next step runs whether or not this one failed; this one's caller hears of its failure.
     this.writing = run.catch(() => undefined);
     return run;
+  }
+}
+
+/** The last journaled change a snapshot holds (0 for one from before the journal). */
+export function journalPosition(db: Database): number {
+  try {
+    return Number(db.exec('SELECT seq FROM journal_position')[0]?.values[0]?.[0] ?? 0);
+  } catch {
+    return 0;
   }
 }
 

@@ -58,7 +58,7 @@ export interface MovedContents {
 }
 
 /** The version the database file says it is at. */
-export function schemaVersion(db: Database): number {
+function schemaVersion(db: Database): number {
   return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
 }
 

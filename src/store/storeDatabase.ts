@@ -7,7 +7,7 @@ import { errorMessage } from '../shared/errorMessage';
 import { writeFileAtomic } from './atomicWrite';
 import type { CompactionJob, CompactionResult } from './compactionWorker';
 import { FileLock } from './fileLock';
-import { Journal, replay, type JournalValue } from './journal';
+import { Journal, journalPosition, replay, type JournalValue } from './journal';
 import { loadSqlJs } from './sqlJs';
 
 export interface StoreDatabaseOptions {
@@ -210,6 +210,10 @@ export class StoreDatabase {
       try {
         const result = await inWorker(job);
         if (!('error' in result)) {
+          if (result.failed > 0)
+            options.onWarning?.(
+              `Headroom store ${options.file}: ${result.failed} journaled changes could not be replayed.`,
+            );
           await journal.dropPrefix(job.upTo);
           return true;
         }
@@ -228,16 +232,6 @@ export class StoreDatabase {
 }
 
 export const journalFile = (file: string) => `${file}.journal`;
-
-/** The last journaled change the snapshot holds. */
-function journalPosition(db: Database): number {
-  try {
-    return Number(db.exec('SELECT seq FROM journal_position')[0]?.values[0]?.[0] ?? 0);
-  } catch {
-    // A snapshot from before the journal.
-    return 0;
-  }
-}
 
 function inWorker(job: CompactionJob): Promise<CompactionResult> {
   return new Promise((resolve) => {

@@ -13,7 +13,7 @@ type Text = { header: Record<string, unknown>; text: string };
 export interface TextFiles {
   /** Resolves once the text is complete under its name; rejects when it cannot be written (disk full, read-only). */
   write(id: string, header: object, text: string): Promise<void>;
-  read(id: string): { header: Record<string, unknown>; text: string } | undefined;
+  read(id: string): Text | undefined;
   remove(id: string): void;
   /** Every id stored; on disk, temporary files a crash left behind are removed too. */
   sweep(): string[];

@@ -41,11 +41,7 @@ export function proxyHarness<U extends Upstream = FakeUpstream>(
         bodyLimit: 64 * 1024 * 1024,
       },
     });
-    // A cold worker on a busy machine can miss even this budget, and the output would pass as it came.
-    for (const deadline = Date.now() + 30_000; !harness.proxy.state.compressionThread.ready;) {
-      if (Date.now() > deadline) throw new Error("the proxy's compression worker never became ready");
-      await new Promise((done) => setTimeout(done, 20));
-    }
+    await untilWarm(harness.proxy);
   });
   after(async () => {
     await harness.proxy.close(1_000);
@@ -53,4 +49,15 @@ export function proxyHarness<U extends Upstream = FakeUpstream>(
     await harness.store.close();
   });
   return harness;
+}
+
+/**
+ * Resolves once the proxy's compression worker has loaded what it needs: a cold worker on a
+ * busy machine can miss even a generous budget, and a large output would pass as it came.
+ */
+export async function untilWarm(proxy: RunningProxy): Promise<void> {
+  for (const deadline = Date.now() + 30_000; !proxy.state.compressionThread.ready;) {
+    if (Date.now() > deadline) throw new Error("the proxy's compression worker never became ready");
+    await new Promise((done) => setTimeout(done, 20));
+  }
 }

@@ -10,7 +10,7 @@ import { CcrStore } from '../../src/store/ccrStore';
 import { TeamTokens } from '../../src/store/teamTokens';
 import { headroom, startCliProxy } from '../helpers/cli';
 import { anthropicKit } from '../helpers/contract/anthropicKit';
-import { proxyHarness } from '../helpers/proxyHarness';
+import { proxyHarness, untilWarm } from '../helpers/proxyHarness';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fakeUpstream';
 import { apiTokenHeader, httpRequest } from '../helpers/http';
 import { tempDir } from '../helpers/tempDir';
@@ -168,10 +168,7 @@ describe('a team proxy', () => {
       },
     });
     url = proxy.url;
-    for (const deadline = Date.now() + 30_000; !proxy.state.compressionThread.ready;) {
-      if (Date.now() > deadline) throw new Error('the compression worker never became ready');
-      await new Promise((done) => setTimeout(done, 20));
-    }
+    await untilWarm(proxy);
   });
   after(async () => {
     await proxy.close(1_000);

@@ -139,9 +139,8 @@ function teamAccess(options: ProxyOptionValues, host: string, env: NodeJS.Proces
     ?.split(',')
     .map((h) => h.trim())
     .filter(Boolean);
-  if (named?.includes('*')) return { verify: tokens.verifier(), hosts: '*' };
-  const hosts = [...(named ?? []), ...(isWildcard(host) ? [] : [host])];
-  if (hosts.length === 0)
+  const hosts = named?.includes('*') ? '*' : [...(named ?? []), ...(isWildcard(host) ? [] : [host])];
+  if (hosts !== '*' && hosts.length === 0)
     throw new UsageError(
       `listening on ${host} (every interface), name the host names clients use with --allowed-hosts (or * for any).`,
     );

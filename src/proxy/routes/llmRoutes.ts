@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { countTokens } from '../../core/tokens';
 import { DEFAULT_GEMINI_UPSTREAM } from '../../shared/defaults';
 import { errorMessage } from '../../shared/errorMessage';
-import { PREVIEW_LENGTH } from '../../store/ccrStore';
+import { PREVIEW_LENGTH } from '../../store/schema';
 import { compressRequestBody, type CompressedRequest, type ReadConversation } from '../compressRequest';
 import type { Dialect, Provider, Retrieval } from '../dialects/dialect';
 import { conversationRoute } from '../dialects/dialects';
