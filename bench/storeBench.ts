@@ -1,5 +1,6 @@
 /**
- * `npm run bench:store`: the embedded store at 1k, 10k and 50k items and 50 or 200 MB of
+ * `npm run bench:store`: the embedded store and a PostgreSQL one (a private server the bench
+ * starts, flushing every commit to the disk) at 1k, 10k and 50k items and 50 or 200 MB of
  * originals. For each: what one item costs to write (its original, synced, and its memo entry),
  * the longest the event loop stalled while items were written one per tick (so saves of the
  * database are in it), the p99 lateness of a 5 ms timer meanwhile (a cheap request's wait),
@@ -9,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CcrStore } from '../src/store/ccrStore';
+import { CcrStore, type CcrStoreOptions } from '../src/store/ccrStore';
+import { startPostgresCluster } from '../test/helpers/postgresServer';
 import { contentHash } from '../src/core/hash';
 import { BenchmarkReport } from './benchmarkReport';
 
@@ -35,9 +37,12 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
-async function fill(file: string, items: number, bytesEach: number) {
+/** Where a store lives: a file, or a database on the bench's PostgreSQL server. */
+type Location = Pick<CcrStoreOptions, 'file' | 'postgres'>;
+
+async function fill(location: Location, items: number, bytesEach: number) {
   // The proxy's own saving cadence.
-  const store = await CcrStore.open({ file });
+  const store = await CcrStore.open(location);
   const lateness: number[] = [];
   let expected = performance.now() + 5;
   const timer = setInterval(() => {
@@ -53,7 +58,7 @@ async function fill(file: string, items: number, bytesEach: number) {
     const hash = contentHash(content);
     const started = performance.now();
     await store.putOriginal({ hash, content, kind: 'log', tool: 'bench' });
-    store.putCompression(`${hash}:bench`, {
+    await store.putCompression(`${hash}:bench`, {
       compressed: true,
       text: content.slice(0, Math.floor(content.length / 5)),
       kind: 'log',
@@ -82,12 +87,12 @@ async function fill(file: string, items: number, bytesEach: number) {
 }
 
 /** Opening the store in a process of its own: wall time of the open, and RSS once open. */
-function openInFreshProcess(file: string): { openMs: number; rssMb: number } {
+function openInFreshProcess(location: Location): { openMs: number; rssMb: number } {
   const script = `
     const { CcrStore } = require(${JSON.stringify(join(__dirname, '..', 'src', 'store', 'ccrStore.js'))});
     (async () => {
       const started = performance.now();
-      const store = await CcrStore.open({ file: ${JSON.stringify(file)} });
+      const store = await CcrStore.open(${JSON.stringify(location)});
       const openMs = performance.now() - started;
       const rssMb = process.memoryUsage().rss / 1024 / 1024;
       await store.close();
@@ -101,33 +106,47 @@ function openInFreshProcess(file: string): { openMs: number; rssMb: number } {
   return runs[1];
 }
 
+/** One backend's table: an empty store first, then each size. */
+async function measure(report: BenchmarkReport, name: string, location: (label: string) => Promise<Location>) {
+  const emptyAt = await location('empty');
+  await (await CcrStore.open(emptyAt)).close();
+  const empty = openInFreshProcess(emptyAt);
+  report.line(`### ${name}`);
+  report.line();
+  report.line(`Empty store: opens in ${empty.openMs.toFixed(0)} ms, RSS ${empty.rssMb.toFixed(0)} MB.`);
+  report.line();
+  report.line(
+    '| items | originals | write per item | longest stall while writing | p99 timer lateness | open | open vs empty | RSS once open |',
+  );
+  report.line('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { items, megabytes } of CONFIGS) {
+    const at = await location(String(items));
+    const filled = await fill(at, items, Math.floor((megabytes * 1024 * 1024) / items));
+    const opened = openInFreshProcess(at);
+    report.line(
+      `| ${items.toLocaleString('en-US')} | ${megabytes} MB | ${filled.perItemMs.toFixed(2)} ms | ${filled.longestStallMs.toFixed(0)} ms | ${filled.p99LateMs.toFixed(1)} ms | ${opened.openMs.toFixed(0)} ms | ${(opened.openMs / empty.openMs).toFixed(1)}× | ${opened.rssMb.toFixed(0)} MB |`,
+    );
+  }
+  report.line();
+}
+
 async function main(): Promise<void> {
   const report = new BenchmarkReport('npm run bench:store', 'Store');
   const dir = mkdtempSync(join(tmpdir(), 'headroom-store-bench-'));
+  const server = await startPostgresCluster({ durable: true });
   try {
-    const emptyFile = join(dir, 'empty.sqlite');
-    await (await CcrStore.open({ file: emptyFile })).close();
-    const empty = openInFreshProcess(emptyFile);
-    report.line(`Empty store: opens in ${empty.openMs.toFixed(0)} ms, RSS ${empty.rssMb.toFixed(0)} MB.`);
-    report.line();
+    await measure(report, 'Embedded (sql.js and files)', async (label) => ({
+      file: join(dir, `store-${label}.sqlite`),
+    }));
+    await measure(report, 'PostgreSQL (a local server, every commit flushed)', async () => ({
+      postgres: await server.database(),
+    }));
     report.line(
-      '| items | originals | write per item | longest stall while writing | p99 timer lateness | open | open vs empty | RSS once open |',
-    );
-    report.line('|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const { items, megabytes } of CONFIGS) {
-      const file = join(dir, `store-${items}.sqlite`);
-      const filled = await fill(file, items, Math.floor((megabytes * 1024 * 1024) / items));
-      const opened = openInFreshProcess(file);
-      report.line(
-        `| ${items.toLocaleString('en-US')} | ${megabytes} MB | ${filled.perItemMs.toFixed(2)} ms | ${filled.longestStallMs.toFixed(0)} ms | ${filled.p99LateMs.toFixed(1)} ms | ${opened.openMs.toFixed(0)} ms | ${(opened.openMs / empty.openMs).toFixed(1)}× | ${opened.rssMb.toFixed(0)} MB |`,
-      );
-    }
-    report.line();
-    report.line(
-      'Each original is written to its own file under its name before `putOriginal` returns and flushed to the disk by `syncOriginals`, which every path that hands out markers awaits first, so a marker is durable within the request that produced it; the write per item includes that flush (off the event loop).',
+      'Embedded, each original is written to its own file under its name before `putOriginal` returns and flushed to the disk by `syncOriginals`, which every path that hands out markers awaits first; on PostgreSQL, its row is committed (and flushed by the server) before `putOriginal` returns. Either way a marker is durable within the request that produced it, and the write per item includes that flush (off the event loop). On PostgreSQL, open and RSS are the client’s: the data stays on the server.',
     );
     report.publish();
   } finally {
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

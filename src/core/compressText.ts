@@ -72,7 +72,7 @@ export async function compressText(content: string, options: EngineOptions = {})
   if (content.length < minTokens) return untouched(options.kind ?? 'unknown', 'below-threshold', countTokens(content));
   const role = roleOf(options);
   const memoKey = memoKeyFor(hash, options, role);
-  const memo = store.getCompression(memoKey);
+  const memo = await store.getCompression(memoKey);
   if (memo) return fromMemo(content, hash, memo);
   if (options.offload && content.length >= OFFLOAD_CHARS) {
     const done = await options.offload(content, offloadedOptions(options));
@@ -82,7 +82,7 @@ export async function compressText(content: string, options: EngineOptions = {})
     if (notStored) return untouched(result.kind, notStored, result.tokensBefore);
     if (result.kind !== 'binary' && !/^(deadline|error)/.test(result.reason ?? '')) {
       const { text, hash: _hash, cached: _cached, ...decision } = result;
-      store.putCompression(memoKey, { ...decision, kind: result.kind, text: result.compressed ? text : undefined });
+      remember(store, memoKey, { ...decision, kind: result.kind, text: result.compressed ? text : undefined });
     }
     return result;
   }
@@ -90,7 +90,7 @@ export async function compressText(content: string, options: EngineOptions = {})
   const tokensBefore = countTokens(content);
   if (tokensBefore < minTokens) {
     // Remembered like any other decision: agents re-send every output each turn, and counting its tokens again costs more than the lookup.
-    store.putCompression(memoKey, {
+    remember(store, memoKey, {
       compressed: false,
       kind: options.kind ?? 'unknown',
       tokensBefore,
@@ -157,7 +157,7 @@ export async function compressText(content: string, options: EngineOptions = {})
   const minSavings = options.minSavings ?? DEFAULT_MIN_SAVINGS;
   if (!result || tokensAfter > tokensBefore * (1 - minSavings)) {
     const reason = result ? 'low-savings' : 'nothing-to-drop';
-    store.putCompression(memoKey, {
+    remember(store, memoKey, {
       compressed: false,
       kind,
       tokensBefore,
@@ -180,7 +180,7 @@ export async function compressText(content: string, options: EngineOptions = {})
     transforms: result.transforms,
     markerHashes: markerHashes(result.text),
   };
-  store.putCompression(memoKey, compressed);
+  remember(store, memoKey, compressed);
   return { ...fromMemo(content, hash, compressed), cached: false };
 }
 
@@ -286,4 +286,11 @@ function forcedDetection(content: string, kind: ContentKind): Detection {
   if (json.ok) return { kind: 'json', value: json.value };
   if (kind === 'json') throw new Error('not valid JSON');
   return { kind };
+}
+
+/** Stores a memo entry without waiting: a memo that could not be kept only means compressing again. */
+function remember(store: CompressionStore, key: string, value: CachedCompression): void {
+  void Promise.resolve()
+    .then(() => store.putCompression(key, value))
+    .catch(() => undefined);
 }

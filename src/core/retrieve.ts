@@ -40,8 +40,8 @@ export type RetrieveOutcome = { ok: true; part: RetrievedPart } | { ok: false; e
 export async function retrieveOriginal(
   hash: string,
   options: RetrieveOptions,
-  getOriginal: (hash: string) => StoredOriginal | undefined,
-  whyMissing: (hash: string) => string,
+  getOriginal: (hash: string) => StoredOriginal | undefined | Promise<StoredOriginal | undefined>,
+  whyMissing: (hash: string) => string | Promise<string>,
 ): Promise<RetrieveOutcome> {
   const clean = hash.trim().toLowerCase();
   if (!/^[0-9a-f]{8,64}$/.test(clean))
@@ -49,10 +49,10 @@ export async function retrieveOriginal(
       ok: false,
       error: `"${hash}" is not a Headroom hash (expected hex characters, as in "retrieve hash=…" markers).`,
     };
-  const original = getOriginal(clean);
+  const original = await getOriginal(clean);
   return original
     ? { ok: true, part: await selectFromOriginal(original, options) }
-    : { ok: false, error: whyMissing(clean) };
+    : { ok: false, error: await whyMissing(clean) };
 }
 
 /** Without a query, at most this many rows or lines come back unless a limit says otherwise. */

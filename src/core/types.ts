@@ -56,8 +56,9 @@ export interface CachedCompression {
 export interface CompressionStore {
   /** May finish later (a file written in the background); a failure means no marker may name it. */
   putOriginal(original: StoredOriginal): void | Promise<void>;
-  getCompression(key: string): CachedCompression | undefined;
-  putCompression(key: string, value: CachedCompression): void;
+  getCompression(key: string): CachedCompression | undefined | Promise<CachedCompression | undefined>;
+  /** A memo entry; one that cannot be kept is only compressed again, so failures are the store's to swallow. */
+  putCompression(key: string, value: CachedCompression): void | Promise<void>;
 }
 
 /** Scores documents against a query; higher is more relevant. Scores are on any non-negative scale. */

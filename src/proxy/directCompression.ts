@@ -20,7 +20,7 @@ import type { CompressRequest } from './api';
 export async function compressDirectly(
   request: CompressRequest,
   store: CcrStore,
-  record: (request: RequestRecord, items: ItemRecord[]) => void,
+  record: (request: RequestRecord, items: ItemRecord[]) => unknown,
   defaults: { minTokens?: number; aggressiveness?: Aggressiveness; scorer?: RelevanceScorer } = {},
 ): Promise<TextCompression> {
   const started = performance.now();
@@ -35,6 +35,6 @@ export async function compressDirectly(
     scorer: defaults.scorer,
   });
   await store.syncOriginals();
-  record(...directCompressionRecord(result, store, { tool, latencyMs: performance.now() - started }));
+  await record(...(await directCompressionRecord(result, store, { tool, latencyMs: performance.now() - started })));
   return result;
 }

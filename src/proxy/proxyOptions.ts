@@ -80,9 +80,9 @@ export const PROXY_OPTIONS = {
     flag: 'store',
     env: 'HEADROOM_STORE',
     setting: 'storePath',
-    value: text('FILE'),
+    value: text('FILE|URL'),
     restarts: true,
-    help: "the store file (default: store.sqlite in Headroom's data directory)",
+    help: "the store file (default: store.sqlite in Headroom's data directory), or a team's PostgreSQL server as postgres://USER@HOST/DB (password from PGPASSWORD or ~/.pgpass)",
   },
   anthropicUpstream: {
     flag: 'anthropic-upstream',

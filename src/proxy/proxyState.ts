@@ -12,6 +12,7 @@ import { bm25Relevance, type EmbeddingSettings, type Relevance } from '../embedd
 import type { ProxyTotals } from './api';
 import type { HistorySettings } from '../core/historyBoundary';
 import { TreeSitterParser } from '../syntax/treeSitterParser';
+import { errorMessage } from '../shared/errorMessage';
 
 export interface ProxyConfig {
   anthropicUpstream: string;
@@ -85,11 +86,18 @@ export class ProxyState extends EventEmitter<{ request: [RequestRecord & { id: n
     );
   }
 
-  /** Persists a finished request and tells live listeners (the panel's event stream). */
-  recordRequest(request: RequestRecord, items: readonly ItemRecord[]): void {
-    const id = this.stats.record(request, items);
+  /**
+   * Persists a finished request and tells live listeners (the panel's event stream). A record
+   * the store cannot take is a failure to report, never a failed request: the answer is sent.
+   */
+  async recordRequest(request: RequestRecord, items: readonly ItemRecord[]): Promise<void> {
     this.metrics.observe(request, items);
-    this.emit('request', { ...request, id, items: items.length });
+    try {
+      const id = await this.stats.record(request, items);
+      this.emit('request', { ...request, id, items: items.length });
+    } catch (error) {
+      this.recordFailure(`a request's stats could not be stored: ${errorMessage(error)}`);
+    }
   }
 
   recordFailure(message: string): void {

@@ -130,7 +130,12 @@ export async function startProxy(options: {
     });
   };
   // Expiry is otherwise checked only when a store opens or an original is read; a proxy runs for weeks.
-  const pruning = setInterval(() => options.store.prune(), options.config.pruneIntervalMs ?? 60 * 60 * 1000);
+  const prune = () =>
+    Promise.all([options.store.prune(), state.stats.prune()]).catch((error: unknown) =>
+      state.recordFailure(`the store could not be pruned: ${errorMessage(error)}`),
+    );
+  void prune();
+  const pruning = setInterval(prune, options.config.pruneIntervalMs ?? 60 * 60 * 1000);
   pruning.unref();
   return {
     url: `http://${isWildcard(host) ? LISTEN_HOST : host}:${port}`,

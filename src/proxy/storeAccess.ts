@@ -4,6 +4,7 @@ import { CcrStore } from '../store/ccrStore';
 import { StoreLocked } from '../store/fileLock';
 import { SharedContext } from '../store/sharedContext';
 import { StatsStore } from '../store/statsStore';
+import { isPostgresUrl } from '../store/paths';
 import type { CompressRequest, SavingsReport, SharedEntry, SharedListing, SharedPut, ShareRequest } from './api';
 import { compressDirectly } from './directCompression';
 import { findRunningProxy, readDiscovery } from './discovery';
@@ -28,10 +29,13 @@ export interface StoreAccess {
 export const STORE_LOCK_WAIT_MS = 5_000;
 
 /**
- * Through the proxy when one holds `file`, else by opening `file` (waiting for another CLI or
+ * Through the proxy when one holds the store file, else by opening it (waiting for another CLI or
  * MCP call to let go of it); `close` releases the store for others.
  */
-export async function openStoreAccess(file: string, onWarning: (message: string) => void): Promise<StoreAccess> {
+export async function openStoreAccess(location: string, onWarning: (message: string) => void): Promise<StoreAccess> {
+  // A team's PostgreSQL store takes any number of processes at once.
+  if (isPostgresUrl(location)) return local(await CcrStore.open({ postgres: location, onWarning }));
+  const file = location;
   const running = findRunningProxy(file);
   if (running) return viaProxy(running.url, running.apiToken);
   try {
@@ -54,15 +58,15 @@ function local(store: CcrStore): StoreAccess {
     savings: async () => ({
       source: 'store',
       compression: null,
-      allTime: stats.summary(),
-      byKind: stats.savingsBy('kind'),
-      byTool: stats.savingsBy('tool'),
-      store: store.summary(),
+      allTime: await stats.summary(),
+      byKind: await stats.savingsBy('kind'),
+      byTool: await stats.savingsBy('tool'),
+      store: await store.summary(),
     }),
     share: ({ key, content, kind, ...rest }) =>
       shared.put(key, content, { ...rest, kind: isContentKind(kind) ? kind : undefined }),
-    shared: async (key, options) => shared.get(key, options),
-    sharedList: async () => shared.list(),
+    shared: (key, options) => shared.get(key, options),
+    sharedList: () => shared.list(),
     close: () => store.close(),
   };
 }

@@ -53,7 +53,9 @@ export class UpstreamUnreachable extends Error {
 
 /**
  * Sends one request upstream and resolves with its response as soon as the headers arrive.
- * The request is aborted when `res` (our client) closes before the answer is complete.
+ * The request is aborted when `res` (our client) closes before the answer is complete. A
+ * kept-alive connection the upstream closed just as it was reused fails before the upstream
+ * read anything: that request is sent once more, on a new connection.
  */
 export function openUpstream(
   url: URL,
@@ -61,6 +63,7 @@ export function openUpstream(
   headers: OutgoingHttpHeaders,
   body: Buffer,
   res: Response,
+  retried = false,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -77,9 +80,11 @@ export function openUpstream(
       response.on('close', () => res.off('close', abort));
       resolve(response);
     });
-    request.on('error', (error) => {
+    request.on('error', (error: NodeJS.ErrnoException) => {
       res.off('close', abort);
-      reject(new UpstreamUnreachable(url.origin, error));
+      if (request.reusedSocket && error.code === 'ECONNRESET' && !retried && !res.writableFinished)
+        resolve(openUpstream(url, method, headers, body, res, true));
+      else reject(new UpstreamUnreachable(url.origin, error));
     });
     request.end(body);
   });

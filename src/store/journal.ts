@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import type { Database } from 'sql.js';
 import { writeFileAtomic } from './atomicWrite';
-
-/** A value a journaled statement binds: the store writes no blobs. */
-export type JournalValue = string | number | null;
+import type { SqlParam } from './storeSql';
 
 /** One change: its place in the order of changes, the statement and what it binds. */
-type Entry = [seq: number, sql: string, params: JournalValue[]];
+type Entry = [seq: number, sql: string, params: SqlParam[]];
 
 /**
  * The changes made to the database since its snapshot was written, one JSON line each, appended
@@ -43,7 +41,7 @@ export class Journal {
     return { journal: new Journal(path, handle, Buffer.byteLength(whole)), text: whole };
   }
 
-  append(seq: number, sql: string, params: JournalValue[]): void {
+  append(seq: number, sql: string, params: SqlParam[]): void {
     this.pending.push(`${JSON.stringify([seq, sql, params] satisfies Entry)}\n`);
   }
 

@@ -14,8 +14,8 @@ export class OriginalFiles {
     );
   }
 
-  read(hash: string): StoredOriginal | undefined {
-    const found = this.files.read(hash);
+  async read(hash: string): Promise<StoredOriginal | undefined> {
+    const found = await this.files.read(hash);
     if (!found) return undefined;
     const tool = found.header.tool;
     return {
@@ -26,11 +26,11 @@ export class OriginalFiles {
     };
   }
 
-  remove(hash: string): void {
-    this.files.remove(hash);
+  remove(hash: string): Promise<void> {
+    return this.files.remove(hash);
   }
 
-  sweep(): string[] {
+  sweep(): Promise<string[]> {
     return this.files.sweep();
   }
 }

@@ -25,3 +25,19 @@ export function defaultEmbeddingsDirectory(env: NodeJS.ProcessEnv = process.env)
 export function defaultTokensPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.HEADROOM_TOKENS ?? join(dataDirectory(env), 'tokens.json');
 }
+
+/** A store location that names a PostgreSQL server (a team's store) instead of a file. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** A PostgreSQL URL with its password hidden, as messages show it: a password is never logged. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(a URL that does not parse)';
+  }
+}

@@ -2,7 +2,7 @@ import { compressText } from '../core/compressText';
 import { contentHash } from '../core/hash';
 import type { Aggressiveness, ContentKind } from '../core/types';
 import type { CcrStore } from './ccrStore';
-import type { StoreDatabase } from './storeDatabase';
+import type { StoreSql } from './storeSql';
 import type { SharedEntry, SharedListing, SharedProvenance, SharedPut } from './records';
 
 const MAX_KEY_LENGTH = 200;
@@ -37,7 +37,7 @@ export class InvalidShare extends Error {}
  * lasts as long as its original does there.
  */
 export class SharedContext {
-  private readonly sql: StoreDatabase;
+  private readonly sql: StoreSql;
 
   constructor(
     private readonly store: CcrStore,
@@ -54,7 +54,7 @@ export class SharedContext {
     if (content.length === 0) throw new InvalidShare('content is empty: there is nothing to share.');
     const hash = contentHash(content);
     const tool = `shared:${agent}`;
-    let stored = this.content(hash);
+    let stored = await this.content(hash);
     const deduplicated = stored !== undefined;
     if (!stored) {
       const result = await compressText(content, {
@@ -67,70 +67,77 @@ export class SharedContext {
       });
       const kind: ContentKind = result.kind === 'unknown' || result.kind === 'binary' ? 'prose' : result.kind;
       stored = { hash, text: result.text, kind, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter };
-      this.sql.run(
-        'INSERT OR REPLACE INTO shared_content (hash, text, kind, tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?)',
+      await this.sql.run(
+        `INSERT INTO shared_content (hash, text, kind, tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (hash) DO UPDATE SET text = excluded.text, kind = excluded.kind,
+           tokens_before = excluded.tokens_before, tokens_after = excluded.tokens_after`,
         [hash, stored.text, kind, stored.tokensBefore, stored.tokensAfter],
       );
     }
     // Stored again even when deduplicated: that refreshes its expiry, or brings back an original that expired meanwhile.
     await this.store.putOriginal({ hash, content, kind: stored.kind as ContentKind, tool });
     const at = this.now();
-    this.sql.run('INSERT OR REPLACE INTO shared_keys (key, hash, updated_at) VALUES (?, ?, ?)', [key, hash, at]);
-    this.sql.run('INSERT OR REPLACE INTO shared_puts (hash, key, agent, at) VALUES (?, ?, ?, ?)', [
-      hash,
-      key,
-      agent,
-      at,
-    ]);
+    await this.sql.run(
+      `INSERT INTO shared_keys (key, hash, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`,
+      [key, hash, at],
+    );
+    await this.sql.run(
+      'INSERT INTO shared_puts (hash, key, agent, at) VALUES (?, ?, ?, ?) ON CONFLICT (hash, key, agent) DO UPDATE SET at = excluded.at',
+      [hash, key, agent, at],
+    );
     await this.store.syncOriginals();
-    return { ...this.entry(key, stored, stored.text, false), deduplicated };
+    return { ...(await this.entry(key, stored, stored.text, false)), deduplicated };
   }
 
   /** The entry under `key`, compressed unless `original` is asked for; undefined when none is stored (or it expired). */
-  get(key: string, options: { original?: boolean } = {}): SharedEntry | undefined {
+  async get(key: string, options: { original?: boolean } = {}): Promise<SharedEntry | undefined> {
     checkKey(key);
-    const hash = this.sql.scalar('SELECT hash FROM shared_keys WHERE key = ?', [key]);
+    const hash = await this.sql.scalar('SELECT hash FROM shared_keys WHERE key = ?', [key]);
     if (hash === undefined) return undefined;
-    const content = this.content(String(hash));
-    const original = content && this.store.getOriginal(content.hash);
+    const content = await this.content(String(hash));
+    const original = content && (await this.store.getOriginal(content.hash));
     if (!content || !original) {
-      this.forget(String(hash));
+      await this.forget(String(hash));
       return undefined;
     }
     return options.original
-      ? this.entry(key, content, original.content, true)
-      : this.entry(key, content, content.text, false);
+      ? await this.entry(key, content, original.content, true)
+      : await this.entry(key, content, content.text, false);
   }
 
   /** Every shared key, most recently put first. */
-  list(): SharedListing[] {
-    const rows = this.sql.all(
-      `SELECT k.key, k.hash, c.kind, c.tokens_before, c.tokens_after, k.updated_at,
-              (SELECT group_concat(agent, char(10)) FROM (SELECT DISTINCT agent FROM shared_puts p WHERE p.hash = k.hash ORDER BY agent))
-       FROM shared_keys k JOIN shared_content c ON c.hash = k.hash ORDER BY k.updated_at DESC, k.key`,
-    );
-    return rows.map(([key, hash, kind, before, after, updatedAt, agents]) => ({
+  async list(): Promise<SharedListing[]> {
+    const [rows, puts] = await Promise.all([
+      this.sql.all(
+        `SELECT k.key, k.hash, c.kind, c.tokens_before, c.tokens_after, k.updated_at
+         FROM shared_keys k JOIN shared_content c ON c.hash = k.hash ORDER BY k.updated_at DESC, k.key`,
+      ),
+      this.sql.all('SELECT DISTINCT hash, agent FROM shared_puts ORDER BY agent'),
+    ]);
+    const agents = new Map<string, string[]>();
+    for (const [hash, agent] of puts) agents.set(String(hash), [...(agents.get(String(hash)) ?? []), String(agent)]);
+    return rows.map(([key, hash, kind, before, after, updatedAt]) => ({
       key: String(key),
       hash: String(hash),
       kind: String(kind),
       tokensBefore: Number(before),
       tokensAfter: Number(after),
-      agents: String(agents ?? '')
-        .split('\n')
-        .filter(Boolean),
+      agents: agents.get(String(hash)) ?? [],
       updatedAt: Number(updatedAt),
     }));
   }
 
-  private entry(key: string, stored: StoredShare, content: string, original: boolean): SharedEntry {
+  private async entry(key: string, stored: StoredShare, content: string, original: boolean): Promise<SharedEntry> {
     const { hash, kind, tokensBefore, tokensAfter } = stored;
-    return { key, hash, content, original, kind, tokensBefore, tokensAfter, provenance: this.provenance(hash) };
+    return { key, hash, content, original, kind, tokensBefore, tokensAfter, provenance: await this.provenance(hash) };
   }
 
-  private content(hash: string): StoredShare | undefined {
-    const row = this.sql.row('SELECT text, kind, tokens_before, tokens_after FROM shared_content WHERE hash = ?', [
-      hash,
-    ]);
+  private async content(hash: string): Promise<StoredShare | undefined> {
+    const row = await this.sql.row(
+      'SELECT text, kind, tokens_before, tokens_after FROM shared_content WHERE hash = ?',
+      [hash],
+    );
     return (
       row && {
         hash,
@@ -142,8 +149,10 @@ export class SharedContext {
     );
   }
 
-  private provenance(hash: string): SharedProvenance[] {
-    const rows = this.sql.all('SELECT agent, key, at FROM shared_puts WHERE hash = ? ORDER BY at, agent, key', [hash]);
+  private async provenance(hash: string): Promise<SharedProvenance[]> {
+    const rows = await this.sql.all('SELECT agent, key, at FROM shared_puts WHERE hash = ? ORDER BY at, agent, key', [
+      hash,
+    ]);
     return rows.map(([agent, key, at]) => ({
       agent: String(agent),
       key: String(key),
@@ -152,9 +161,9 @@ export class SharedContext {
   }
 
   /** The original expired from the store: the entries built on it go with it. */
-  private forget(hash: string): void {
+  private async forget(hash: string): Promise<void> {
     for (const table of ['shared_keys', 'shared_content', 'shared_puts'])
-      this.sql.run(`DELETE FROM ${table} WHERE hash = ?`, [hash]);
+      await this.sql.run(`DELETE FROM ${table} WHERE hash = ?`, [hash]);
   }
 }
 

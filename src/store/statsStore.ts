@@ -3,7 +3,7 @@ import type { TextCompression } from '../core/types';
 import type { CcrStore } from './ccrStore';
 import type { ItemQuery, ItemRecord, RequestRecord, SeriesPoint, StatsSummary } from './records';
 import { PREVIEW_LENGTH } from './schema';
-import type { StoreDatabase } from './storeDatabase';
+import type { StoreSql } from './storeSql';
 
 const HOUR = 60 * 60 * 1000;
 /** Request history older than this is dropped. */
@@ -15,18 +15,22 @@ const RETENTION_MS = 90 * 24 * HOUR;
  * distinct compressed output is one row of `outputs`, however many requests re-sent it.
  */
 export class StatsStore {
-  constructor(private readonly sql: StoreDatabase) {
-    sql.run('DELETE FROM requests WHERE at < ?', [Date.now() - RETENTION_MS]);
-    sql.run('DELETE FROM outputs WHERE last_at < ?', [Date.now() - RETENTION_MS]);
+  constructor(private readonly sql: StoreSql) {}
+
+  /** Drops request history past its retention. */
+  async prune(): Promise<void> {
+    await this.sql.run('DELETE FROM requests WHERE at < ?', [Date.now() - RETENTION_MS]);
+    await this.sql.run('DELETE FROM outputs WHERE last_at < ?', [Date.now() - RETENTION_MS]);
   }
 
-  record(request: RequestRecord, items: readonly ItemRecord[]): number {
+  /** Records a request and the outputs it sent; resolves to the request's id. */
+  async record(request: RequestRecord, items: readonly ItemRecord[]): Promise<number> {
     const savings = request.savings;
     // A request the provider billed but whose model has no known price counts in tokens only.
     const priced = savings !== undefined || request.inputTokens === undefined;
-    this.sql.run(
+    const id = await this.sql.insert(
       `INSERT INTO requests (at, provider, model, path, status, tokens_before, tokens_after, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, retrievals, failure,
-         dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced, checkpoint, user, project)
+         dollars_saved, dollars_gross, dollars_tool, dollars_retrieval, priced, checkpoint, "user", project)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         request.at,
@@ -53,11 +57,10 @@ export class StatsStore {
         request.project ?? null,
       ],
     );
-    const id = Number(this.sql.scalar('SELECT last_insert_rowid()'));
     for (const item of items) {
-      this.sql.run(
+      await this.sql.run(
         `INSERT INTO outputs (hash, first_at, last_at, tool, kind, tokens_before, tokens_after, preview, sends) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
-         ON CONFLICT(hash) DO UPDATE SET last_at = excluded.last_at, sends = sends + 1`,
+         ON CONFLICT (hash) DO UPDATE SET last_at = excluded.last_at, sends = outputs.sends + 1`,
         [
           item.hash,
           request.at,
@@ -73,16 +76,19 @@ export class StatsStore {
     return id;
   }
 
-  summary(since = 0): StatsSummary {
-    const row = this.sql.all(
-      `SELECT COUNT(*), COALESCE(SUM(tokens_before), 0), COALESCE(SUM(tokens_after), 0), COALESCE(SUM(dollars_saved), 0),
-              SUM(cache_read_tokens), SUM(COALESCE(input_tokens, 0) + COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)),
-              COALESCE(SUM(retrievals), 0), COALESCE(SUM(failure IS NOT NULL), 0),
-              COALESCE(SUM(dollars_gross), 0), COALESCE(SUM(dollars_tool), 0), COALESCE(SUM(dollars_retrieval), 0), COALESCE(SUM(priced = 0), 0), COALESCE(SUM(checkpoint), 0)
-       FROM requests WHERE at >= ?`,
-      [since],
-    )[0];
-    const outputs = Number(this.sql.scalar('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since]));
+  async summary(since = 0): Promise<StatsSummary> {
+    const [[row], outputs] = await Promise.all([
+      this.sql.all(
+        `SELECT COUNT(*), COALESCE(SUM(tokens_before), 0), COALESCE(SUM(tokens_after), 0), COALESCE(SUM(dollars_saved), 0),
+                SUM(cache_read_tokens), SUM(COALESCE(input_tokens, 0) + COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)),
+                COALESCE(SUM(retrievals), 0), COALESCE(SUM(CASE WHEN failure IS NULL THEN 0 ELSE 1 END), 0),
+                COALESCE(SUM(dollars_gross), 0), COALESCE(SUM(dollars_tool), 0), COALESCE(SUM(dollars_retrieval), 0),
+                COALESCE(SUM(CASE WHEN priced = 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(checkpoint), 0)
+         FROM requests WHERE at >= ?`,
+        [since],
+      ),
+      this.sql.scalar('SELECT COUNT(*) FROM outputs WHERE first_at >= ?', [since]).then(Number),
+    ]);
     const [
       requests,
       before,
@@ -121,9 +127,9 @@ export class StatsStore {
   }
 
   /** Tokens sent and saved per hour or per day, oldest first. */
-  series(bucket: 'hour' | 'day', since: number): SeriesPoint[] {
+  async series(bucket: 'hour' | 'day', since: number): Promise<SeriesPoint[]> {
     const size = bucket === 'hour' ? HOUR : 24 * HOUR;
-    const rows = this.sql.all(
+    const rows = await this.sql.all(
       `SELECT (at / ${size}) * ${size} AS start, SUM(tokens_after), SUM(tokens_before - tokens_after), COUNT(*)
        FROM requests WHERE at >= ? GROUP BY start ORDER BY start`,
       [since],
@@ -137,8 +143,11 @@ export class StatsStore {
   }
 
   /** Tokens saved per content kind or per tool. */
-  savingsBy(column: 'kind' | 'tool', since = 0): Array<{ key: string; tokensSaved: number; items: number }> {
-    const rows = this.sql.all(
+  async savingsBy(
+    column: 'kind' | 'tool',
+    since = 0,
+  ): Promise<Array<{ key: string; tokensSaved: number; items: number }>> {
+    const rows = await this.sql.all(
       `SELECT COALESCE(${column}, 'unknown'), SUM(tokens_before - tokens_after), COUNT(*) FROM outputs WHERE first_at >= ? GROUP BY 1 ORDER BY 2 DESC`,
       [since],
     );
@@ -150,13 +159,13 @@ export class StatsStore {
   }
 
   /** Requests, tokens and dollars saved per user or per project of a team proxy (none on a personal one). */
-  savingsByRequester(
+  async savingsByRequester(
     column: 'user' | 'project',
     since = 0,
-  ): Array<{ key: string; requests: number; tokensSaved: number; dollarsSaved: number }> {
-    const rows = this.sql.all(
-      `SELECT ${column}, COUNT(*), SUM(tokens_before - tokens_after), SUM(dollars_saved) FROM requests
-       WHERE at >= ? AND ${column} IS NOT NULL GROUP BY 1 ORDER BY 4 DESC, 3 DESC`,
+  ): Promise<Array<{ key: string; requests: number; tokensSaved: number; dollarsSaved: number }>> {
+    const rows = await this.sql.all(
+      `SELECT "${column}", COUNT(*), SUM(tokens_before - tokens_after), SUM(dollars_saved) FROM requests
+       WHERE at >= ? AND "${column}" IS NOT NULL GROUP BY 1 ORDER BY 4 DESC, 3 DESC`,
       [since],
     );
     return rows.map(([key, requests, saved, dollars]) => ({
@@ -168,7 +177,7 @@ export class StatsStore {
   }
 
   /** Distinct compressed outputs, newest first, filtered and paged. */
-  items(query: ItemQuery = {}): { total: number; items: Array<ItemRecord & { at: number }> } {
+  async items(query: ItemQuery = {}): Promise<{ total: number; items: Array<ItemRecord & { at: number }> }> {
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (query.kind) {
@@ -185,13 +194,16 @@ export class StatsStore {
       params.push(like, like);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number(this.sql.scalar(`SELECT COUNT(*) FROM outputs ${clause}`, params));
     const limit = Math.min(Math.max(1, query.limit ?? 50), 500);
     const offset = Math.max(0, query.offset ?? 0);
-    const rows = this.sql.all(
-      `SELECT first_at, hash, tool, kind, tokens_before, tokens_after, preview, sends FROM outputs ${clause} ORDER BY first_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-      [...params, limit, offset],
-    );
+    const [total, rows] = await Promise.all([
+      this.sql.scalar(`SELECT COUNT(*) FROM outputs ${clause}`, params).then(Number),
+      this.sql.all(
+        `SELECT first_at, hash, tool, kind, tokens_before, tokens_after, preview, sends FROM outputs ${clause}
+         ORDER BY first_at DESC, last_at DESC, hash LIMIT ? OFFSET ?`,
+        [...params, limit, offset],
+      ),
+    ]);
     const items = rows.map(([at, hash, tool, kind, before, after, preview, sends]) => ({
       at: Number(at),
       hash: String(hash),
@@ -210,11 +222,11 @@ export class StatsStore {
  * The stats rows for a compression asked for directly (CLI, MCP server, loopback API), so it
  * counts in the savings and its original can be expanded from the panel like a proxied one.
  */
-export function directCompressionRecord(
+export async function directCompressionRecord(
   result: TextCompression,
   store: CcrStore,
   options: { tool: string; latencyMs: number },
-): [RequestRecord, ItemRecord[]] {
+): Promise<[RequestRecord, ItemRecord[]]> {
   const request: RequestRecord = {
     at: Date.now(),
     provider: 'local',
@@ -233,7 +245,7 @@ export function directCompressionRecord(
           kind: result.kind,
           tokensBefore: result.tokensBefore,
           tokensAfter: result.tokensAfter,
-          preview: store.preview(result.hash, PREVIEW_LENGTH),
+          preview: await store.preview(result.hash, PREVIEW_LENGTH),
         },
       ]
     : [];

@@ -7,8 +7,9 @@ import { errorMessage } from '../shared/errorMessage';
 import { writeFileAtomic } from './atomicWrite';
 import type { CompactionJob, CompactionResult } from './compactionWorker';
 import { FileLock } from './fileLock';
-import { Journal, journalPosition, replay, type JournalValue } from './journal';
+import { Journal, journalPosition, replay } from './journal';
 import { loadSqlJs } from './sqlJs';
+import type { Row, SqlParam, StoreSql } from './storeSql';
 
 export interface StoreDatabaseOptions {
   /** Where the database lives; without a file it is kept in memory only. */
@@ -26,9 +27,6 @@ export interface StoreDatabaseOptions {
   snapshotDelayMs?: number;
 }
 
-export type Row = Record<string, SqlValue>;
-export type { JournalValue };
-
 /** Brings a database just loaded to the schema this version uses; true when it changed it. */
 export type Migration = (db: Database) => boolean | Promise<boolean>;
 
@@ -45,7 +43,8 @@ const JOURNAL_LIMIT = 64 * 1024;
  * journal has grown, a worker thread applies it to the snapshot and writes that, so no save
  * ever holds up the event loop. Opening loads the snapshot and replays the journal.
  */
-export class StoreDatabase {
+export class StoreDatabase implements StoreSql {
+  readonly shared = false;
   private readonly statements = new Map<string, Statement>();
   private timer: NodeJS.Timeout | undefined;
   private compaction: Promise<void> | undefined;
@@ -105,8 +104,33 @@ export class StoreDatabase {
     }
   }
 
-  /** Runs a change; returns the number of rows it changed. */
-  run(sql: string, params: JournalValue[] = []): number {
+  async run(sql: string, params: SqlParam[] = []): Promise<number> {
+    return this.change(sql, params);
+  }
+
+  async insert(sql: string, params: SqlParam[] = []): Promise<number> {
+    this.change(sql, params);
+    return Number(this.first('SELECT last_insert_rowid()'));
+  }
+
+  async row(sql: string, params: SqlParam[] = []): Promise<Row | undefined> {
+    return this.rowNow(sql, params);
+  }
+
+  async scalar(sql: string, params: SqlParam[] = []): Promise<unknown> {
+    return this.first(sql, params);
+  }
+
+  async all(sql: string, params: SqlParam[] = []): Promise<unknown[][]> {
+    return this.rows(sql, params);
+  }
+
+  async column(sql: string, params: SqlParam[] = []): Promise<string[]> {
+    return this.rows(sql, params).map((row) => String(row[0]));
+  }
+
+  /** A change, journaled once it changed something. */
+  private change(sql: string, params: SqlParam[]): number {
     this.prepared(sql).run(params);
     const changed = this.db.getRowsModified();
     if (this.journal && changed > 0 && !this.closed) {
@@ -119,7 +143,7 @@ export class StoreDatabase {
     return changed;
   }
 
-  row(sql: string, params: JournalValue[] = []): Row | undefined {
+  private rowNow(sql: string, params: SqlParam[] = []): Row | undefined {
     const statement = this.prepared(sql);
     try {
       statement.bind(params);
@@ -129,13 +153,12 @@ export class StoreDatabase {
     }
   }
 
-  scalar(sql: string, params: JournalValue[] = []): SqlValue | undefined {
-    const row = this.row(sql, params);
-    return row ? Object.values(row)[0] : undefined;
+  private first(sql: string, params: SqlParam[] = []): SqlValue | undefined {
+    const row = this.rowNow(sql, params);
+    return row ? (Object.values(row)[0] as SqlValue) : undefined;
   }
 
-  /** Every row, as arrays of values in the order the query names them. */
-  all(sql: string, params: JournalValue[] = []): SqlValue[][] {
+  private rows(sql: string, params: SqlParam[]): SqlValue[][] {
     const statement = this.prepared(sql);
     const rows: SqlValue[][] = [];
     try {
@@ -145,11 +168,6 @@ export class StoreDatabase {
       statement.reset();
     }
     return rows;
-  }
-
-  /** The first value of every row, as text. */
-  column(sql: string, params: JournalValue[] = []): string[] {
-    return this.all(sql, params).map((row) => String(row[0]));
   }
 
   /** Appends the changes made so far to the journal; resolves once they are written. */

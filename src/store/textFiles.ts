@@ -1,24 +1,46 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { readdir, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzipSync, gzip } from 'node:zlib';
+import { gunzip, gzip } from 'node:zlib';
 import { writeFileAtomic } from './atomicWrite';
 
 const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
-type Text = { header: Record<string, unknown>; text: string };
+export type Text = { header: Record<string, unknown>; text: string };
 
-/** Texts by id (a hex hash), each with a small JSON header, in one place: files on disk, or memory. */
+/**
+ * Texts by id (a hex hash), each with a small JSON header, in one place: files on disk, a
+ * PostgreSQL table (PostgresTexts), or memory.
+ */
 export interface TextFiles {
   /** Resolves once the text is complete under its name; rejects when it cannot be written (disk full, read-only). */
   write(id: string, header: object, text: string): Promise<void>;
-  read(id: string): Text | undefined;
-  remove(id: string): void;
+  read(id: string): Promise<Text | undefined>;
+  remove(id: string): Promise<void>;
   /** Every id stored; on disk, temporary files a crash left behind are removed too. */
-  sweep(): string[];
+  sweep(): Promise<string[]>;
   /** Resolves once every text written so far is on the disk itself, not only in the system's cache. */
   sync(): Promise<void>;
+}
+
+/** A text as it is kept: gzip of a one-line JSON header and the text. */
+export function encodeText(header: object, text: string): Promise<Buffer> {
+  return gzipAsync(`${JSON.stringify(header)}\n${text}`, { level: 1 });
+}
+
+/** The text `encodeText` kept, or undefined when the bytes are not one (cut short by something outside Headroom). */
+export async function decodeText(bytes: Buffer): Promise<Text | undefined> {
+  try {
+    const content = (await gunzipAsync(bytes)).toString('utf8');
+    const newline = content.indexOf('\n');
+    return {
+      header: JSON.parse(content.slice(0, newline)) as Record<string, unknown>,
+      text: content.slice(newline + 1),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -52,7 +74,7 @@ export class DiskTextFiles implements TextFiles {
         await mkdir(shard, { recursive: true, mode: 0o700 });
         this.shards.add(shard);
       }
-      const bytes = await gzipAsync(`${JSON.stringify(header)}\n${text}`, { level: 1 });
+      const bytes = await encodeText(header, text);
       if (this.durable) {
         await writeFileAtomic(path, bytes, 0o600, false);
         this.unsynced.add(path);
@@ -89,49 +111,41 @@ export class DiskTextFiles implements TextFiles {
     );
   }
 
-  read(id: string): Text | undefined {
+  async read(id: string): Promise<Text | undefined> {
     const writing = this.writing.get(id);
     if (writing) return writing.text;
-    let content: string;
+    let bytes: Buffer;
     try {
-      content = gunzipSync(readFileSync(this.path(id))).toString('utf8');
+      bytes = await readFile(this.path(id));
     } catch {
-      // Missing, or cut short by something outside Headroom: either way there is nothing to give.
+      // Missing, or unreadable: either way there is nothing to give.
       return undefined;
     }
-    const newline = content.indexOf('\n');
-    try {
-      return {
-        header: JSON.parse(content.slice(0, newline)) as Record<string, unknown>,
-        text: content.slice(newline + 1),
-      };
-    } catch {
-      return undefined;
-    }
+    return decodeText(bytes);
   }
 
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
     this.writing.delete(id);
     try {
-      rmSync(this.path(id), { force: true });
+      await rm(this.path(id), { force: true });
     } catch {
       // The directory is gone or cannot be written: the row naming the text goes all the same,
       // and a file left behind is only swept up at the next open.
     }
   }
 
-  sweep(): string[] {
+  async sweep(): Promise<string[]> {
     const ids: string[] = [];
     let shards: string[];
     try {
-      shards = readdirSync(this.dir);
+      shards = await readdir(this.dir);
     } catch {
       return ids;
     }
     for (const shard of shards) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
-      for (const name of readdirSync(join(this.dir, shard))) {
-        if (name.endsWith('.tmp')) rmSync(join(this.dir, shard, name), { force: true });
+      for (const name of await readdir(join(this.dir, shard))) {
+        if (name.endsWith('.tmp')) await rm(join(this.dir, shard, name), { force: true });
         else if (name.endsWith('.gz')) ids.push(name.slice(0, -3));
       }
     }
@@ -154,15 +168,15 @@ export class MemoryTextFiles implements TextFiles {
     return Promise.resolve();
   }
 
-  read(id: string): Text | undefined {
+  async read(id: string): Promise<Text | undefined> {
     return this.texts.get(id);
   }
 
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
     this.texts.delete(id);
   }
 
-  sweep(): string[] {
+  async sweep(): Promise<string[]> {
     return [...this.texts.keys()];
   }
 

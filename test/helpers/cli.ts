@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { join } from 'node:path';
 import { findRunningProxy } from '../../src/proxy/discovery';
 import { LoopbackClient } from '../../src/proxy/loopbackClient';
+import type { ProxyReadyMessage } from '../../src/proxy/supervision';
+import { isPostgresUrl } from '../../src/store/paths';
 
 /** The built CLI bundle: tests run what users run. */
 export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.mjs');
@@ -32,7 +34,14 @@ export interface CliProxy {
  * large output would pass as it came); `cli` is another copy of the bundle.
  */
 export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {}, cli = CLI): Promise<CliProxy> {
-  const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', ...args], { env: { ...process.env, ...env } });
+  const store = args[args.indexOf('--store') + 1];
+  // A proxy on a team's PostgreSQL store writes no discovery file: its secret comes over IPC, as a supervisor reads it.
+  const ipc = args.includes('--store') && isPostgresUrl(store);
+  const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : 'pipe',
+  }) as ChildProcessWithoutNullStreams;
+  const ready = new Promise<ProxyReadyMessage>((resolve) => child.once('message', resolve));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const line = await new Promise<string>((resolve, reject) => {
@@ -40,8 +49,7 @@ export async function startCliProxy(args: string[], env: NodeJS.ProcessEnv = {},
     child.once('exit', (code) => reject(new Error(`headroom proxy exited with ${code}: ${stderr}`)));
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const store = args[args.indexOf('--store') + 1];
-  const discovery = findRunningProxy(store);
+  const discovery = ipc ? await ready : findRunningProxy(store);
   if (!args.includes('--store') || !discovery) throw new Error(`no discovery file beside ${store}`);
   const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
   for (const deadline = Date.now() + 30_000; !(await new LoopbackClient(url).health()).warm;) {

@@ -549,10 +549,10 @@ describe('proxy: a long-running store', () => {
       },
     });
     const deadline = Date.now() + 2_000;
-    while (store.summary().originals > 0 && Date.now() < deadline)
+    while ((await store.summary()).originals > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
     await proxy.close(100);
-    assert.equal(store.summary().originals, 0);
+    assert.equal((await store.summary()).originals, 0);
     const outcome = await store.retrieve('a'.repeat(24));
     assert.match(!outcome.ok ? outcome.error : '', /no longer stored \(expired/);
   });

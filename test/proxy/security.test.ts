@@ -69,7 +69,7 @@ describe('security: local web pages', () => {
         assert.match(answer.body.toString(), /web pages/);
       }
     assert.equal(h.upstream.requests.length, before, 'nothing reached the upstream');
-    assert.equal(h.store.summary().originals, 0, 'nothing was stored (nor anything evicted)');
+    assert.equal((await h.store.summary()).originals, 0, 'nothing was stored (nor anything evicted)');
   });
 
   it("refuses the content types a page may POST without a preflight, and takes node's fetch, which marks only Sec-Fetch-Mode", async () => {

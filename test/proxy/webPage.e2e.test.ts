@@ -78,7 +78,7 @@ describe('security: a web page in Chromium', () => {
     for (const name of ['chat', 'models', 'items', 'toggle'] as const)
       assert.match(outcome[name], /^refused: TypeError/, `${name}: ${outcome[name]}`);
     assert.equal(h.upstream.requests.length, 0, 'nothing reached the upstream');
-    assert.equal(h.store.summary().originals, 0, 'nothing was stored, so nothing of the user was evicted');
+    assert.equal((await h.store.summary()).originals, 0, 'nothing was stored, so nothing of the user was evicted');
     assert.equal(h.proxy.state.compressionEnabled, true, 'the page could not turn compression off');
   });
 });

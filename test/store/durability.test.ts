@@ -26,8 +26,8 @@ describe('store: durable before visible', () => {
     const result = await compressText(bigLog(), { store });
     assert.ok(result.compressed);
     const files = new OriginalFiles(new DiskTextFiles(`${file}.originals`, true));
-    for (const hash of [result.hash, ...result.markerHashes]) assert.ok(files.read(hash), `${hash} is on disk`);
-    assert.equal(files.read(result.hash)?.content, bigLog());
+    for (const hash of [result.hash, ...result.markerHashes]) assert.ok(await files.read(hash), `${hash} is on disk`);
+    assert.equal((await files.read(result.hash))?.content, bigLog());
     await store.close();
   });
 
@@ -110,10 +110,10 @@ describe('store: durable before visible', () => {
       assert.ok(outcome.ok, `original ${i}`);
       assert.equal(outcome.part.content, content);
     }
-    assert.equal(store.preview('0'.repeat(24), 5), 'first');
-    const columns = store.database.column("SELECT name FROM pragma_table_info('originals')");
+    assert.equal(await store.preview('0'.repeat(24), 5), 'first');
+    const columns = await store.database.column("SELECT name FROM pragma_table_info('originals')");
     assert.equal(columns.includes('content'), false, 'the contents left the database');
-    assert.equal(store.database.scalar('PRAGMA user_version'), SCHEMA_VERSION);
+    assert.equal(await store.database.scalar('PRAGMA user_version'), SCHEMA_VERSION);
     await store.close();
     assert.equal(existsSync(`${file}.1234.tmp`), false, 'a leftover temporary file is removed');
   });

@@ -15,7 +15,13 @@ import {
 } from '../../proxy/supervision';
 import { CcrStore } from '../../store/ccrStore';
 import { StoreLocked } from '../../store/fileLock';
-import { defaultEmbeddingsDirectory, defaultStorePath, defaultTokensPath } from '../../store/paths';
+import {
+  defaultEmbeddingsDirectory,
+  defaultStorePath,
+  defaultTokensPath,
+  isPostgresUrl,
+  redactedUrl,
+} from '../../store/paths';
 import { embeddingAssetPaths, isFetched } from '../../embeddings/embeddingAssets';
 import type { EmbeddingSettings } from '../../embeddings/relevance';
 import type { Command } from '../command';
@@ -43,13 +49,17 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
     const embeddings = embeddingSettings(options, io.env);
     const listen = options.listen ?? { host: LISTEN_HOST, port: options.port };
     const team = isLoopback(listen.host) ? undefined : teamAccess(options, listen.host, io.env);
-    const file = options.store ?? defaultStorePath(io.env);
+    const location = options.store ?? defaultStorePath(io.env);
+    // A team's PostgreSQL store is shared by every proxy on it: no lock, no discovery file.
+    const postgres = isPostgresUrl(location) ? location : undefined;
+    const file = postgres ? undefined : location;
     let store: CcrStore;
     try {
       // Another proxy keeps its store for good: say so at once. Anyone else (the CLI, the MCP server) lets go within a call.
-      const lockWaitMs = findRunningProxy(file) ? 0 : STORE_LOCK_WAIT_MS;
+      const lockWaitMs = file && findRunningProxy(file) ? 0 : STORE_LOCK_WAIT_MS;
       store = await CcrStore.open({
         file,
+        postgres,
         ttlMs: options.ttlDays * DAY_MS,
         lockWaitMs,
         onWarning: (m) => io.stderr.write(`${m}\n`),
@@ -86,9 +96,9 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
       io.stderr.write(`headroom proxy: ${error.message}\n`);
       return EXIT_PORT_IN_USE;
     }
-    writeDiscovery(file, { url: proxy.url, port: proxy.port, apiToken: proxy.apiToken });
+    if (file) writeDiscovery(file, { url: proxy.url, port: proxy.port, apiToken: proxy.apiToken });
     io.stdout.write(
-      `Headroom proxy listening on ${proxy.url} (${team ? `for a team on ${listen.host}:${proxy.port}, ` : ''}store ${file}${options.compression ? '' : ', compression off'})\n`,
+      `Headroom proxy listening on ${proxy.url} (${team ? `for a team on ${listen.host}:${proxy.port}, ` : ''}store ${postgres ? redactedUrl(postgres) : file}${options.compression ? '' : ', compression off'})\n`,
     );
     process.send?.({
       type: 'ready',
@@ -102,7 +112,7 @@ channel (a supervisor's fork), it says "ready" over it and stops when the channe
         process.off('SIGTERM', stop);
         process.off('disconnect', stop);
         if (process.connected) process.disconnect();
-        removeDiscovery(file);
+        if (file) removeDiscovery(file);
         void proxy
           .close()
           .then(() => store.close())

@@ -58,34 +58,43 @@ export function headroomApi(state: ProxyState): Router {
 
   router.use('/headroom', requireApiToken(state.apiToken));
 
-  router.get('/headroom/stats', (req, res) => {
+  router.get('/headroom/stats', async (req, res) => {
     const { totals, stats } = state;
     const bucket = req.query.bucket === 'day' ? 'day' : 'hour';
     const since = Date.now() - (bucket === 'day' ? 30 * DAY : DAY);
+    const [allTime, points, byKind, byTool, byUser, byProject, store] = await Promise.all([
+      stats.summary(),
+      stats.series(bucket, since),
+      stats.savingsBy('kind'),
+      stats.savingsBy('tool'),
+      stats.savingsByRequester('user'),
+      stats.savingsByRequester('project'),
+      state.store.summary(),
+    ]);
     res.json({
       compression: state.compressionEnabled,
       session: { ...totals, tokensSaved: totals.tokensBefore - totals.tokensAfter, since: state.startedAt },
-      allTime: stats.summary(),
-      series: { bucket, points: stats.series(bucket, since) },
-      byKind: stats.savingsBy('kind'),
-      byTool: stats.savingsBy('tool'),
-      byUser: stats.savingsByRequester('user'),
-      byProject: stats.savingsByRequester('project'),
+      allTime,
+      series: { bucket, points },
+      byKind,
+      byTool,
+      byUser,
+      byProject,
       lastError: state.lastError ?? null,
       relevance: state.relevance.status,
-      store: state.store.summary(),
+      store,
     } satisfies StatsResponse);
   });
 
-  router.get('/headroom/items', (req, res) => {
+  router.get('/headroom/items', async (req, res) => {
     res.json(
-      state.stats.items({
+      (await state.stats.items({
         limit: queryCount(req, 'limit'),
         offset: queryCount(req, 'offset'),
         kind: queryText(req, 'kind'),
         tool: queryText(req, 'tool'),
         search: queryText(req, 'search'),
-      }) satisfies ItemsResponse,
+      })) satisfies ItemsResponse,
     );
   });
 
@@ -133,12 +142,12 @@ export function headroomApi(state: ProxyState): Router {
     );
   });
 
-  router.get('/headroom/shared', (_req, res) => {
-    res.json(state.shared.list());
+  router.get('/headroom/shared', async (_req, res) => {
+    res.json(await state.shared.list());
   });
 
-  router.get('/headroom/shared/:key', (req, res) => {
-    const entry = state.shared.get(req.params.key, { original: req.query.original === '1' });
+  router.get('/headroom/shared/:key', async (req, res) => {
+    const entry = await state.shared.get(req.params.key, { original: req.query.original === '1' });
     if (entry) res.json(entry);
     else res.status(404).json({ error: `Nothing is shared under "${req.params.key}".` });
   });

@@ -108,7 +108,19 @@ async function answerConversation(
     .map((i) => ({ tokensSaved: i.tokensBefore - i.tokensAfter, replay: i.cached }));
   const savings =
     usage && estimateSavings(model, usage, saved, read ? retrieveToolTokens(dialect) : 0, compressed?.rewrittenTokens);
-  state.recordRequest(
+  const items = await Promise.all(
+    (compressed?.items ?? [])
+      .filter((i) => i.compressed)
+      .map(async (i) => ({
+        hash: i.hash,
+        tool: i.tool,
+        kind: i.kind,
+        tokensBefore: i.tokensBefore,
+        tokensAfter: i.tokensAfter,
+        preview: await state.store.preview(i.hash, PREVIEW_LENGTH),
+      })),
+  );
+  await state.recordRequest(
     {
       at: Date.now(),
       provider: dialect.provider,
@@ -128,16 +140,7 @@ async function answerConversation(
       checkpoint: compressed?.checkpoint,
       ...requesterOf(res),
     },
-    (compressed?.items ?? [])
-      .filter((i) => i.compressed)
-      .map((i) => ({
-        hash: i.hash,
-        tool: i.tool,
-        kind: i.kind,
-        tokensBefore: i.tokensBefore,
-        tokensAfter: i.tokensAfter,
-        preview: state.store.preview(i.hash, PREVIEW_LENGTH),
-      })),
+    items,
   );
 }
 
