@@ -1,7 +1,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_LABELS, claudeCodeEnvironment, type AgentTarget } from './routing/agentTargets';
+import {
+  AGENT_LABELS,
+  claudeCodeEnvironment,
+  routeHeaders,
+  type AgentTarget,
+  type ProxyRoute,
+} from './routing/agentTargets';
 import { routeClaudeSettings, unrouteClaudeSettings } from './routing/claudeSettingsFile';
 import { routeCodexConfig, unrouteCodexConfig, type CodexChange } from './routing/codexConfigFile';
 import { backupPath } from './routing/configFile';
@@ -30,7 +36,8 @@ export class AgentRouting {
     return Object.keys(this.ledger()).length > 0;
   }
 
-  async route(proxyUrl: string, offered: readonly AgentTarget[]): Promise<void> {
+  async route(route: ProxyRoute, offered: readonly AgentTarget[]): Promise<void> {
+    const proxyUrl = route.url;
     const targets = offered.filter(
       (target) => target !== 'claudeCodeExtension' || vscode.extensions.getExtension(CLAUDE_CODE_EXTENSION),
     );
@@ -45,7 +52,7 @@ export class AgentRouting {
         label: AGENT_LABELS[target],
         target,
         picked: true,
-        detail: this.describe(target, proxyUrl),
+        detail: this.describe(target, route),
       })),
       {
         canPickMany: true,
@@ -58,7 +65,7 @@ export class AgentRouting {
     const done: string[] = [];
     for (const { target } of picked) {
       try {
-        await this.routeOne(target, proxyUrl, ledger);
+        await this.routeOne(target, route, ledger);
         done.push(AGENT_LABELS[target]);
       } catch (error) {
         void vscode.window.showErrorMessage(
@@ -114,13 +121,13 @@ export class AgentRouting {
     );
   }
 
-  private async routeOne(target: AgentTarget, proxyUrl: string, ledger: RoutingLedger): Promise<void> {
+  private async routeOne(target: AgentTarget, route: ProxyRoute, ledger: RoutingLedger): Promise<void> {
     switch (target) {
       case 'claudeCodeExtension': {
         const config = vscode.workspace.getConfiguration('claudeCode');
         const { next, changes } = applyEnv(
           toRecord(config.get<EnvEntry[]>('environmentVariables', [])),
-          claudeCodeEnvironment(proxyUrl),
+          claudeCodeEnvironment(route),
           ledger.claudeCodeExtension,
         );
         await config.update('environmentVariables', toEntries(next), vscode.ConfigurationTarget.Global);
@@ -131,26 +138,30 @@ export class AgentRouting {
         const file = claudeSettingsFile();
         ledger.claudeCodeCli = {
           file,
-          changes: routeClaudeSettings(file, claudeCodeEnvironment(proxyUrl), ledger.claudeCodeCli?.changes),
+          changes: routeClaudeSettings(file, claudeCodeEnvironment(route), ledger.claudeCodeCli?.changes),
         };
         return;
       }
       case 'codex': {
         const file = codexConfigFile();
-        ledger.codex = { file, change: routeCodexConfig(file, `${proxyUrl}/v1`, ledger.codex?.change) };
+        ledger.codex = {
+          file,
+          change: routeCodexConfig(file, `${route.url}/v1`, ledger.codex?.change, routeHeaders(route)),
+        };
         return;
       }
     }
   }
 
-  private describe(target: AgentTarget, proxyUrl: string): string {
+  private describe(target: AgentTarget, route: ProxyRoute): string {
+    const token = route.teamToken ? ', with your team token' : '';
     switch (target) {
       case 'claudeCodeExtension':
-        return `Sets ANTHROPIC_BASE_URL=${proxyUrl} and ENABLE_TOOL_SEARCH=true in your user settings`;
+        return `Sets ANTHROPIC_BASE_URL=${route.url} and ENABLE_TOOL_SEARCH=true${token} in your user settings`;
       case 'claudeCodeCli':
-        return `Sets env ANTHROPIC_BASE_URL and ENABLE_TOOL_SEARCH in ${claudeSettingsFile()} (backup: ${backupPath(claudeSettingsFile())})`;
+        return `Sets env ANTHROPIC_BASE_URL and ENABLE_TOOL_SEARCH${token} in ${claudeSettingsFile()} (backup: ${backupPath(claudeSettingsFile())})`;
       case 'codex':
-        return `Adds a "headroom" provider (${proxyUrl}/v1, API-key login) to ${codexConfigFile()} and selects it`;
+        return `Adds a "headroom" provider (${route.url}/v1, API-key login${token}) to ${codexConfigFile()} and selects it`;
     }
   }
 

@@ -7,6 +7,8 @@ import { SavingsPanel } from './panel/savingsPanel';
 import type { ProxyLaunch, ProxySupervisor } from './proxySupervisor';
 import { compressionSetting, routedAgents, setCompressionEnabled } from './settings';
 import type { StatsFeed } from './statsFeed';
+import { routeOf } from './routing/agentTargets';
+import type { TeamToken } from './teamToken';
 
 export interface CommandDeps {
   extensionUri: vscode.Uri;
@@ -17,6 +19,7 @@ export interface CommandDeps {
   routing: AgentRouting;
   claudeMcp: ClaudeCodeMcp;
   embeddings: EmbeddingSetup;
+  teamToken: TeamToken;
   log: vscode.LogOutputChannel;
 }
 
@@ -35,6 +38,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'headroom.toggleCompression': async () => {
       const proxy = runningUrl() && feed.proxy;
       if (!proxy) return;
+      if (routeOf(supervisor.status)?.teamToken) {
+        void vscode.window.showInformationMessage(
+          'Headroom: compression on a team proxy is its operator’s to turn on or off. To stop using it, clear the headroom.teamProxy setting.',
+        );
+        return;
+      }
       const enabled = !(feed.latest?.compression ?? compressionSetting());
       await proxy.toggle(enabled);
       await setCompressionEnabled(enabled);
@@ -43,9 +52,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'headroom.showPanel': () => SavingsPanel.show(deps.extensionUri, feed, () => supervisor.status),
     'headroom.learn': () => SavingsPanel.learn(deps.extensionUri, feed, () => supervisor.status),
     'headroom.routeAgents': async () => {
-      const url = runningUrl();
-      if (url) await routing.route(url, routedAgents());
+      const route = runningUrl() && routeOf(supervisor.status);
+      if (route) await routing.route(route, routedAgents());
     },
+    'headroom.setTeamToken': () => deps.teamToken.ask(),
     'headroom.stopRouting': () => routing.stop(),
     'headroom.addMcpServer': () => deps.claudeMcp.add(),
     'headroom.removeMcpServer': () => deps.claudeMcp.remove(),

@@ -17,7 +17,10 @@ import {
   routesTerminals,
   SECTION,
   storePath,
+  teamProxyUrl,
 } from './settings';
+import { routeOf } from './routing/agentTargets';
+import { TeamToken } from './teamToken';
 import { HeadroomStatusBar } from './statusBar';
 import { StatsFeed } from './statsFeed';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -47,14 +50,16 @@ export function activate(context: vscode.ExtensionContext): void {
     proxy,
     log,
   );
-  const launch = () => proxyLaunch(embeddings.relevance());
+  const teamToken = new TeamToken(context.secrets, () => void startProxy());
+  const launch = () => proxyLaunch(embeddings.relevance(), teamToken.current);
   // The proxy starts at once, on BM25 if need be; a missing model is fetched beside it.
-  const startProxy = () => proxy.start(launch()).then(() => embeddings.ensure());
+  // A team's proxy needs no embedding model here: it ranks with its own.
+  const startProxy = () => proxy.start(launch()).then(() => (launch().team ? undefined : embeddings.ensure()));
 
   const onStatus = (status: ProxyStatus) => {
     if (status.state === 'running') feed.connect(status.url, status.apiToken);
     else if (status.state !== 'restarting') feed.disconnect();
-    terminals.update(status.state === 'running' && routesTerminals() ? status.url : undefined);
+    terminals.update(routesTerminals() ? routeOf(status) : undefined);
     statusBar.update(status, status.state === 'running' ? feed.latest : undefined);
     SavingsPanel.proxyChanged();
     if (status.state === 'failed') void reportFailure(status.error, log);
@@ -64,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     log,
+    teamToken,
     statusBar,
     { dispose: () => feed.disconnect() },
     mcpDefinitions,
@@ -75,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): void {
       routing,
       claudeMcp,
       embeddings,
+      teamToken,
       log,
     }),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new OriginalDocuments(() => feed.proxy)),
@@ -94,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   statusBar.update(proxy.status, undefined);
-  void startProxy();
+  void teamToken.load().then(startProxy);
   const evaluation =
     evaluatedAt - ((globalThis as { __headroomLoadStart?: number }).__headroomLoadStart ?? evaluatedAt);
   const activation = performance.now() - started;
@@ -108,6 +115,8 @@ export function deactivate(): Promise<void> | undefined {
 }
 
 async function applyCompressionSetting(feed: StatsFeed): Promise<void> {
+  // A team proxy's compression is its operator's setting, not this user's.
+  if (teamProxyUrl()) return;
   const wanted = compressionSetting();
   if (feed.proxy && feed.latest?.compression !== wanted) {
     await feed.proxy.toggle(wanted);

@@ -2,14 +2,18 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { EmbeddingSettings } from '../embeddings/relevance';
 import { findRunningProxy } from '../proxy/discovery';
-import { LoopbackClient } from '../proxy/loopbackClient';
+import { LoopbackClient, LoopbackError } from '../proxy/loopbackClient';
+import { errorMessage } from '../shared/errorMessage';
 import { proxyArguments, type ProxyOptionValues } from '../proxy/proxyOptions';
 import { EXIT_PORT_IN_USE, EXIT_STORE_LOCKED, parseReadyMessage, type ProxyControlMessage } from '../proxy/supervision';
 
-/** What the supervised proxy is doing; `owned` is false when another window's proxy serves the store. */
+/**
+ * What the supervised proxy is doing; `owned` is false when another window's proxy serves the
+ * store, or a team's (`team`), whose `apiToken` is then the user's team token.
+ */
 export type ProxyStatus =
   | { state: 'starting' }
-  | { state: 'running'; url: string; apiToken: string; owned: boolean }
+  | { state: 'running'; url: string; apiToken: string; owned: boolean; team?: boolean }
   | { state: 'restarting'; error: string; retryInMs: number }
   | { state: 'failed'; error: string }
   | { state: 'stopped' };
@@ -18,6 +22,8 @@ export type ProxyStatus =
 export type ProxyLaunch = Partial<ProxyOptionValues> & {
   store: string;
   relevance: EmbeddingSettings | { bm25Only: string };
+  /** A team's proxy to use instead of starting one: its URL, and the user's token (absent until they set it). */
+  team?: { url: string; token: string | undefined };
 };
 
 export interface SupervisorOptions {
@@ -124,6 +130,7 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
     const launch = this.launch;
     if (!launch) return this.current;
     this.setStatus({ state: 'starting' });
+    if (launch.team) return this.useTeamProxy(launch.team, generation);
     if (await this.attach(launch, generation)) return this.current;
     const outcome = await this.spawn(launch, generation);
     if (generation !== this.generation) return this.current;
@@ -163,6 +170,49 @@ export class ProxySupervisor extends EventEmitter<{ status: [ProxyStatus] }> {
     };
     this.timer = setTimeout(() => void watch(), this.attachedCheckMs);
     return true;
+  }
+
+  /**
+   * Uses a team's proxy: running once it answers and takes the token, watched like another
+   * window's, and retried with back-off while it does not answer. A token it refuses is not
+   * retried: the user has to set another.
+   */
+  private async useTeamProxy(team: NonNullable<ProxyLaunch['team']>, generation: number): Promise<ProxyStatus> {
+    if (!team.token) {
+      this.setStatus({
+        state: 'failed',
+        error: `To use the team proxy at ${team.url}, set your token: run "Headroom: Set Team Token".`,
+      });
+      return this.current;
+    }
+    const client = new LoopbackClient(team.url, team.token);
+    try {
+      await client.health(5_000);
+      await client.items({ limit: 1 });
+    } catch (error) {
+      if (generation !== this.generation) return this.current;
+      if (error instanceof LoopbackError && error.status === 401)
+        this.setStatus({
+          state: 'failed',
+          error: `The team proxy at ${team.url} refused your token (revoked, or for another proxy): run "Headroom: Set Team Token".`,
+        });
+      else this.crashed(`The team proxy at ${team.url} does not answer: ${errorMessage(error)}`, generation);
+      return this.current;
+    }
+    if (generation !== this.generation) return this.current;
+    this.setStatus({ state: 'running', url: team.url, apiToken: team.token, owned: false, team: true });
+    const watch = async (): Promise<void> => {
+      if (generation !== this.generation) return;
+      try {
+        await client.health(5_000);
+        this.timer = setTimeout(() => void watch(), this.attachedCheckMs);
+      } catch (error) {
+        if (generation === this.generation)
+          this.crashed(`The team proxy at ${team.url} stopped answering: ${errorMessage(error)}`, generation);
+      }
+    };
+    this.timer = setTimeout(() => void watch(), this.attachedCheckMs);
+    return this.current;
   }
 
   private spawn(

@@ -6,11 +6,27 @@ import type { AgentTarget } from './routing/agentTargets';
 
 export const SECTION = 'headroom';
 
-/** The proxy as the `headroom.*` settings describe it, with the embedding model once it is in place (or why not). */
-export function proxyLaunch(relevance: ProxyLaunch['relevance']): ProxyLaunch {
+/**
+ * The proxy as the `headroom.*` settings describe it, with the embedding model once it is in
+ * place (or why not), or the team's proxy to use instead, with the user's token.
+ */
+export function proxyLaunch(relevance: ProxyLaunch['relevance'], teamToken: string | undefined): ProxyLaunch {
   const config = vscode.workspace.getConfiguration(SECTION);
   const values = settingOptions().map((option) => [option.key, config.get(option.setting, option.default)]);
-  return { ...(Object.fromEntries(values) as Partial<ProxyOptionValues>), store: storePath(), relevance };
+  const team = teamProxyUrl();
+  return {
+    ...(Object.fromEntries(values) as Partial<ProxyOptionValues>),
+    store: storePath(),
+    relevance,
+    ...(team ? { team: { url: team, token: teamToken } } : {}),
+  };
+}
+
+/** headroom.teamProxy: a team's proxy to use instead of one of this machine's own. */
+export function teamProxyUrl(): string | undefined {
+  return (
+    vscode.workspace.getConfiguration(SECTION).get<string>('teamProxy', '').trim().replace(/\/+$/, '') || undefined
+  );
 }
 
 /** The store file the proxy, the CLI and MCP clients share. */
@@ -69,6 +85,9 @@ export function setCompressionEnabled(enabled: boolean): Thenable<void> {
 }
 
 /** Settings whose change needs the proxy restarted; `enabled` is applied live instead. */
-export const RESTART_SETTINGS = settingOptions()
-  .filter((option) => option.restarts)
-  .map((option) => `${SECTION}.${option.setting}`);
+export const RESTART_SETTINGS = [
+  ...settingOptions()
+    .filter((option) => option.restarts)
+    .map((option) => `${SECTION}.${option.setting}`),
+  `${SECTION}.teamProxy`,
+];

@@ -38,25 +38,32 @@ export function statusView(status: ProxyStatus, stats: StatsResponse | undefined
         severity: 'error',
       };
     case 'running':
-      return runningView(status.url, status.owned, stats, actions);
+      return runningView(status, stats, actions);
   }
 }
 
-function runningView(url: string, owned: boolean, stats: StatsResponse | undefined, actions: string): StatusView {
+function runningView(
+  status: Extract<ProxyStatus, { state: 'running' }>,
+  stats: StatsResponse | undefined,
+  actions: string,
+): StatusView {
+  const { url, owned, team } = status;
   const port = new URL(url).port;
-  const where = `Proxy on ${url}${owned ? '' : ' (started by another window)'}`;
+  const where = team ? `The team's proxy at ${url}` : `Proxy on ${url}${owned ? '' : ' (started by another window)'}`;
   if (!stats) return { text: '$(zap) Headroom', tooltip: `${where}\n\n${actions}`, severity: 'normal' };
   const { session, allTime } = stats;
   const lines = [
-    stats.compression
-      ? '**Headroom: compressing** — click to turn off'
-      : '**Headroom: off** — requests pass through unchanged; click to turn on',
+    team
+      ? `**Headroom: ${stats.compression ? 'compressing' : 'off'}** — the team proxy's operator switches it`
+      : stats.compression
+        ? '**Headroom: compressing** — click to turn off'
+        : '**Headroom: off** — requests pass through unchanged; click to turn on',
     '',
-    `${where} · port ${port}`,
+    team ? where : `${where} · port ${port}`,
     '',
     `This session: ${formatTokens(session.tokensSaved)} tokens saved of ${formatTokens(session.tokensBefore)} (${session.requests} requests)`,
     '',
-    `All time: ${formatTokens(allTime.tokensSaved)} tokens saved (${formatPercent(allTime.compression)}), about ${formatDollars(allTime.dollarsSaved)}`,
+    `All time${team ? ', the whole team' : ''}: ${formatTokens(allTime.tokensSaved)} tokens saved (${formatPercent(allTime.compression)}), about ${formatDollars(allTime.dollarsSaved)}`,
     '',
     `Prompt-cache hit rate: ${allTime.cacheHitRate === null ? 'no reports yet' : formatPercent(allTime.cacheHitRate)} · retrievals: ${allTime.retrievals}`,
   ];

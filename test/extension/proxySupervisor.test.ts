@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { ProxySupervisor, type ProxyLaunch, type ProxyStatus } from '../../src/extension/proxySupervisor';
 import { LoopbackClient } from '../../src/proxy/loopbackClient';
+import { startProxy, type RunningProxy } from '../../src/proxy/server';
+import { CcrStore } from '../../src/store/ccrStore';
+import { TeamTokens } from '../../src/store/teamTokens';
 import { settledRelevance } from '../helpers/relevance';
 import { tempDir } from '../helpers/tempDir';
 import { tinyEmbeddingModelFixture } from '../helpers/tinyEmbeddingModel';
@@ -161,5 +164,66 @@ describe('ProxySupervisor (forks the built CLI)', () => {
     assert.equal(taken.owned, true);
     assert.equal((await new LoopbackClient(taken.url).health()).ok, true);
     await second.stop();
+  });
+});
+
+describe('ProxySupervisor with a team proxy', () => {
+  const dir = tempDir();
+  let proxy: RunningProxy;
+  let store: CcrStore;
+  let tokens: TeamTokens;
+  before(async () => {
+    store = await CcrStore.open();
+    tokens = new TeamTokens(join(dir, 'tokens.json'));
+    proxy = await startProxy({
+      port: 0,
+      host: '0.0.0.0',
+      store,
+      config: {
+        anthropicUpstream: 'http://127.0.0.1:9',
+        openaiUpstream: 'http://127.0.0.1:9',
+        compressionBudgetMs: 1_000,
+        bodyLimit: 1_024,
+        team: { verify: tokens.verifier(), hosts: ['headroom.team.internal'] },
+      },
+    });
+  });
+  after(async () => {
+    await store.close();
+  });
+  const teamLaunch = (token: string | undefined): ProxyLaunch => ({
+    ...launch(join(dir, 'unused.sqlite')),
+    team: { url: proxy.url, token },
+  });
+
+  it('uses the team proxy with the token instead of starting one, and says what to do without one or with a revoked one', async () => {
+    const subject = supervisor();
+    const { token } = tokens.add('erin');
+    const status = running(await subject.start(teamLaunch(token)));
+    assert.equal(status.url, proxy.url);
+    assert.equal(status.apiToken, token, "the feed and the routing use the user's token");
+    assert.equal(status.team, true);
+    assert.equal(status.owned, false);
+    assert.equal(existsSync(join(dir, 'unused.sqlite')), false, 'no proxy of its own was started');
+    const none = await subject.start(teamLaunch(undefined));
+    assert.match(none.state === 'failed' ? none.error : '', /set your token: run "Headroom: Set Team Token"/);
+    tokens.revoke('erin');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const refused = await subject.start(teamLaunch(token));
+    assert.match(refused.state === 'failed' ? refused.error : '', /refused your token/);
+    await subject.stop();
+  });
+
+  it('notices when the team proxy stops answering and retries it', async () => {
+    const subject = supervisor();
+    const { token } = tokens.add('fay');
+    // The proxy reads its tokens file again at most once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    running(await subject.start(teamLaunch(token)));
+    const restarting = nextStatus(subject, 'restarting');
+    await proxy.close(100);
+    const status = await restarting;
+    assert.match(status.state === 'restarting' ? status.error : '', /stopped answering/);
+    await subject.stop();
   });
 });

@@ -61,6 +61,21 @@ describe('status bar view', () => {
     assert.equal(statusView(running, stats(true, 0)).text, '$(zap) Headroom');
   });
 
+  it("names a team's proxy, says its operator switches compression, and that the figures are the team's", () => {
+    const team = {
+      state: 'running',
+      url: 'https://headroom.team.internal',
+      apiToken: 'hrt_x',
+      owned: false,
+      team: true,
+    } as const;
+    const view = statusView(team, stats(true, 5_000));
+    assert.match(view.tooltip, /The team's proxy at https:\/\/headroom\.team\.internal/);
+    assert.match(view.tooltip, /operator switches it/);
+    assert.match(view.tooltip, /All time, the whole team:/);
+    assert.doesNotMatch(view.tooltip, /click to turn off|· port \d/);
+  });
+
   it('escapes the last error so it cannot inject links into the trusted tooltip', () => {
     const view = statusView(running, stats(true, 10, 'upstream said [click](command:evil)'));
     assert.match(view.tooltip, /Last error: upstream said \\\[click\\\]\\\(command:evil\\\)/);

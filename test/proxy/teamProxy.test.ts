@@ -212,6 +212,24 @@ describe('a team proxy', () => {
     assert.equal((await post({ [API_TOKEN_HEADER]: bob }, 'localhost')).status, 200);
   });
 
+  it('lets a team token read the stats but not switch compression, which stays the operator’s', async () => {
+    const toggle = (headers: Record<string, string>) =>
+      httpRequest(`${url}/headroom/toggle`, {
+        headers: { host: 'headroom.team.internal', 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ enabled: false }),
+      });
+    const refused = await toggle({ [API_TOKEN_HEADER]: alice });
+    assert.equal(refused.status, 403);
+    assert.equal(proxy.state.compressionEnabled, true);
+    const stats = await httpRequest(`${url}/headroom/stats`, {
+      headers: { host: 'headroom.team.internal', [API_TOKEN_HEADER]: alice },
+    });
+    assert.equal(stats.status, 200);
+    assert.equal((await toggle({ [API_TOKEN_HEADER]: proxy.apiToken })).status, 200);
+    assert.equal(proxy.state.compressionEnabled, false, 'the operator (the API token) can');
+    proxy.state.compressionEnabled = true;
+  });
+
   it('attributes savings per user and per project in the stats', async () => {
     const answer = await httpRequest(`${url}/headroom/stats`, {
       headers: { host: 'headroom.team.internal', [API_TOKEN_HEADER]: bob },

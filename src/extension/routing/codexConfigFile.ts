@@ -17,7 +17,12 @@ const PROVIDER_LINE = /^\s*model_provider\s*=/;
  * end, and `model_provider = "headroom"` among the top-level keys. The edit is textual so
  * the user's comments and layout survive; the result is parsed before it is written.
  */
-export function routeCodexConfig(file: string, baseUrl: string, earlier?: CodexChange): CodexChange {
+export function routeCodexConfig(
+  file: string,
+  baseUrl: string,
+  earlier?: CodexChange,
+  headers: Record<string, string> = {},
+): CodexChange {
   const original = readIfPresent(file) ?? '';
   const lines = withoutBlock(original.split('\n'));
   const tableAt = firstTable(lines);
@@ -30,7 +35,7 @@ export function routeCodexConfig(file: string, baseUrl: string, earlier?: CodexC
   } else {
     lines.splice(0, 0, providerLine);
   }
-  const text = `${trimEnd(lines).join('\n')}\n\n${providerBlock(baseUrl)}\n`;
+  const text = `${trimEnd(lines).join('\n')}\n\n${providerBlock(baseUrl, headers)}\n`;
   const parsed = parseOrExplain(text, file) as { model_providers?: Record<string, unknown> };
   if (!parsed.model_providers?.[PROVIDER])
     throw new Error(`${file}: the Headroom provider did not parse back; Headroom left the file unchanged.`);
@@ -58,12 +63,14 @@ export function unrouteCodexConfig(file: string, change: CodexChange): { kept: b
   return { kept: ownAt >= 0 && !stillOurs };
 }
 
-function providerBlock(baseUrl: string): string {
+function providerBlock(baseUrl: string, headers: Record<string, string>): string {
+  const pairs = Object.entries(headers).map(([name, value]) => `${JSON.stringify(name)} = ${JSON.stringify(value)}`);
   return [
     BLOCK_START,
     `[model_providers.${PROVIDER}]`,
     'name = "Headroom"',
     `base_url = ${JSON.stringify(baseUrl)}`,
+    ...(pairs.length ? [`http_headers = { ${pairs.join(', ')} }`] : []),
     'env_key = "OPENAI_API_KEY"',
     'wire_api = "responses"',
     BLOCK_END,

@@ -12,6 +12,7 @@ import {
 } from '../api';
 import { InvalidShare } from '../../store/sharedContext';
 import { requireApiToken } from '../apiToken';
+import { requesterOf } from '../teamAccess';
 import { compressDirectly } from '../directCompression';
 import type { ProxyState } from '../proxyState';
 
@@ -111,6 +112,11 @@ export function headroomApi(state: ProxyState): Router {
   });
 
   router.post('/headroom/toggle', express.json({ limit: '1kb' }), (req, res) => {
+    // On a team's proxy compression is the operator's to switch (the API token), not one member's.
+    if (requesterOf(res))
+      return res
+        .status(403)
+        .json({ error: "Compression on a team's proxy is switched by its operator, not with a team token." });
     const body = parseWith(toggleRequestSchema, req.body ?? {});
     if (!body.ok) return refuse(res, `POST /headroom/toggle takes {"enabled"?: boolean} (${body.issues}).`);
     state.compressionEnabled = body.value.enabled ?? !state.compressionEnabled;

@@ -42,6 +42,21 @@ describe('Codex config.toml routing', () => {
     assert.equal(readFileSync(file, 'utf8'), USER_CONFIG);
   });
 
+  it("sends a team proxy's token as a header of the provider, and undo takes it out with the rest", () => {
+    const file = join(tempDir(), 'config.toml');
+    writeFileSync(file, USER_CONFIG);
+    const change = routeCodexConfig(file, 'https://headroom.team.internal/v1', undefined, {
+      'x-headroom-token': 'hrt_secret"quoted',
+    });
+    const parsed = parse(readFileSync(file, 'utf8')) as {
+      model_providers: Record<string, { http_headers?: Record<string, string> }>;
+    };
+    assert.deepEqual({ ...parsed.model_providers.headroom.http_headers }, { 'x-headroom-token': 'hrt_secret"quoted' });
+    assert.equal(parsed.model_providers.azure.http_headers, undefined);
+    unrouteCodexConfig(file, change);
+    assert.equal(readFileSync(file, 'utf8'), USER_CONFIG);
+  });
+
   it('routing twice keeps one block and the first previous line', () => {
     const file = join(tempDir(), 'config.toml');
     writeFileSync(file, USER_CONFIG);
