@@ -77,14 +77,17 @@ export class CcrStore implements CompressionStore {
   }
 
   static async open(options: CcrStoreOptions = {}): Promise<CcrStore> {
-    const store = options.postgres
-      ? await CcrStore.onPostgres(options.postgres, options)
-      : await CcrStore.embedded(options);
+    if (options.postgres) return CcrStore.onPostgres(options.postgres, options);
+    const store = await CcrStore.embedded(options);
     store.totalBytes = await store.storedBytes();
     await store.prune();
     return store;
   }
 
+  /**
+   * A team's store: its size is read when needed, and pruning is the running proxies' (each
+   * prunes as it starts and hourly), so a CLI or MCP call opens it without a sweep.
+   */
   private static async onPostgres(url: string, options: CcrStoreOptions): Promise<CcrStore> {
     const database = await PostgresDatabase.open(url, options);
     return new CcrStore(
